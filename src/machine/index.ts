@@ -1,0 +1,15 @@
+/** The DR pair lifecycle: the statechart and what can be read off its snapshots. */
+
+export { allowedActions, type PairFacts } from './allowed-actions.js';
+export {
+  type ChartGraph,
+  type ChartState,
+  type ChartTransition,
+  chartGraph,
+  lifecycleDoc,
+  toDot,
+  toMermaid,
+} from './chart.js';
+export { type DrPairContext, type DrPairMachine, drPairMachine } from './dr-pair-machine.js';
+export * from './events.js';
+export * from './status.js';
