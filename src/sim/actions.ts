@@ -1,0 +1,160 @@
+/**
+ * `act`: a user action on a pair becomes a job. The order of checks gives the most useful
+ * refusal first: an unknown pair (404), a malformed request (400), an action the statechart
+ * does not allow now (409 INVALID_STATE), then a recovery point the pair does not have (422).
+ * A refused action changes nothing; an accepted one sends its event and starts its job in the
+ * same transaction.
+ */
+import { type UserAction, USER_ACTIONS, actionEvent } from '../machine/index.js';
+import type { Engine } from './engine.js';
+import { DrError } from './errors.js';
+import { matchFault } from './faults.js';
+import { planSteps } from './job-plans.js';
+import { createJob, finishAtOnce, type JobRecord, loadJob, startJob } from './jobs.js';
+import { hasAvailablePoint, invalidState, loadPair, type PairRecord, savePair, sendEvent, snapshotOf } from './pairs.js';
+import { deleteAllPoints, fired, loadPoint, pointFact } from './recovery-points.js';
+import { serverById, setRole } from './servers.js';
+import type { ActionRequest } from './types.js';
+import { check, integerIn, isRecord, optionalString, requireString } from './validate.js';
+
+const TEST_ACTIONS = new Set<UserAction>(['testFailover', 'changeTestRecoveryPoint', 'cleanTestEnvironment']);
+const AT_ONCE = new Set<UserAction>(['stopReplication', 'resumeReplication', 'detach']);
+const NAME = /^[A-Za-z0-9_-]{5,50}$/;
+
+/** Checks the request's shape and returns it normalised (unknown fields dropped). */
+export function validateRequest(request: unknown): ActionRequest {
+  check(isRecord(request), 'body', 'an object with an `action` field');
+  const action = request.action as UserAction;
+  check(USER_ACTIONS.includes(action), 'action', `one of ${USER_ACTIONS.join(', ')}`);
+  const volume = () => ({
+    ...(request.volumeType !== undefined && {
+      volumeType: (check(request.volumeType === 'SSD' || request.volumeType === 'NVMe', 'volumeType', "'SSD' or 'NVMe'"),
+      request.volumeType) as 'SSD' | 'NVMe',
+    }),
+    ...(request.iops !== undefined && { iops: integerIn(request.iops, 'iops', 100, 100_000) }),
+  });
+  switch (action) {
+    case 'startReplication':
+      return {
+        action,
+        shadowName: requireString(request.shadowName, 'shadowName', 1, 100),
+        intervalHours: integerIn(request.intervalHours, 'intervalHours', 1, 12),
+        ...(request.region !== undefined && { region: requireString(request.region, 'region', 1, 64) }),
+        ...(request.flavor !== undefined && { flavor: requireString(request.flavor, 'flavor', 1, 64) }),
+        ...volume(),
+      };
+    case 'testFailover': {
+      const name = request.testServerName;
+      check(typeof name === 'string' && NAME.test(name), 'testServerName', '5 to 50 letters, digits, _ or -');
+      let network: { vpcId?: string; subnetId?: string } | undefined;
+      if (request.network !== undefined) {
+        check(isRecord(request.network), 'network', 'an object { vpcId, subnetId }');
+        network = {
+          ...(request.network.vpcId !== undefined && { vpcId: requireString(request.network.vpcId, 'network.vpcId', 1, 100) }),
+          ...(request.network.subnetId !== undefined && {
+            subnetId: requireString(request.network.subnetId, 'network.subnetId', 1, 100),
+          }),
+        };
+      }
+      return {
+        action,
+        testServerName: name as string,
+        recoveryPointId: requireString(request.recoveryPointId, 'recoveryPointId', 1, 100),
+        ...(request.region !== undefined && { region: requireString(request.region, 'region', 1, 64) }),
+        ...(network && { network }),
+        ...(optionalString(request.instanceFamily, 'instanceFamily', 1, 64) !== undefined && {
+          instanceFamily: request.instanceFamily as string,
+        }),
+        ...volume(),
+      };
+    }
+    case 'changeTestRecoveryPoint':
+    case 'failover':
+    case 'changeRecoveryPoint':
+      return { action, recoveryPointId: requireString(request.recoveryPointId, 'recoveryPointId', 1, 100) };
+    case 'commitFailover':
+      check(typeof request.deleteAllRecoveryPoints === 'boolean', 'deleteAllRecoveryPoints', 'true or false');
+      return { action, deleteAllRecoveryPoints: request.deleteAllRecoveryPoints as boolean };
+    default:
+      return { action } as ActionRequest;
+  }
+}
+
+export function act(
+  e: Engine,
+  tenant: string,
+  pairId: string,
+  raw: unknown,
+  options: { idempotencyKey?: string } = {},
+): JobRecord {
+  const pair = loadPair(e, tenant, pairId);
+  const request = validateRequest(raw);
+  const key = options.idempotencyKey;
+  if (key !== undefined) {
+    check(typeof key === 'string' && key.length > 0 && key.length <= 200, 'Idempotency-Key', 'a string of 1 to 200 characters');
+    const seen = e.st.idempotencyGet.get(tenant, key);
+    if (seen) {
+      if (seen.pair_id !== pair.id || seen.action !== request.action) {
+        throw new DrError('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key '${key}' was used for ${seen.action} on ${seen.pair_id}.`);
+      }
+      return loadJob(e, tenant, seen.job_id);
+    }
+  }
+  const event = eventFor(e, pair, request);
+  const job = begin(e, pair, request, event);
+  if (key !== undefined) e.st.idempotencyPut.run(tenant, key, pair.id, request.action, job.id);
+  return job;
+}
+
+function eventFor(e: Engine, pair: PairRecord, request: ActionRequest) {
+  const snapshot = snapshotOf(pair);
+  const probe = actionEvent(request.action, {
+    recoveryPoint: { id: 'probe', available: hasAvailablePoint(e, pair.id) },
+    deleteAllRecoveryPoints: request.action === 'commitFailover' ? request.deleteAllRecoveryPoints : false,
+  });
+  if (!snapshot.can(probe)) throw invalidState(e, pair, request.action);
+  if ('recoveryPointId' in request) {
+    loadPoint(e, pair.id, request.recoveryPointId);
+    return actionEvent(request.action, { recoveryPoint: pointFact(e, pair.id, request.recoveryPointId) });
+  }
+  return probe;
+}
+
+function begin(e: Engine, pair: PairRecord, request: ActionRequest, event: ReturnType<typeof actionEvent>): JobRecord {
+  const { action, ...args } = request;
+  const job = createJob(e, pair, action, args, planSteps(e, pair, { type: action, request: args }));
+  if (AT_ONCE.has(action)) {
+    const rule = e.ctx.faults.length > 0
+      ? matchFault(e.ctx.faults, { tenant: pair.tenant, target: action, pairId: pair.id, step: job.steps[0]?.name, nowMs: e.ctx.clock.nowMs() }, e.ctx.rng)
+      : null;
+    if (rule) fired(e, rule.id, pair.tenant, pair.id, { jobId: job.id });
+    if (rule?.effect.kind === 'fail') {
+      finishAtOnce(e, job, { code: rule.effect.code ?? 'INJECTED_FAULT', message: rule.effect.message ?? `${action} failed (fault rule ${rule.id}).` }, []);
+      return job;
+    }
+    sendEvent(e, pair, event, { jobId: job.id });
+    const log = action === 'detach' ? detach(e, pair) : [`status is now ${pair.status}`];
+    finishAtOnce(e, job, null, log);
+    return job;
+  }
+  if (action === 'restartReplication') {
+    const count = deleteAllPoints(e, pair, 'restart');
+    job.steps.find((s) => s.status === 'PENDING')?.log.push(`deleted ${count} recovery points`);
+  }
+  sendEvent(e, pair, event, { jobId: job.id });
+  if (TEST_ACTIONS.has(action)) pair.currentTestJobId = job.id;
+  else pair.currentJobId = job.id;
+  if (action === 'startReplication') pair.intervalHours = request.intervalHours;
+  savePair(e, pair);
+  startJob(e, job);
+  return loadJob(e, pair.tenant, job.id);
+}
+
+function detach(e: Engine, pair: PairRecord): string[] {
+  const removed = deleteAllPoints(e, pair, 'detach');
+  for (const id of [pair.mainServerId, pair.shadowServerId]) {
+    const server = id ? serverById(e, id) : null;
+    if (server && server.pairId === pair.id) setRole(e, server, 'STANDALONE', null);
+  }
+  return [`pairing removed; ${removed} recovery points deleted; servers kept as standalone servers`];
+}

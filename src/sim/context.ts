@@ -1,0 +1,134 @@
+/**
+ * The engine's shared context: the store, the virtual clock, the seeded PRNG and the counters,
+ * and `mutate`, the one way to change state. `mutate` runs in a single transaction and saves
+ * the clock, PRNG and counters with it; if anything throws, the transaction rolls back and the
+ * in-memory parts are put back too, so a refused call changes nothing at all.
+ */
+import type { FaultRule, ProgressionSettings, SimEventKind } from './types.js';
+import { VirtualClock } from './clock.js';
+import { createRng, type Rng, type RngState } from './rng.js';
+import type { Store } from './store.js';
+
+export interface Settings {
+  timeZone: string;
+  progression: ProgressionSettings;
+}
+
+export interface PointRef {
+  id: string;
+  createdAtMs: number;
+  /** The stored tags as JSON text, so a retention pass writes only the tags that changed. */
+  tags: string;
+}
+
+export interface Ctx {
+  store: Store;
+  seed: number;
+  clock: VirtualClock;
+  rng: Rng;
+  settings: Settings;
+  counters: Record<string, number>;
+  /** Each pair's current recovery points, oldest first; loaded lazily, kept by every writer. */
+  points: Map<string, PointRef[]>;
+  /** Fault rules in creation order. */
+  faults: FaultRule[];
+  nextSeq(name?: string): number;
+  emit(tenant: string, pairId: string | null, kind: SimEventKind, data: Record<string, unknown>): void;
+  mutate<T>(fn: () => T): T;
+  /** Recovery points of a pair from the cache (loading it when needed). */
+  pointsOf(pairId: string): PointRef[];
+  reloadCaches(): void;
+}
+
+interface Runtime {
+  clock: { nowMs: number; mode: 'manual' | 'realtime'; speed: number };
+  rng: RngState;
+  counters: Record<string, number>;
+  settings: Settings;
+}
+
+export function createContext(
+  store: Store,
+  init: { seed: number; startMs: number; settings: Settings; mode: 'manual' | 'realtime'; speed: number },
+): Ctx {
+  const saved = store.getMeta<Runtime & { seed: number }>('runtime');
+  const seed = saved?.seed ?? init.seed;
+  const clock = new VirtualClock(saved?.clock ?? { nowMs: init.startMs, mode: init.mode, speed: init.speed });
+  const insertEvent = store.db.prepare(
+    'INSERT INTO events (seq, at_ms, tenant, pair_id, kind, data) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const selectPoints = store.db.prepare<[string], PointRef>(
+    'SELECT id, created_at_ms AS createdAtMs, tags FROM recovery_points WHERE pair_id = ? ORDER BY created_at_ms, id',
+  );
+  const selectFaults = store.db.prepare<[], { rule: string }>('SELECT rule FROM faults ORDER BY seq');
+  let depth = 0;
+
+  const ctx: Ctx = {
+    store,
+    seed,
+    clock,
+    rng: createRng(seed, saved?.rng),
+    settings: saved?.settings ?? init.settings,
+    counters: saved?.counters ?? {},
+    points: new Map(),
+    faults: [],
+    nextSeq(name = 'seq') {
+      const next = (ctx.counters[name] ?? 0) + 1;
+      ctx.counters[name] = next;
+      return next;
+    },
+    emit(tenant, pairId, kind, data) {
+      insertEvent.run(ctx.nextSeq('event'), clock.nowMs(), tenant, pairId, kind, JSON.stringify(data));
+    },
+    mutate(fn) {
+      if (depth > 0) return fn();
+      const before = { seed: ctx.seed, ...snapshotRuntime() };
+      depth++;
+      try {
+        return store.tx(() => {
+          const result = fn();
+          store.setMeta('runtime', { seed: ctx.seed, ...snapshotRuntime() });
+          return result;
+        });
+      } catch (error) {
+        restoreRuntime(before);
+        ctx.reloadCaches();
+        throw error;
+      } finally {
+        depth--;
+      }
+    },
+    pointsOf(pairId) {
+      let list = ctx.points.get(pairId);
+      if (!list) {
+        list = selectPoints.all(pairId);
+        ctx.points.set(pairId, list);
+      }
+      return list;
+    },
+    reloadCaches() {
+      ctx.points.clear();
+      ctx.faults = selectFaults.all().map((row) => JSON.parse(row.rule) as FaultRule);
+    },
+  };
+
+  function snapshotRuntime(): Runtime {
+    return {
+      clock: clock.toJSON(),
+      rng: ctx.rng.state(),
+      counters: { ...ctx.counters },
+      settings: structuredClone(ctx.settings),
+    };
+  }
+  function restoreRuntime(runtime: Runtime & { seed?: number }): void {
+    if (runtime.seed !== undefined) ctx.seed = runtime.seed;
+    ctx.rng = createRng(ctx.seed, runtime.rng);
+    ctx.counters = runtime.counters;
+    ctx.settings = runtime.settings;
+    clock.restore(runtime.clock);
+  }
+
+  ctx.reloadCaches();
+  if (!saved) store.tx(() => store.setMeta('runtime', { seed, ...snapshotRuntime() }));
+  return ctx;
+}

@@ -1,0 +1,224 @@
+/**
+ * The engine's in-process API (`Simulator`), what it exports (`SimState`), and the pure
+ * helpers' signatures. The HTTP server, the scenario runner and the console use only this.
+ */
+import type { DrPairStatus, TestFailoverState } from '../machine/index.js';
+import type {
+  ActionRequest,
+  AttachInput,
+  CheckerVerdict,
+  ClockMode,
+  ClockView,
+  CreateServerInput,
+  DrPair,
+  Duration,
+  EventQuery,
+  FaultRule,
+  FaultRuleInput,
+  FileContent,
+  FileEntry,
+  Iso,
+  Job,
+  ListPairsRequest,
+  OperationErrorView,
+  Page,
+  PageRequest,
+  ProgressionMode,
+  ProgressionSettings,
+  RecoveryPoint,
+  Server,
+  ShadowPlacement,
+  SimEvent,
+} from './types.js';
+
+export interface CreateSimulatorOptions {
+  /** Seeds the one PRNG every random choice (ids included) comes from. Default 1. */
+  seed?: number;
+  /** `':memory:'` (default) or a file path; a file resumes exactly where it stopped. */
+  db?: string;
+  /** Simulated start time for a new database. Default `2026-01-05T00:00:00.000Z` (a Monday). */
+  startTime?: Iso;
+  /** IANA time zone for retention's day and week boundaries. Default `UTC`. */
+  timeZone?: string;
+  progression?: ProgressionSettings;
+  clock?: { mode?: ClockMode; speed?: number };
+}
+
+export interface AdvanceResult {
+  from: Iso;
+  to: Iso;
+  /** Scheduled events that fired (job steps, recovery points, retention, faults). */
+  fired: number;
+}
+
+export interface Simulator {
+  readonly seed: number;
+
+  // clock
+  clock(): ClockView;
+  /** Moves simulated time forward; scheduled work fires in time order (ties by creation order). */
+  advance(duration: Duration): AdvanceResult;
+  /** Advances to an absolute time (no-op if already past). */
+  advanceTo(time: Iso): AdvanceResult;
+  setClock(settings: { mode?: ClockMode; speed?: number }): ClockView;
+  /** In realtime mode: catches simulated time up with the wall clock. The server calls it on a timer. */
+  syncRealtime(): AdvanceResult;
+
+  // progression
+  progression(): Required<Pick<ProgressionSettings, 'default'>> & ProgressionSettings;
+  setProgression(kind: keyof ProgressionSettings, mode: ProgressionMode): void;
+
+  // servers (per tenant)
+  createServer(tenant: string, input: CreateServerInput): Server;
+  listServers(tenant: string, page?: PageRequest): Page<Server>;
+  getServer(tenant: string, serverId: string): Server;
+  listFiles(tenant: string, serverId: string): FileEntry[];
+  readFile(tenant: string, serverId: string, path: string): FileContent;
+  /** Writes data on a running server (SERVER_STATE_CONFLICT otherwise). */
+  writeFile(tenant: string, serverId: string, path: string, content: string): FileEntry;
+  /** The main server's files as a recovery point captured them. */
+  recoveryPointFiles(tenant: string, pairId: string, recoveryPointId: string): FileEntry[];
+  /** Power on by hand. Starting a replicating shadow breaks its replication, as on the real service. */
+  startServer(tenant: string, serverId: string): Server;
+  stopServer(tenant: string, serverId: string): Server;
+  /** A disaster: the server goes DOWN (replication from it fails) until `recoverServer`. */
+  failServer(tenant: string, serverId: string): Server;
+  recoverServer(tenant: string, serverId: string): Server;
+  /** A seeded background workload writing files on the server, per simulated minute. 0 stops it. */
+  setWorkload(tenant: string, serverId: string, writesPerMinute: number): void;
+
+  // pairs
+  attach(tenant: string, input: AttachInput): DrPair;
+  listPairs(tenant: string, request?: ListPairsRequest): Page<DrPair>;
+  getPair(tenant: string, pairId: string): DrPair;
+  listRecoveryPoints(tenant: string, pairId: string, page?: PageRequest): Page<RecoveryPoint>;
+  /** Starts the action as a job; throws DrError (INVALID_STATE, RECOVERY_POINT_NOT_FOUND, VALIDATION_FAILED...) when refused, with nothing changed. */
+  act(tenant: string, pairId: string, request: ActionRequest, options?: { idempotencyKey?: string }): Job;
+  history(tenant: string, pairId: string, query?: EventQuery): Page<SimEvent>;
+
+  // jobs
+  listJobs(tenant: string, pairId: string, page?: PageRequest): Page<Job>;
+  /** `poll: true` advances a job in manual progression by one step, as a client's poll would. */
+  getJob(tenant: string, jobId: string, options?: { poll?: boolean }): Job;
+  /** Advances a job in manual progression by one step. */
+  stepJob(tenant: string, jobId: string): Job;
+
+  // faults
+  addFault(input: FaultRuleInput): FaultRule;
+  listFaults(tenant?: string): FaultRule[];
+  removeFault(faultId: string): void;
+
+  // observation
+  events(query?: EventQuery & { tenant?: string }): Page<SimEvent>;
+  check(): CheckerVerdict[];
+
+  // state
+  resetTenant(tenant: string): void;
+  exportState(): SimState;
+  importState(state: SimState): void;
+  saveSnapshot(name: string): void;
+  restoreSnapshot(name: string): void;
+  listSnapshots(): { name: string; createdAt: Iso }[];
+  close(): void;
+}
+
+// ---------------------------------------------------------------- stored state (export/import, checkers)
+
+export interface StoredServer extends Server {
+  tenant: string;
+  /** Creation order, for stable listing and cursors. */
+  seq: number;
+  /** Total size of the current files. */
+  dataBytes: number;
+  /** Writes per simulated minute of the seeded workload. */
+  workloadPerMinute: number;
+}
+/** One version of one file; `content: null` is a deletion. */
+export interface StoredFile {
+  serverId: string;
+  path: string;
+  version: number;
+  content: string | null;
+  checksum: string | null;
+  writtenAt: Iso;
+}
+export interface StoredPair {
+  id: string;
+  seq: number;
+  tenant: string;
+  name: string;
+  mainServerId: string;
+  shadowServerId: string | null;
+  testServerId: string | null;
+  placement: ShadowPlacement;
+  intervalHours: number | null;
+  /** The statechart's persisted snapshot (machine.getPersistedSnapshot). */
+  machine: unknown;
+  /** Read off the snapshot, kept beside it for queries. */
+  status: DrPairStatus;
+  testState: TestFailoverState;
+  currentJobId: string | null;
+  currentTestJobId: string | null;
+  lastRecoveryPointAt: Iso | null;
+  replicationError: OperationErrorView | null;
+  createdAt: Iso;
+  updatedAt: Iso;
+}
+export interface StoredRecoveryPoint extends RecoveryPoint {
+  tenant: string;
+  corrupt: boolean;
+}
+export interface StoredJob extends Job {
+  seq: number;
+  tenant: string;
+  /** The fault rule holding the job (effect `hang`), if any. */
+  hungBy: string | null;
+  /** Facts the checkers read, e.g. `{ recoveryPointId, shadowDataVersion }` after a restore. */
+  result: Record<string, unknown>;
+}
+export interface SimState {
+  format: 'drsim-state';
+  version: 1;
+  seed: number;
+  rng: unknown;
+  clock: { nowMs: number; mode: ClockMode; speed: number };
+  settings: { timeZone: string; progression: ProgressionSettings };
+  servers: StoredServer[];
+  files: StoredFile[];
+  pairs: StoredPair[];
+  recoveryPoints: StoredRecoveryPoint[];
+  jobs: StoredJob[];
+  faults: FaultRule[];
+  events: SimEvent[];
+  /** Pending scheduled work. */
+  schedule: { atMs: number; seq: number; kind: string; payload: Record<string, unknown> }[];
+  idempotency: { tenant: string; key: string; pairId: string; action: string; jobId: string }[];
+  /** Counters for ids and sequences. */
+  counters: Record<string, number>;
+}
+
+// ---------------------------------------------------------------- pure helpers
+
+/** src/sim/retention.ts: which recovery points the documented rules delete at `nowMs`. */
+export interface RetentionInput {
+  /** All the pair's current points, oldest first. */
+  points: { id: string; createdAtMs: number }[];
+  /** The point just created at nowMs (also in `points`). */
+  newPointId: string;
+  nowMs: number;
+  intervalHours: number;
+  timeZone: string;
+}
+export type RetentionFn = (input: RetentionInput) => {
+  deleted: { id: string; reason: 'interval' | 'daily' | 'weekly' | 'age' | 'count' }[];
+  tags: Record<string, ('interval' | 'daily' | 'weekly')[]>;
+};
+
+/** src/sim/checkers/*.ts: one checker per module, pure over the stored state. */
+export interface Checker {
+  name: string;
+  description: string;
+  check(state: SimState): string[];
+}
+
+export type { CheckerVerdict, Duration };

@@ -1,0 +1,373 @@
+/**
+ * What each user action does, step by step: the steps' names and simulated durations, the
+ * effect of each step on the world, and the statechart event its outcome sends. Durations grow
+ * with the data a step moves, so a large server takes longer to copy and restore.
+ */
+import type { UserAction } from '../machine/index.js';
+import type { Engine } from './engine.js';
+import { type JobHooks, type JobRecord, registerJobHooks, skipStep, StepFailure } from './jobs.js';
+import { loadPair, type PairRecord, savePair, sendEvent, snapshotOf } from './pairs.js';
+import { deleteAllPoints, loadPoint, takeRecoveryPoint } from './recovery-points.js';
+import { createServer, restoreFiles, type ServerRecord, serverById, setPower, setRole } from './servers.js';
+import type { OperationErrorView } from './types.js';
+
+const S = 1000;
+const M = 60 * S;
+
+interface World {
+  e: Engine;
+  job: JobRecord;
+  pair: PairRecord;
+}
+
+interface Step {
+  name: string;
+  durationMs(w: World): number;
+  skip?(w: World): boolean;
+  run?(w: World, log: (line: string) => void): void;
+}
+
+interface Plan {
+  steps: Step[];
+  succeed(w: World): void;
+  fail(w: World, error: OperationErrorView): void;
+}
+
+const totalGb = (server: ServerRecord | null): number => server?.volumes.reduce((sum, v) => sum + v.sizeGb, 0) ?? 0;
+const main = (w: World): ServerRecord => serverById(w.e, w.pair.mainServerId)!;
+const shadow = (w: World): ServerRecord | null => (w.pair.shadowServerId ? serverById(w.e, w.pair.shadowServerId) : null);
+const testServer = (w: World): ServerRecord | null => (w.pair.testServerId ? serverById(w.e, w.pair.testServerId) : null);
+
+/** Full copy: 5 minutes plus a second per GiB of volume and per MiB of data. */
+const copyMs = (w: World): number => 5 * M + totalGb(main(w)) * S + Math.ceil(main(w).dataBytes / 1_048_576) * S;
+/** Restore from a recovery point: 3 minutes plus half a second per GiB of volume. */
+const restoreMs = (w: World): number => 3 * M + Math.ceil(totalGb(main(w)) / 2) * S;
+
+function requireMainUp(w: World): void {
+  if (main(w).powerState === 'DOWN') {
+    throw new StepFailure('MAIN_SERVER_DOWN', `The main server ${w.pair.mainServerId} is down; replication cannot read it.`);
+  }
+}
+
+function requireShadowOff(w: World): void {
+  if (shadow(w)?.powerState === 'RUNNING') {
+    throw new StepFailure(
+      'SHADOW_STARTED_MANUALLY',
+      `The shadow server ${w.pair.shadowServerId} was started by hand; replication needs it powered off.`,
+    );
+  }
+}
+
+const pointOf = (w: World) => loadPoint(w.e, w.pair.id, w.job.request.recoveryPointId);
+
+/** Restores `target` to the job's recovery point; a corrupt point fails the step. */
+function restoreTo(w: World, target: ServerRecord | null, log: (line: string) => void): void {
+  const point = pointOf(w);
+  if (point.corrupt) {
+    throw new StepFailure('RECOVERY_POINT_CORRUPT', `Recovery point ${point.id} is corrupt and cannot be restored.`);
+  }
+  if (!target) throw new StepFailure('SERVER_MISSING', 'The server to restore no longer exists.');
+  const restored = restoreFiles(w.e, target, w.pair.mainServerId, point.dataVersion);
+  log(`restored ${target.id} to recovery point ${point.id} (${point.createdAt}), data version ${restored.dataVersion}`);
+}
+
+/** Puts a server back on a recovery point after a failed change (I7: nothing moves on failure). */
+function rollBack(w: World, target: ServerRecord | null, pointId: string | null): void {
+  if (!target || !pointId) return;
+  const point = w.e.st.pointById.get(pointId);
+  if (point) restoreFiles(w.e, target, w.pair.mainServerId, point.data_version);
+  setPower(w.e, target, 'RUNNING', 'rollback');
+}
+
+function deleteServer(w: World, server: ServerRecord | null, log: (line: string) => void): void {
+  if (!server) return;
+  w.e.store.db.prepare('DELETE FROM servers WHERE id = ?').run(server.id);
+  w.e.store.db.prepare('DELETE FROM files WHERE server_id = ?').run(server.id);
+  w.e.ctx.emit(server.tenant, w.pair.id, 'server.deleted', { serverId: server.id, role: server.role });
+  log(`deleted server ${server.id}`);
+}
+
+const replicationSteps: Step[] = [
+  {
+    name: 'create shadow',
+    durationMs: () => 2 * M,
+    skip: (w) => shadow(w) !== null,
+    run: (w, log) => {
+      const request = w.job.request as { shadowName: string; region?: string; volumeType?: 'SSD' | 'NVMe'; iops?: number; flavor?: string };
+      const source = main(w);
+      const created = createServer(
+        w.e,
+        w.pair.tenant,
+        {
+          name: request.shadowName,
+          region: request.region ?? w.pair.placement.region,
+          flavor: request.flavor ?? source.flavor,
+          volumes: source.volumes.map((v) => ({
+            ...v,
+            type: request.volumeType ?? v.type,
+            iops: request.iops ?? v.iops,
+          })),
+        },
+        'SHADOW',
+      );
+      setRole(w.e, created, 'SHADOW', w.pair.id);
+      w.pair.shadowServerId = created.id;
+      savePair(w.e, w.pair);
+      log(`created shadow server ${created.id} in ${created.region}`);
+    },
+  },
+  { name: 'wait until created', durationMs: () => 1 * M, skip: (w) => w.job.type === 'restartReplication' },
+  { name: 'attach volumes', durationMs: () => 1 * M, skip: (w) => w.job.type === 'restartReplication' },
+  {
+    name: 'stop shadow',
+    durationMs: () => 30 * S,
+    run: (w, log) => {
+      const server = shadow(w);
+      if (server) setPower(w.e, server, 'STOPPED', 'replication');
+      log('shadow server powered off (it is not billed while off)');
+    },
+  },
+  { name: 'snapshot main', durationMs: () => 1 * M, run: (w) => requireMainUp(w) },
+  {
+    name: 'full copy',
+    durationMs: copyMs,
+    run: (w, log) => {
+      requireMainUp(w);
+      const source = main(w);
+      const target = shadow(w);
+      if (target) restoreFiles(w.e, target, source.id, source.dataVersion);
+      log(`copied ${source.dataBytes} bytes (data version ${source.dataVersion})`);
+    },
+  },
+  { name: 'verify replica', durationMs: () => 2 * M, run: (w) => requireShadowOff(w) },
+  { name: 'first recovery point', durationMs: () => 30 * S, run: (w) => requireMainUp(w) },
+];
+
+const replicationPlan: Plan = {
+  steps: replicationSteps,
+  succeed: (w) => {
+    sendEvent(w.e, w.pair, { type: 'REPLICATION_STARTED' }, { jobId: w.job.id });
+    const source = main(w);
+    const id = takeRecoveryPoint(w.e, w.pair, source);
+    w.job.result = { recoveryPointId: id };
+  },
+  fail: (w, error) => sendEvent(w.e, w.pair, { type: 'REPLICATION_FAILED', error }, { jobId: w.job.id }),
+};
+
+const restoreResult = (w: World, target: ServerRecord | null, recoveryPointId: unknown) => ({
+  recoveryPointId,
+  serverId: target?.id ?? null,
+  dataVersion: target?.dataVersion ?? null,
+});
+
+const failoverPlan: Plan = {
+  steps: [
+    {
+      name: 'clean test environment',
+      durationMs: (w) => (w.pair.testServerId ? 1 * M : 0),
+      skip: (w) => w.pair.testServerId === null,
+      run: (w, log) => {
+        deleteServer(w, testServer(w), log);
+        w.pair.testServerId = null;
+        savePair(w.e, w.pair);
+      },
+    },
+    { name: 'stop replication', durationMs: () => 10 * S, run: (_w, log) => log('replication stopped completely') },
+    { name: 'restore from recovery point', durationMs: restoreMs, run: (w, log) => restoreTo(w, shadow(w), log) },
+    {
+      name: 'start failover server',
+      durationMs: () => 1 * M,
+      run: (w) => setPower(w.e, shadow(w)!, 'RUNNING', 'failover'),
+    },
+    { name: 'verify data', durationMs: () => 30 * S },
+  ],
+  succeed: (w) => {
+    w.job.result = restoreResult(w, shadow(w), w.job.request.recoveryPointId);
+    sendEvent(w.e, w.pair, { type: 'OPERATION_SUCCEEDED' }, { jobId: w.job.id });
+  },
+  fail: (w, error) => {
+    const server = shadow(w);
+    if (server) setPower(w.e, server, 'STOPPED', 'failover failed');
+    sendEvent(w.e, w.pair, { type: 'OPERATION_FAILED', error }, { jobId: w.job.id });
+  },
+};
+
+const changePlan: Plan = {
+  steps: [
+    {
+      name: 'stop failover server',
+      durationMs: () => 30 * S,
+      run: (w) => setPower(w.e, shadow(w)!, 'STOPPED', 'change recovery point'),
+    },
+    { name: 'restore from recovery point', durationMs: restoreMs, run: (w, log) => restoreTo(w, shadow(w), log) },
+    {
+      name: 'start failover server',
+      durationMs: () => 1 * M,
+      run: (w) => setPower(w.e, shadow(w)!, 'RUNNING', 'change recovery point'),
+    },
+    { name: 'verify data', durationMs: () => 30 * S },
+  ],
+  succeed: (w) => {
+    w.job.result = restoreResult(w, shadow(w), w.job.request.recoveryPointId);
+    sendEvent(w.e, w.pair, { type: 'OPERATION_SUCCEEDED' }, { jobId: w.job.id });
+  },
+  fail: (w, error) => {
+    const active = snapshotOf(w.pair).context.activeRecoveryPointId;
+    rollBack(w, shadow(w), active);
+    w.job.result = restoreResult(w, shadow(w), active);
+    sendEvent(w.e, w.pair, { type: 'OPERATION_FAILED', error }, { jobId: w.job.id });
+  },
+};
+
+const commitPlan: Plan = {
+  steps: [
+    { name: 'promote shadow', durationMs: () => 1 * M },
+    { name: 'retire main server', durationMs: () => 30 * S },
+    {
+      name: 'recovery points',
+      durationMs: () => 30 * S,
+      run: (w, log) =>
+        log(w.job.request.deleteAllRecoveryPoints ? 'deleting all associated recovery points' : 'keeping recovery points read-only'),
+    },
+    { name: 'finalize', durationMs: () => 10 * S },
+  ],
+  succeed: (w) => {
+    const standby = shadow(w);
+    if (standby) setRole(w.e, standby, 'PRIMARY', w.pair.id);
+    setRole(w.e, main(w), 'RETIRED', w.pair.id);
+    if (w.job.request.deleteAllRecoveryPoints === true) deleteAllPoints(w.e, w.pair, 'commit');
+    else w.e.st.readOnlyPoints.run(w.pair.id);
+    sendEvent(w.e, w.pair, { type: 'OPERATION_SUCCEEDED' }, { jobId: w.job.id });
+  },
+  fail: (w, error) => sendEvent(w.e, w.pair, { type: 'OPERATION_FAILED', error }, { jobId: w.job.id }),
+};
+
+const testPlan: Plan = {
+  steps: [
+    {
+      name: 'create test server',
+      durationMs: () => 2 * M,
+      run: (w, log) => {
+        const request = w.job.request as {
+          testServerName: string;
+          region?: string;
+          volumeType?: 'SSD' | 'NVMe';
+          iops?: number;
+          instanceFamily?: string;
+        };
+        const source = main(w);
+        const created = createServer(
+          w.e,
+          w.pair.tenant,
+          {
+            name: request.testServerName,
+            region: request.region ?? w.pair.placement.region,
+            flavor: request.instanceFamily ?? source.flavor,
+            volumes: source.volumes.map((v) => ({ ...v, type: request.volumeType ?? v.type, iops: request.iops ?? v.iops })),
+            powerState: 'STOPPED',
+          },
+          'TEST',
+        );
+        setRole(w.e, created, 'TEST', w.pair.id);
+        w.pair.testServerId = created.id;
+        savePair(w.e, w.pair);
+        log(`created test server ${created.id}`);
+      },
+    },
+    { name: 'restore from recovery point', durationMs: restoreMs, run: (w, log) => restoreTo(w, testServer(w), log) },
+    { name: 'start test server', durationMs: () => 1 * M, run: (w) => setPower(w.e, testServer(w)!, 'RUNNING', 'test failover') },
+  ],
+  succeed: (w) => {
+    w.job.result = restoreResult(w, testServer(w), w.job.request.recoveryPointId);
+    sendEvent(w.e, w.pair, { type: 'TEST_OPERATION_SUCCEEDED' }, { jobId: w.job.id });
+  },
+  fail: (w, error) => sendEvent(w.e, w.pair, { type: 'TEST_OPERATION_FAILED', error }, { jobId: w.job.id }),
+};
+
+const changeTestPlan: Plan = {
+  steps: [
+    { name: 'stop test server', durationMs: () => 30 * S, run: (w) => setPower(w.e, testServer(w)!, 'STOPPED', 'change test point') },
+    { name: 'restore from recovery point', durationMs: restoreMs, run: (w, log) => restoreTo(w, testServer(w), log) },
+    { name: 'start test server', durationMs: () => 1 * M, run: (w) => setPower(w.e, testServer(w)!, 'RUNNING', 'change test point') },
+  ],
+  succeed: (w) => {
+    w.job.result = restoreResult(w, testServer(w), w.job.request.recoveryPointId);
+    sendEvent(w.e, w.pair, { type: 'TEST_OPERATION_SUCCEEDED' }, { jobId: w.job.id });
+  },
+  fail: (w, error) => {
+    rollBack(w, testServer(w), snapshotOf(w.pair).context.testRecoveryPointId);
+    sendEvent(w.e, w.pair, { type: 'TEST_OPERATION_FAILED', error }, { jobId: w.job.id });
+  },
+};
+
+const cleanPlan: Plan = {
+  steps: [
+    { name: 'delete test server', durationMs: () => 1 * M },
+    { name: 'release temporary resources', durationMs: () => 30 * S },
+  ],
+  succeed: (w) => {
+    deleteServer(w, testServer(w), () => {});
+    w.pair.testServerId = null;
+    savePair(w.e, w.pair);
+    sendEvent(w.e, w.pair, { type: 'TEST_OPERATION_SUCCEEDED' }, { jobId: w.job.id });
+  },
+  fail: (w, error) => sendEvent(w.e, w.pair, { type: 'TEST_OPERATION_FAILED', error }, { jobId: w.job.id }),
+};
+
+/** Stop, resume and detach change the status at once (no processing state); their job records it. */
+const atOncePlan = (name: string): Plan => ({ steps: [{ name, durationMs: () => 0 }], succeed: () => {}, fail: () => {} });
+
+export const PLANS: Record<UserAction, Plan> = {
+  startReplication: replicationPlan,
+  restartReplication: replicationPlan,
+  stopReplication: atOncePlan('stop replication'),
+  resumeReplication: atOncePlan('resume replication'),
+  detach: atOncePlan('remove pairing'),
+  testFailover: testPlan,
+  changeTestRecoveryPoint: changeTestPlan,
+  cleanTestEnvironment: cleanPlan,
+  failover: failoverPlan,
+  changeRecoveryPoint: changePlan,
+  commitFailover: commitPlan,
+};
+
+/** The steps of a new job, with the durations they will take from now. */
+export function planSteps(e: Engine, pair: PairRecord, job: Pick<JobRecord, 'type' | 'request'>) {
+  const world = { e, job: job as JobRecord, pair };
+  return PLANS[job.type].steps.map((step) => {
+    const skipped = step.skip?.(world) ?? false;
+    return { name: step.name, durationMs: skipped ? 0 : step.durationMs(world), skipped };
+  });
+}
+
+const hooks: JobHooks = {
+  runStep(e, job, index, log) {
+    const pair = loadPair(e, job.tenant, job.pairId);
+    const world = { e, job, pair };
+    const step = PLANS[job.type].steps[index];
+    if (!step) return;
+    if (step.skip?.(world)) {
+      skipStep(job, index, 'not needed');
+      return;
+    }
+    step.run?.(world, log);
+  },
+  succeed(e, job) {
+    const pair = loadPair(e, job.tenant, job.pairId);
+    clearCurrentJob(e, pair, job);
+    PLANS[job.type].succeed({ e, job, pair });
+  },
+  fail(e, job, error) {
+    const pair = loadPair(e, job.tenant, job.pairId);
+    clearCurrentJob(e, pair, job);
+    PLANS[job.type].fail({ e, job, pair }, error);
+  },
+};
+
+function clearCurrentJob(e: Engine, pair: PairRecord, job: JobRecord): void {
+  if (pair.currentJobId === job.id) pair.currentJobId = null;
+  if (pair.currentTestJobId === job.id) pair.currentTestJobId = null;
+  savePair(e, pair);
+}
+
+registerJobHooks(hooks);

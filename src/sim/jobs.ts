@@ -1,0 +1,299 @@
+/**
+ * Jobs: every user action runs as a job of named steps on the virtual clock. A step's fault
+ * rules are looked up when it begins (fail, delay, hang); its effect on the world happens when
+ * it ends. A job's outcome is derived from its steps, so it can never say SUCCEEDED with a
+ * failed step. How steps advance is the progression setting of the job's type: `clock`
+ * (scheduled), `immediate` (all at once) or `manual` (one step per `stepJob` or poll).
+ */
+import type { UserAction } from '../machine/index.js';
+import type { StoredJob } from './contract.js';
+import { parseDuration } from './duration.js';
+import type { Engine } from './engine.js';
+import { DrError } from './errors.js';
+import { matchFault } from './faults.js';
+import { fired } from './recovery-points.js';
+import { iso, jobFromRow } from './rows.js';
+import type { Job, JobStep, OperationErrorView, ProgressionMode } from './types.js';
+
+export interface StepState extends JobStep {
+  durationMs: number;
+  failWith?: OperationErrorView;
+}
+
+export type JobRecord = StoredJob & { seq: number; hungBy: string | null; steps: StepState[] };
+
+/** Thrown by a step's effect to fail the step (and the job) with a readable error. */
+export class StepFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface StepSpec<W> {
+  name: string;
+  durationMs(world: W): number;
+  skip?(world: W): boolean;
+  run?(world: W, log: (line: string) => void): void;
+}
+
+/** What the job machinery needs of a plan; plans live in job-plans.ts. */
+export interface JobHooks {
+  runStep(e: Engine, job: JobRecord, index: number, log: (line: string) => void): void;
+  succeed(e: Engine, job: JobRecord): void;
+  fail(e: Engine, job: JobRecord, error: OperationErrorView): void;
+}
+
+let hooks: JobHooks | null = null;
+export function registerJobHooks(h: JobHooks): void {
+  hooks = h;
+}
+
+export function loadJob(e: Engine, tenant: string, jobId: string): JobRecord {
+  const row = typeof jobId === 'string' ? e.st.jobById.get(jobId) : undefined;
+  if (!row || row.tenant !== tenant) throw new DrError('JOB_NOT_FOUND', `No job '${String(jobId)}' in this tenant.`, { jobId });
+  return jobFromRow(row) as JobRecord;
+}
+
+export function jobView(job: JobRecord): Job {
+  return {
+    id: job.id,
+    type: job.type,
+    pairId: job.pairId,
+    status: job.status,
+    steps: job.steps.map(({ name, status, startedAt, endedAt, log }) => ({ name, status, startedAt, endedAt, log })),
+    error: job.error,
+    request: job.request,
+    createdAt: job.createdAt,
+    endedAt: job.endedAt,
+  };
+}
+
+function saveJob(e: Engine, job: JobRecord): void {
+  e.st.updateJob.run({
+    id: job.id,
+    status: job.status,
+    steps: JSON.stringify(job.steps),
+    error: job.error ? JSON.stringify(job.error) : null,
+    result: JSON.stringify(job.result),
+    ended_at_ms: job.endedAt === null ? null : Date.parse(job.endedAt),
+    hung_by: job.hungBy,
+  });
+}
+
+export function progressionOf(e: Engine, type: UserAction): ProgressionMode {
+  return e.ctx.settings.progression[type] ?? e.ctx.settings.progression.default ?? 'clock';
+}
+
+export function createJob(
+  e: Engine,
+  pair: { id: string; tenant: string },
+  type: UserAction,
+  request: Record<string, unknown>,
+  steps: { name: string; durationMs: number; skipped?: boolean }[],
+): JobRecord {
+  const now = e.ctx.clock.nowMs();
+  const id = e.ctx.rng.id('job');
+  const job: JobRecord = {
+    id,
+    seq: e.ctx.nextSeq(),
+    type,
+    pairId: pair.id,
+    status: 'QUEUED',
+    steps: steps.map((s) => ({
+      name: s.name,
+      status: s.skipped ? 'SKIPPED' : 'PENDING',
+      startedAt: null,
+      endedAt: null,
+      log: s.skipped ? ['not needed'] : [],
+      durationMs: s.durationMs,
+    })),
+    error: null,
+    request,
+    createdAt: iso(now),
+    endedAt: null,
+    tenant: pair.tenant,
+    result: {},
+    hungBy: null,
+  };
+  e.st.insertJob.run({
+    id,
+    seq: job.seq,
+    tenant: pair.tenant,
+    pair_id: pair.id,
+    type,
+    status: job.status,
+    steps: JSON.stringify(job.steps),
+    error: null,
+    request: JSON.stringify(request),
+    result: '{}',
+    created_at_ms: now,
+    ended_at_ms: null,
+    hung_by: null,
+  });
+  e.ctx.emit(pair.tenant, pair.id, 'job.created', { jobId: id, type, request });
+  return job;
+}
+
+/** Starts a job's first step; with `immediate` progression the whole job runs now. */
+export function startJob(e: Engine, job: JobRecord): void {
+  job.status = 'RUNNING';
+  const first = job.steps.findIndex((s) => s.status === 'PENDING');
+  if (first === -1) return finishJob(e, job, null);
+  beginStep(e, job, first);
+}
+
+function beginStep(e: Engine, job: JobRecord, index: number): void {
+  const step = job.steps[index];
+  if (!step) return finishJob(e, job, null);
+  const now = e.ctx.clock.nowMs();
+  step.status = 'RUNNING';
+  step.startedAt = iso(now);
+  const rule =
+    e.ctx.faults.length === 0
+      ? null
+      : matchFault(
+          e.ctx.faults,
+          {
+            tenant: job.tenant,
+            target: job.type,
+            pairId: job.pairId,
+            recoveryPointId: typeof job.request.recoveryPointId === 'string' ? job.request.recoveryPointId : undefined,
+            step: step.name,
+            nowMs: now,
+          },
+          e.ctx.rng,
+        );
+  if (rule) {
+    fired(e, rule.id, job.tenant, job.pairId, { jobId: job.id, step: step.name });
+    const effect = rule.effect;
+    if (effect.kind === 'fail') {
+      step.failWith = {
+        code: effect.code ?? 'INJECTED_FAULT',
+        message: effect.message ?? `Step '${step.name}' failed (injected by fault rule ${rule.id}).`,
+      };
+    } else if (effect.kind === 'delay') {
+      step.durationMs += parseDuration(effect.duration);
+      step.log.push(`delayed by ${effect.duration} (fault rule ${rule.id})`);
+    } else if (effect.kind === 'hang') {
+      job.hungBy = rule.id;
+      step.log.push(`hanging until fault rule ${rule.id} is removed`);
+    }
+  }
+  e.ctx.emit(job.tenant, job.pairId, 'job.step', { jobId: job.id, step: step.name, status: 'RUNNING' });
+  saveJob(e, job);
+  if (!job.hungBy) continueStep(e, job, index);
+}
+
+/** Arranges for the running step to end, as the job's progression says. */
+function continueStep(e: Engine, job: JobRecord, index: number): void {
+  const mode = progressionOf(e, job.type);
+  if (mode === 'immediate') return completeStep(e, job, index);
+  if (mode === 'clock') {
+    const step = job.steps[index]!;
+    const at = Date.parse(step.startedAt ?? iso(e.ctx.clock.nowMs())) + step.durationMs;
+    e.st.insertSchedule.run(
+      e.ctx.nextSeq('schedule'),
+      Math.max(at, e.ctx.clock.nowMs()),
+      'job.step',
+      JSON.stringify({ jobId: job.id, step: index }),
+    );
+  }
+}
+
+/** Ends step `index` of a job: runs its effect, then begins the next step or finishes. */
+export function completeStep(e: Engine, job: JobRecord, index: number): void {
+  const step = job.steps[index];
+  if (!step || step.status !== 'RUNNING' || job.status !== 'RUNNING') return;
+  const log = (line: string) => step.log.push(line);
+  let error: OperationErrorView | null = step.failWith ?? null;
+  if (!error) {
+    try {
+      hooks?.runStep(e, job, index, log);
+    } catch (thrown) {
+      if (!(thrown instanceof StepFailure)) throw thrown;
+      error = { code: thrown.code, message: thrown.message };
+    }
+  }
+  step.endedAt = iso(e.ctx.clock.nowMs());
+  step.status = error ? 'FAILED' : step.status === 'RUNNING' ? 'SUCCEEDED' : step.status;
+  if (error) log(`failed: ${error.code}: ${error.message}`);
+  delete step.failWith;
+  e.ctx.emit(job.tenant, job.pairId, 'job.step', { jobId: job.id, step: step.name, status: step.status });
+  if (error) return finishJob(e, job, error);
+  saveJob(e, job);
+  const next = job.steps.findIndex((s, i) => i > index && s.status === 'PENDING');
+  if (next === -1) return finishJob(e, job, null);
+  beginStep(e, job, next);
+}
+
+/** Marks a step skipped when it does not apply (e.g. no test environment to clean). */
+export function skipStep(job: JobRecord, index: number, why: string): void {
+  const step = job.steps[index]!;
+  step.status = 'SKIPPED';
+  step.log.push(why);
+}
+
+function finishJob(e: Engine, job: JobRecord, error: OperationErrorView | null): void {
+  for (const step of job.steps) if (step.status === 'PENDING') step.status = 'SKIPPED';
+  const failed = error !== null || job.steps.some((s) => s.status === 'FAILED');
+  job.status = failed ? 'FAILED' : 'SUCCEEDED';
+  job.error = failed ? (error ?? { code: 'STEP_FAILED', message: 'A step failed.' }) : null;
+  job.endedAt = iso(e.ctx.clock.nowMs());
+  job.hungBy = null;
+  if (failed) hooks?.fail(e, job, job.error!);
+  else hooks?.succeed(e, job);
+  saveJob(e, job);
+  e.ctx.emit(job.tenant, job.pairId, 'job.ended', { jobId: job.id, type: job.type, status: job.status, error: job.error });
+}
+
+export function runningStepIndex(job: JobRecord): number {
+  return job.steps.findIndex((s) => s.status === 'RUNNING');
+}
+
+/** Manual progression: ends the running step now (not while a fault rule holds it). */
+export function stepJob(e: Engine, job: JobRecord): void {
+  if (job.status !== 'RUNNING' || job.hungBy) return;
+  const index = runningStepIndex(job);
+  if (index >= 0) completeStep(e, job, index);
+}
+
+/** A hang rule was removed: the jobs it held go on from where they were. */
+export function releaseHung(e: Engine, ruleId: string): void {
+  for (const row of e.st.jobsHungBy.all(ruleId)) {
+    const job = jobFromRow(row) as JobRecord;
+    job.hungBy = null;
+    const index = runningStepIndex(job);
+    const step = job.steps[index];
+    if (step) {
+      step.log.push(`released: fault rule ${ruleId} removed`);
+      step.startedAt = iso(e.ctx.clock.nowMs());
+    }
+    saveJob(e, job);
+    if (index >= 0) continueStep(e, job, index);
+  }
+}
+
+/** A scheduled step end fired. */
+export function onScheduledStep(e: Engine, payload: { jobId: string; step: number }): void {
+  const row = e.st.jobById.get(payload.jobId);
+  if (!row) return;
+  const job = jobFromRow(row) as JobRecord;
+  if (job.hungBy) return;
+  completeStep(e, job, payload.step);
+}
+
+/** Creates a job that completed at once (actions with no processing state: stop, resume, detach). */
+export function finishAtOnce(e: Engine, job: JobRecord, error: OperationErrorView | null, log: string[]): void {
+  const now = iso(e.ctx.clock.nowMs());
+  job.status = 'RUNNING';
+  for (const step of job.steps) {
+    step.status = error ? 'FAILED' : 'SUCCEEDED';
+    step.startedAt = now;
+    step.endedAt = now;
+    step.log.push(...log);
+  }
+  finishJob(e, job, error);
+}

@@ -1,0 +1,214 @@
+/**
+ * DR pairs: attaching, the statechart glue and the view a client sees. Every change of a
+ * pair's status goes through `sendEvent`, which asks the statechart and refuses with
+ * INVALID_STATE (carrying the status and allowed actions) when the machine says no.
+ */
+import { transition } from 'xstate';
+import {
+  type DrPairEvent,
+  type DrPairSnapshot,
+  allowedActions,
+  drPairMachine,
+  labelOf,
+  STATUS_LABELS,
+  statusOf,
+  TEST_STATE_LABELS,
+  testStateOf,
+} from '../machine/index.js';
+import type { StoredPair } from './contract.js';
+import type { Engine } from './engine.js';
+import { DrError } from './errors.js';
+import { iso, pairFromRow } from './rows.js';
+import { loadServer, type ServerRecord, serverById, setRole, summary } from './servers.js';
+import type { AttachInput, DrPair } from './types.js';
+import { check, isRecord, optionalString, requireString } from './validate.js';
+
+export type PairRecord = StoredPair & { seq: number };
+
+const FINAL = new Set(['COMMITTED', 'DETACHED']);
+const WAITING_FOR_COMMIT = new Set(['FAILOVER_PROCESSING', 'FAILED_OVER', 'CHANGING_RECOVERY_POINT', 'COMMITTING']);
+
+export function loadPair(e: Engine, tenant: string, pairId: string): PairRecord {
+  const row = typeof pairId === 'string' ? e.st.pairById.get(pairId) : undefined;
+  if (!row || row.tenant !== tenant) {
+    throw new DrError('PAIR_NOT_FOUND', `No DR pair '${String(pairId)}' in this tenant.`, { pairId });
+  }
+  return pairFromRow(row);
+}
+
+export function pairById(e: Engine, pairId: string): PairRecord | null {
+  const row = e.st.pairById.get(pairId);
+  return row ? pairFromRow(row) : null;
+}
+
+export function snapshotOf(pair: PairRecord): DrPairSnapshot {
+  return drPairMachine.resolveState(pair.machine as Parameters<typeof drPairMachine.resolveState>[0]);
+}
+
+export function hasAvailablePoint(e: Engine, pairId: string): boolean {
+  return e.ctx.pointsOf(pairId).length > 0;
+}
+
+export function savePair(e: Engine, pair: PairRecord): void {
+  pair.updatedAt = iso(e.ctx.clock.nowMs());
+  e.st.updatePair.run({
+    id: pair.id,
+    shadow_server_id: pair.shadowServerId,
+    test_server_id: pair.testServerId,
+    interval_hours: pair.intervalHours,
+    machine: JSON.stringify(pair.machine),
+    status: pair.status,
+    test_state: pair.testState,
+    current_job_id: pair.currentJobId,
+    current_test_job_id: pair.currentTestJobId,
+    replication_error: pair.replicationError ? JSON.stringify(pair.replicationError) : null,
+    updated_at_ms: e.ctx.clock.nowMs(),
+  });
+}
+
+/** The refusal a client sees when the statechart does not accept an action now. */
+export function invalidState(e: Engine, pair: PairRecord, action: string): DrError {
+  const snapshot = snapshotOf(pair);
+  const allowed = allowedActions(snapshot, { hasAvailableRecoveryPoint: hasAvailablePoint(e, pair.id) });
+  return new DrError(
+    'INVALID_STATE',
+    `'${action}' is not allowed while the pair is ${labelOf(snapshot)} (${statusOf(snapshot)}${
+      testStateOf(snapshot) === 'NONE' ? '' : `, test failover ${testStateOf(snapshot)}`
+    }).`,
+    { status: statusOf(snapshot), testFailover: testStateOf(snapshot), allowedActions: allowed, action },
+  );
+}
+
+/** Sends an event to the pair's statechart; throws INVALID_STATE when it is not accepted. */
+export function sendEvent(e: Engine, pair: PairRecord, event: DrPairEvent, data: Record<string, unknown> = {}): void {
+  const snapshot = snapshotOf(pair);
+  if (!snapshot.can(event)) throw invalidState(e, pair, event.type);
+  const [next] = transition(drPairMachine, snapshot, event);
+  const from = pair.status;
+  const testFrom = pair.testState;
+  pair.machine = { value: next.value, context: next.context };
+  pair.status = statusOf(next);
+  pair.testState = testStateOf(next);
+  pair.replicationError = next.context.lastError && pair.status === 'REPLICATION_ERROR' ? next.context.lastError : null;
+  savePair(e, pair);
+  if (from !== pair.status || testFrom !== pair.testState) {
+    e.ctx.emit(pair.tenant, pair.id, 'pair.transition', {
+      event: event.type,
+      from,
+      to: pair.status,
+      testFrom,
+      testTo: pair.testState,
+      activeRecoveryPointId: next.context.activeRecoveryPointId,
+      ...data,
+    });
+  }
+}
+
+export function attach(e: Engine, tenant: string, input: AttachInput): PairRecord {
+  check(isRecord(input), 'body', 'an object { mainServerId, shadow: { region, vpcId, subnetId } }');
+  const mainServerId = requireString(input.mainServerId, 'mainServerId', 1, 100);
+  check(isRecord(input.shadow), 'shadow', 'an object { region, vpcId, subnetId }');
+  const placement = {
+    region: requireString(input.shadow.region, 'shadow.region', 1, 64),
+    vpcId: requireString(input.shadow.vpcId, 'shadow.vpcId', 1, 100),
+    subnetId: requireString(input.shadow.subnetId, 'shadow.subnetId', 1, 100),
+  };
+  const name = optionalString(input.name, 'name', 1, 100);
+  const main = loadServer(e, tenant, mainServerId);
+  refuseUnfit(e, main);
+  const now = e.ctx.clock.nowMs();
+  const id = e.ctx.rng.id('drp');
+  const [initial] = [drPairMachine.resolveState({ value: 'ATTACHED', context: initialContext() })];
+  e.st.insertPair.run({
+    id,
+    seq: e.ctx.nextSeq(),
+    tenant,
+    name: name ?? main.name,
+    main_server_id: main.id,
+    shadow_server_id: null,
+    test_server_id: null,
+    placement: JSON.stringify(placement),
+    interval_hours: null,
+    machine: JSON.stringify({ value: initial.value, context: initial.context }),
+    status: 'ATTACHED',
+    test_state: 'NONE',
+    current_job_id: null,
+    current_test_job_id: null,
+    replication_error: null,
+    created_at_ms: now,
+    updated_at_ms: now,
+  });
+  e.ctx.emit(tenant, id, 'pair.attached', { mainServerId: main.id, placement });
+  setRole(e, main, 'MAIN', id);
+  return loadPair(e, tenant, id);
+}
+
+function initialContext() {
+  return drPairMachine.config.context as ReturnType<typeof snapshotOf>['context'];
+}
+
+/** The documented attach refusals, each with its own code. */
+function refuseUnfit(e: Engine, main: ServerRecord): void {
+  if (main.expired) {
+    throw new DrError('SERVER_EXPIRED', `Server ${main.id} expired at ${main.expiresAt}; renew it before protecting it.`);
+  }
+  if (main.volumes.some((v) => v.multiAttach)) {
+    throw new DrError('MULTI_ATTACH_VOLUME', `Server ${main.id} has a multi-attach volume, which replication cannot protect.`);
+  }
+  const pair = main.pairId ? pairById(e, main.pairId) : null;
+  if (!pair || FINAL.has(pair.status)) return;
+  if (main.role === 'SHADOW') {
+    throw WAITING_FOR_COMMIT.has(pair.status)
+      ? new DrError('FAILOVER_NOT_COMMITTED', `Server ${main.id} is the shadow of ${pair.id}, whose failover is not committed yet.`)
+      : new DrError('SHADOW_STILL_PAIRING', `Server ${main.id} is the shadow of ${pair.id}, still pairing.`);
+  }
+  throw new DrError('SERVER_ALREADY_PAIRED', `Server ${main.id} is already protected by DR pair ${pair.id}.`, {
+    pairId: pair.id,
+  });
+}
+
+export function lastPointAtMs(e: Engine, pairId: string): number | null {
+  const points = e.ctx.pointsOf(pairId);
+  return points.length > 0 ? points[points.length - 1]!.createdAtMs : null;
+}
+
+/** The pair as the API shows it. */
+export function pairView(e: Engine, pair: PairRecord): DrPair {
+  const snapshot = snapshotOf(pair);
+  const main = serverById(e, pair.mainServerId);
+  const shadow = pair.shadowServerId ? serverById(e, pair.shadowServerId) : null;
+  const test = pair.testServerId ? serverById(e, pair.testServerId) : null;
+  const lastMs = lastPointAtMs(e, pair.id);
+  const now = e.ctx.clock.nowMs();
+  const testState = testStateOf(snapshot);
+  return {
+    id: pair.id,
+    name: pair.name,
+    status: pair.status,
+    statusLabel: STATUS_LABELS[pair.status],
+    testFailover:
+      testState === 'NONE'
+        ? null
+        : {
+            state: testState,
+            label: TEST_STATE_LABELS[testState] ?? testState,
+            testServer: test ? summary(test) : null,
+            recoveryPointId: snapshot.context.testRecoveryPointId ?? snapshot.context.pendingTestRecoveryPointId,
+            error: snapshot.context.testError,
+          },
+    allowedActions: allowedActions(snapshot, { hasAvailableRecoveryPoint: hasAvailablePoint(e, pair.id) }),
+    mainServer: main ? summary(main) : { id: pair.mainServerId, name: '', region: '', role: 'RETIRED', powerState: 'STOPPED' },
+    shadowServer: shadow ? summary(shadow) : null,
+    shadowPlacement: pair.placement,
+    replication: {
+      intervalHours: pair.intervalHours,
+      lastRecoveryPointAt: lastMs === null ? null : iso(lastMs),
+      rpoSeconds: lastMs === null ? null : Math.floor((now - lastMs) / 1000),
+      error: pair.replicationError,
+    },
+    activeRecoveryPointId: snapshot.context.activeRecoveryPointId,
+    currentJobId: pair.currentJobId ?? pair.currentTestJobId,
+    createdAt: pair.createdAt,
+    updatedAt: pair.updatedAt,
+  };
+}

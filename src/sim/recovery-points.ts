@@ -1,0 +1,108 @@
+/**
+ * Recovery points: taking one (with the retention rules applied at once, as the service does
+ * when the next point is made), deleting them with a logged reason, and telling whether a
+ * point is available to a pair. The cache of each pair's points is updated with the rows.
+ */
+import type { RecoveryPointFact } from '../machine/index.js';
+import type { StoredRecoveryPoint } from './contract.js';
+import type { Engine } from './engine.js';
+import { DrError } from './errors.js';
+import { matchFault } from './faults.js';
+import { applyRetention } from './retention.js';
+import { pointFromRow } from './rows.js';
+import type { RecoveryPointTag } from './types.js';
+
+export type DeleteReason = 'interval' | 'daily' | 'weekly' | 'age' | 'count' | 'restart' | 'commit' | 'detach';
+
+export interface PairForPoint {
+  id: string;
+  tenant: string;
+  intervalHours: number | null;
+}
+
+/** Takes a recovery point of the main server's data as it is now; returns its id. */
+export function takeRecoveryPoint(
+  e: Engine,
+  pair: PairForPoint,
+  main: { dataVersion: number; dataBytes: number },
+  extraTags: RecoveryPointTag[] = [],
+): string {
+  const now = e.ctx.clock.nowMs();
+  const id = e.ctx.rng.id('rp');
+  const points = e.ctx.pointsOf(pair.id);
+  const point = { id, createdAtMs: now, tags: '[]' };
+  points.push(point);
+  const { deleted, tags } = applyRetention({
+    points,
+    newPointId: id,
+    nowMs: now,
+    intervalHours: pair.intervalHours ?? 1,
+    timeZone: e.ctx.settings.timeZone,
+  });
+  const ownTags = [...extraTags, ...(tags[id] ?? [])];
+  point.tags = JSON.stringify(ownTags);
+  const rule = e.ctx.faults.length > 0 ? matchFault(e.ctx.faults, { tenant: pair.tenant, target: 'recoveryPoint', pairId: pair.id, nowMs: now }, e.ctx.rng) : null;
+  const corrupt = rule?.effect.kind === 'corrupt';
+  e.st.insertPoint.run(id, pair.id, pair.tenant, now, 'AVAILABLE', point.tags, main.dataBytes, main.dataVersion, corrupt ? 1 : 0);
+  e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.created', { recoveryPointId: id, dataVersion: main.dataVersion });
+  if (rule) fired(e, rule.id, pair.tenant, pair.id, { recoveryPointId: id });
+  if (deleted.length > 0) {
+    const gone = new Set(deleted.map((d) => d.id));
+    for (const { id: deletedId, reason } of deleted) {
+      e.st.deletePoint.run(deletedId);
+      e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.deleted', { recoveryPointId: deletedId, reason });
+    }
+    e.ctx.points.set(pair.id, points.filter((p) => !gone.has(p.id)));
+  }
+  for (const ref of e.ctx.pointsOf(pair.id)) {
+    if (ref === point) continue;
+    const kept = tags[ref.id];
+    if (!kept) continue;
+    const first = ref.tags.includes('"first"') ? ['first', ...kept] : kept;
+    const text = JSON.stringify(first);
+    if (text !== ref.tags) {
+      ref.tags = text;
+      e.st.tagPoint.run(text, ref.id);
+    }
+  }
+  return id;
+}
+
+/** Records a fault firing: the rule's counter and an event. */
+export function fired(e: Engine, ruleId: string, tenant: string, pairId: string | null, data: Record<string, unknown>): void {
+  const rule = e.ctx.faults.find((r) => r.id === ruleId);
+  if (!rule) return;
+  rule.fired += 1;
+  e.st.updateFault.run(JSON.stringify(rule), rule.id);
+  e.ctx.emit(tenant, pairId, 'fault.fired', { faultId: rule.id, target: rule.target, effect: rule.effect, ...data });
+}
+
+export function deleteAllPoints(e: Engine, pair: { id: string; tenant: string }, reason: DeleteReason): number {
+  const points = e.ctx.pointsOf(pair.id);
+  for (const point of points) {
+    e.st.deletePoint.run(point.id);
+    e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.deleted', { recoveryPointId: point.id, reason });
+  }
+  e.ctx.points.set(pair.id, []);
+  return points.length;
+}
+
+export function listPoints(e: Engine, pairId: string): StoredRecoveryPoint[] {
+  return e.st.pointsOfPair.all(pairId).map(pointFromRow);
+}
+
+export function loadPoint(e: Engine, pairId: string, pointId: unknown): StoredRecoveryPoint {
+  const row = typeof pointId === 'string' ? e.st.pointById.get(pointId) : undefined;
+  if (!row || row.pair_id !== pairId) {
+    throw new DrError('RECOVERY_POINT_NOT_FOUND', `Recovery point '${String(pointId)}' is not available to DR pair ${pairId}.`, {
+      recoveryPointId: pointId,
+    });
+  }
+  return pointFromRow(row);
+}
+
+/** What the statechart needs to judge an action naming a recovery point. */
+export function pointFact(e: Engine, pairId: string, pointId: unknown): RecoveryPointFact {
+  const row = typeof pointId === 'string' ? e.st.pointById.get(pointId) : undefined;
+  return { id: String(pointId), available: !!row && row.pair_id === pairId && row.status === 'AVAILABLE' };
+}

@@ -1,0 +1,154 @@
+/**
+ * Periodic replication on the virtual clock. Every 15 minutes (at :00, :15, :30, :45) the
+ * seeded workload writes its batch, then each REPLICATING pair takes a recovery point of its
+ * main server's data, with the retention rules applied. A pair whose main server is down or
+ * whose shadow was started by hand fails instead; a pair in error whose cause went away
+ * recovers. Outages act at once, not at the next tick, as a client would observe them.
+ */
+import type { Engine } from './engine.js';
+import { matchFault } from './faults.js';
+import { type PairRecord, pairById, sendEvent, snapshotOf } from './pairs.js';
+import { fired, takeRecoveryPoint } from './recovery-points.js';
+import { serverFromRow } from './rows.js';
+import { type ServerRecord, serverById, writeVersion } from './servers.js';
+
+export const TICK_MS = 15 * 60 * 1000;
+const WORKLOAD_FILES = 8;
+
+/** The first tick strictly after `ms`. */
+export const nextTickAfter = (ms: number): number => (Math.floor(ms / TICK_MS) + 1) * TICK_MS;
+
+interface TickRow {
+  id: string;
+  tenant: string;
+  interval_hours: number | null;
+  main_power: string;
+  data_version: number;
+  data_bytes: number;
+  shadow_power: string | null;
+}
+
+export function replicationStatements(e: Engine) {
+  const db = e.store.db;
+  return {
+    replicating: db.prepare<[], TickRow>(
+      `SELECT p.id, p.tenant, p.interval_hours, m.power_state AS main_power, m.data_version, m.data_bytes,
+         s.power_state AS shadow_power
+       FROM pairs p JOIN servers m ON m.id = p.main_server_id LEFT JOIN servers s ON s.id = p.shadow_server_id
+       WHERE p.status = 'REPLICATING' ORDER BY p.seq`,
+    ),
+    anyActive: db.prepare<[], { n: number }>(
+      "SELECT count(*) AS n FROM pairs WHERE status IN ('REPLICATING', 'REPLICATION_ERROR')",
+    ),
+    anyWorkload: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM servers WHERE workload_per_minute > 0"),
+  };
+}
+
+export type ReplicationStatements = ReturnType<typeof replicationStatements>;
+
+/** Whether a tick can change anything (so an idle simulation skips them). */
+export function ticksMatter(rs: ReplicationStatements): boolean {
+  return rs.anyActive.get()!.n > 0 || rs.anyWorkload.get()!.n > 0;
+}
+
+/** One 15-minute boundary: workload, then recovery points, then recoveries. */
+export function tick(e: Engine, rs: ReplicationStatements): void {
+  runWorkload(e);
+  const now = e.ctx.clock.nowMs();
+  for (const row of rs.replicating.all()) {
+    const cause = failureCause(row);
+    if (cause) {
+      failReplication(e, row.id, cause.code, cause.message);
+      continue;
+    }
+    if (e.ctx.faults.length > 0) {
+      const rule = matchFault(e.ctx.faults, { tenant: row.tenant, target: 'replication', pairId: row.id, nowMs: now }, e.ctx.rng);
+      if (rule) {
+        fired(e, rule.id, row.tenant, row.id, {});
+        if (rule.effect.kind === 'fail') {
+          failReplication(
+            e,
+            row.id,
+            rule.effect.code ?? 'INJECTED_FAULT',
+            rule.effect.message ?? `Replication failed (fault rule ${rule.id}).`,
+          );
+          continue;
+        }
+        if (rule.effect.kind === 'stall' || rule.effect.kind === 'hang') continue;
+      }
+    }
+    takeRecoveryPoint(e, { id: row.id, tenant: row.tenant, intervalHours: row.interval_hours }, {
+      dataVersion: row.data_version,
+      dataBytes: row.data_bytes,
+    });
+  }
+  for (const row of e.st.pairsWithStatus.all('REPLICATION_ERROR')) recoverIfPossible(e, row.id);
+}
+
+function failureCause(row: { main_power: string; shadow_power: string | null }) {
+  if (row.main_power === 'DOWN') {
+    return { code: 'MAIN_SERVER_DOWN', message: 'The main server is down; replication cannot read it.' };
+  }
+  if (row.shadow_power === 'RUNNING') {
+    return {
+      code: 'SHADOW_STARTED_MANUALLY',
+      message: 'The shadow server was started by hand; replication needs it powered off.',
+    };
+  }
+  return null;
+}
+
+function failReplication(e: Engine, pairId: string, code: string, message: string): void {
+  const pair = pairById(e, pairId);
+  if (!pair || pair.status !== 'REPLICATING') return;
+  sendEvent(e, pair, { type: 'REPLICATION_FAILED', error: { code, message } });
+}
+
+/** A pair in error goes back to replicating when its cause is gone (after a completed full copy). */
+export function recoverIfPossible(e: Engine, pairId: string): void {
+  const pair = pairById(e, pairId);
+  if (!pair || pair.status !== 'REPLICATION_ERROR' || !snapshotOf(pair).context.initialCopyDone) return;
+  const main = serverById(e, pair.mainServerId);
+  const shadow = pair.shadowServerId ? serverById(e, pair.shadowServerId) : null;
+  if (!main || failureCause({ main_power: main.powerState, shadow_power: shadow?.powerState ?? null })) return;
+  sendEvent(e, pair, { type: 'REPLICATION_RECOVERED' });
+}
+
+/** A server's power changed by hand or by an outage: replication from or to it reacts now. */
+export function onPowerChange(e: Engine, server: ServerRecord): void {
+  for (const row of e.st.pairsOfServer.all(server.id, server.id, server.id)) {
+    const pair = pairById(e, row.id) as PairRecord;
+    if (pair.status === 'REPLICATING') {
+      const main = serverById(e, pair.mainServerId);
+      const shadow = pair.shadowServerId ? serverById(e, pair.shadowServerId) : null;
+      const cause = failureCause({ main_power: main?.powerState ?? 'DOWN', shadow_power: shadow?.powerState ?? null });
+      if (cause) failReplication(e, pair.id, cause.code, cause.message);
+    } else if (pair.status === 'REPLICATION_ERROR') {
+      recoverIfPossible(e, pair.id);
+    }
+  }
+}
+
+/**
+ * The seeded background workload: for each of the 15 minutes before the tick, a server
+ * writing `w` files per minute writes floor(w) files plus one more with probability frac(w).
+ */
+function runWorkload(e: Engine): void {
+  const rows = e.st.workloadServers.all('RUNNING');
+  for (const row of rows) {
+    const server = serverFromRow(row, e.ctx.clock.nowMs());
+    const rate = server.workloadPerMinute;
+    let writes = 0;
+    for (let minute = 0; minute < 15; minute++) {
+      writes += Math.floor(rate) + (e.ctx.rng.next() < rate - Math.floor(rate) ? 1 : 0);
+    }
+    if (writes === 0) continue;
+    const changes = new Map<string, string>();
+    for (let i = 0; i < writes; i++) {
+      const path = `workload/file-${e.ctx.rng.int(WORKLOAD_FILES)}.txt`;
+      changes.set(path, `${server.id} v${server.dataVersion + 1} ${e.ctx.rng.id('w')}\n`);
+    }
+    const sorted = [...changes.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    writeVersion(e, server, sorted, 'workload');
+  }
+}

@@ -1,0 +1,343 @@
+/**
+ * Recovery point retention: which of a pair's points the documented rules delete right after a new
+ * point is made, and why. Pure, and called after every point of every pair, so it keeps no
+ * per-call Intl objects and stays linear in the number of points.
+ *
+ * The rules (reference doc, "Periodic replication" and "Retention"), applied in this order; a
+ * point deleted by one rule is reported with that rule's reason only:
+ * 1. interval: every point except the new one whose local time of day is not a multiple of the
+ *    interval is deleted.
+ * 2. daily, when the new point is the first instant of its local day (normally 00:00): on every
+ *    day from n-2 back only the day's daily point survives.
+ * 3. weekly, when that daily moment is a Sunday: in every week from n-2 back only the week's
+ *    weekly point survives.
+ * 4. age: points made more than 30 days (30 × 24 h) before now are deleted.
+ * 5. count: while more than 63 points remain, the oldest is deleted.
+ *
+ * Choices where the documentation is silent (the reference model in
+ * test/sim/retention.test.ts makes the same ones):
+ * - Local times come from the pair's IANA time zone. Time of day is the wall-clock reading
+ *   (hours, minutes, seconds), so with a 4 h interval 04:00 is kept on a DST day even though only
+ *   3 h have passed since midnight.
+ * - Only the newest point escapes the interval rule. Incrementally only the point made before it
+ *   can be unaligned, but checking them all keeps the function correct for any input.
+ * - Daily and weekly retention run only when a point is made at the start of a local day. If
+ *   replication was paused or broken at that moment, nothing is pruned until the next day's
+ *   00:00 point, which then prunes every day from n-2 back (and, on a Sunday, every week from n-2
+ *   back, not only week n-2): the same result as if the missed runs had happened, just later.
+ * - A zone whose clocks skip 00:00 (e.g. America/Santiago in September) starts that day at the
+ *   first instant that exists (01:00); a point made then counts as the day's 00:00 point for the
+ *   trigger, though the interval rule still reads its wall clock (01:00).
+ * - The daily point of a day is its surviving 00:00 point, or else its earliest surviving point.
+ *   It is chosen among the points that exist when the rule runs: if the 00:00 point was deleted
+ *   (by the count limit, say), the next one of that day takes its place.
+ * - Weeks start on Sunday 00:00 local time. A week's weekly point is the daily point of its
+ *   earliest day with points.
+ * - "More than 30 days": a point exactly 30 days old is kept.
+ * - Tags: `interval` on every aligned point, `daily` on each day's daily point and `weekly` on
+ *   each week's weekly point, including today's and this week's.
+ */
+import type { RetentionFn, RetentionInput } from './contract.js';
+import { DrError } from './errors.js';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** Nothing older than this is kept. */
+export const RETENTION_MAX_AGE_MS = 30 * DAY_MS;
+/** At most this many points per pair. */
+export const RETENTION_MAX_POINTS = 63;
+
+type Reason = 'interval' | 'daily' | 'weekly' | 'age' | 'count';
+type Tag = 'interval' | 'daily' | 'weekly';
+type RetentionResult = ReturnType<RetentionFn>;
+
+// ---------------------------------------------------------------- time zones
+
+/**
+ * A zone's UTC offset at any instant, from one Intl formatter. Offsets are cached per UTC hour:
+ * an hour whose two ends agree has one offset throughout (no zone changes its offset twice within
+ * an hour); an hour in which a change happens is computed per instant.
+ */
+class ZoneOffsets {
+  readonly #format: Intl.DateTimeFormat | null;
+  readonly #byHour = new Map<number, number>();
+
+  constructor(timeZone: string) {
+    this.#format =
+      timeZone === 'UTC'
+        ? null
+        : new Intl.DateTimeFormat('en-US', {
+            timeZone,
+            hourCycle: 'h23',
+            year: 'numeric',
+            month: 'numeric',
+            day: 'numeric',
+            hour: 'numeric',
+            minute: 'numeric',
+            second: 'numeric',
+          });
+  }
+
+  offsetMs(ms: number): number {
+    if (this.#format === null) return 0;
+    const hour = Math.floor(ms / HOUR_MS);
+    const cached = this.#byHour.get(hour);
+    if (cached !== undefined && !Number.isNaN(cached)) return cached;
+    if (cached === undefined) {
+      const start = this.#exact(hour * HOUR_MS);
+      const end = this.#exact(hour * HOUR_MS + HOUR_MS - 1);
+      // Bounded: a few years of simulated hours per zone.
+      if (this.#byHour.size >= 100_000) this.#byHour.clear();
+      this.#byHour.set(hour, start === end ? start : Number.NaN);
+      if (start === end) return start;
+    }
+    return this.#exact(ms);
+  }
+
+  #exact(ms: number): number {
+    let year = 0;
+    let month = 0;
+    let day = 0;
+    let hour = 0;
+    let minute = 0;
+    let second = 0;
+    for (const part of (this.#format as Intl.DateTimeFormat).formatToParts(ms)) {
+      switch (part.type) {
+        case 'year':
+          year = Number(part.value);
+          break;
+        case 'month':
+          month = Number(part.value);
+          break;
+        case 'day':
+          day = Number(part.value);
+          break;
+        case 'hour':
+          hour = Number(part.value);
+          break;
+        case 'minute':
+          minute = Number(part.value);
+          break;
+        case 'second':
+          second = Number(part.value);
+          break;
+      }
+    }
+    const wall = new Date(0);
+    wall.setUTCFullYear(year, month - 1, day);
+    wall.setUTCHours(hour, minute, second, 0);
+    return wall.getTime() - Math.floor(ms / 1000) * 1000;
+  }
+}
+
+const zones = new Map<string, ZoneOffsets>();
+
+function zoneOf(timeZone: string): ZoneOffsets {
+  let zone = zones.get(timeZone);
+  if (zone === undefined) {
+    try {
+      zone = new ZoneOffsets(timeZone);
+    } catch {
+      throw new DrError(
+        'VALIDATION_FAILED',
+        `Unknown time zone ${JSON.stringify(timeZone)}; write an IANA name such as UTC, Asia/Ho_Chi_Minh or Europe/Berlin.`,
+        { field: 'timeZone', value: timeZone },
+      );
+    }
+    zones.set(timeZone, zone);
+  }
+  return zone;
+}
+
+/** Returns `timeZone` if Intl knows it; throws DrError VALIDATION_FAILED otherwise. */
+export function validateTimeZone(timeZone: unknown): string {
+  if (typeof timeZone !== 'string' || timeZone === '') {
+    throw new DrError('VALIDATION_FAILED', 'timeZone must be an IANA name such as UTC or Asia/Ho_Chi_Minh.', {
+      field: 'timeZone',
+      value: timeZone,
+    });
+  }
+  zoneOf(timeZone);
+  return timeZone;
+}
+
+/** Local time minus UTC at `ms`, in ms (`Asia/Ho_Chi_Minh`: 7 h). */
+export function timeZoneOffsetMs(ms: number, timeZone: string): number {
+  return zoneOf(timeZone).offsetMs(ms);
+}
+
+/** The local calendar day containing `ms`, as days since 1970-01-01. */
+function localDay(zone: ZoneOffsets, ms: number): number {
+  return Math.floor((ms + zone.offsetMs(ms)) / DAY_MS);
+}
+
+/** 1970-01-01 was a Thursday: day + 4 is 0 mod 7 on Sundays, so weeks start on Sunday. */
+function weekOfDay(day: number): number {
+  return Math.floor((day + 4) / 7);
+}
+
+/**
+ * The UTC instant at which the local day containing `ms` began: its 00:00, or the first instant
+ * that exists when the clocks skipped midnight.
+ *
+ * @example dayStartMs(Date.parse('2026-01-05T03:00:00Z'), 'Asia/Ho_Chi_Minh') // 2026-01-04T17:00:00Z
+ */
+export function dayStartMs(ms: number, timeZone: string): number {
+  const zone = zoneOf(timeZone);
+  const day = localDay(zone, ms);
+  const localMidnight = day * DAY_MS;
+  const guess = localMidnight - zone.offsetMs(localMidnight - zone.offsetMs(ms));
+  if (localDay(zone, guess) === day && localDay(zone, guess - 1) < day) return guess;
+  // Midnight did not exist (or the offsets disagree): find the day's first instant by bisection.
+  let before = ms - 2 * DAY_MS;
+  let inDay = ms;
+  while (inDay - before > 1) {
+    const mid = Math.floor((before + inDay) / 2);
+    if (localDay(zone, mid) >= day) inDay = mid;
+    else before = mid;
+  }
+  return inDay;
+}
+
+// ---------------------------------------------------------------- retention
+
+// Scratch arrays reused across calls: this runs after every point of every pair.
+let dayOf = new Float64Array(128);
+let timeOfDay = new Float64Array(128);
+const reasonOf: (Reason | null)[] = [];
+const dailyByDay = new Map<number, number>();
+const weeklyByWeek = new Map<number, number>();
+const earliestDayByWeek = new Map<number, number>();
+
+/**
+ * Fills `dailyByDay` with each day's daily point (an index into the points) among the points not
+ * yet deleted, for days ≤ `lastDay`: the day's 00:00 point, else its earliest.
+ */
+function chooseDailyPoints(points: RetentionInput['points'], lastDay: number): void {
+  dailyByDay.clear();
+  for (let i = 0; i < points.length; i++) {
+    const day = dayOf[i]!;
+    if (reasonOf[i] !== null || day > lastDay) continue;
+    const chosen = dailyByDay.get(day);
+    if (chosen === undefined || isBetterDaily(points, i, chosen)) dailyByDay.set(day, i);
+  }
+}
+
+function isBetterDaily(points: RetentionInput['points'], i: number, chosen: number): boolean {
+  const midnight = timeOfDay[i] === 0;
+  if (midnight !== (timeOfDay[chosen] === 0)) return midnight;
+  return points[i]!.createdAtMs < points[chosen]!.createdAtMs;
+}
+
+/** Fills `weeklyByWeek` with each week's weekly point: the daily point of its earliest day. */
+function chooseWeeklyPoints(): void {
+  earliestDayByWeek.clear();
+  for (const day of dailyByDay.keys()) {
+    const week = weekOfDay(day);
+    const earliest = earliestDayByWeek.get(week);
+    if (earliest === undefined || day < earliest) earliestDayByWeek.set(week, day);
+  }
+  weeklyByWeek.clear();
+  for (const [week, day] of earliestDayByWeek) weeklyByWeek.set(week, dailyByDay.get(day)!);
+}
+
+/**
+ * The documented retention rules, run right after the point `newPointId` was made at `nowMs`.
+ * See the top of this module for the rules and the choices made where the documentation is silent.
+ *
+ * @example
+ * // 4 h interval: making 04:00 deletes 03:45, which is not on the interval.
+ * applyRetention({ points: [p0345, p0400], newPointId: p0400.id, nowMs: p0400.createdAtMs, intervalHours: 4, timeZone: 'UTC' })
+ * // → { deleted: [{ id: p0345.id, reason: 'interval' }], tags: { [p0400.id]: ['interval'] } }
+ */
+export const applyRetention: RetentionFn = (input) => {
+  const { points, newPointId, nowMs, intervalHours, timeZone } = input;
+  if (!(intervalHours > 0 && Number.isFinite(intervalHours))) {
+    throw new RangeError(`applyRetention: intervalHours must be > 0; got ${intervalHours}`);
+  }
+  const zone = zoneOf(timeZone);
+  const intervalMs = intervalHours * HOUR_MS;
+  const count = points.length;
+  if (dayOf.length < count) {
+    dayOf = new Float64Array(count * 2);
+    timeOfDay = new Float64Array(count * 2);
+  }
+  reasonOf.length = 0;
+
+  let newIndex = -1;
+  for (let i = 0; i < count; i++) {
+    const point = points[i]!;
+    const local = point.createdAtMs + zone.offsetMs(point.createdAtMs);
+    const day = Math.floor(local / DAY_MS);
+    dayOf[i] = day;
+    timeOfDay[i] = local - day * DAY_MS;
+    reasonOf.push(null);
+    if (point.id === newPointId) newIndex = i;
+  }
+  if (newIndex < 0) throw new Error(`applyRetention: the new point ${newPointId} is not among the points`);
+
+  // 1. interval
+  for (let i = 0; i < count; i++) {
+    if (i !== newIndex && timeOfDay[i]! % intervalMs !== 0) reasonOf[i] = 'interval';
+  }
+
+  const today = localDay(zone, nowMs);
+  if (localDay(zone, nowMs - 1) < today) {
+    // 2. daily: from day n-2 back, only each day's daily point.
+    chooseDailyPoints(points, today - 2);
+    for (let i = 0; i < count; i++) {
+      if (reasonOf[i] === null && dayOf[i]! <= today - 2 && dailyByDay.get(dayOf[i]!) !== i) {
+        reasonOf[i] = 'daily';
+      }
+    }
+    // 3. weekly, on Sundays: from week n-2 back, only each week's weekly point.
+    const thisWeek = weekOfDay(today);
+    if (weekOfDay(today - 1) < thisWeek) {
+      chooseWeeklyPoints();
+      for (let i = 0; i < count; i++) {
+        if (reasonOf[i] !== null) continue;
+        const week = weekOfDay(dayOf[i]!);
+        if (week <= thisWeek - 2 && weeklyByWeek.get(week) !== i) reasonOf[i] = 'weekly';
+      }
+    }
+  }
+
+  // 4. age
+  const oldestKeptMs = nowMs - RETENTION_MAX_AGE_MS;
+  let remaining = 0;
+  for (let i = 0; i < count; i++) {
+    if (reasonOf[i] !== null) continue;
+    if (points[i]!.createdAtMs < oldestKeptMs) reasonOf[i] = 'age';
+    else remaining++;
+  }
+
+  // 5. count: the points come oldest first.
+  for (let i = 0; i < count && remaining > RETENTION_MAX_POINTS; i++) {
+    if (reasonOf[i] === null) {
+      reasonOf[i] = 'count';
+      remaining--;
+    }
+  }
+
+  // Tags of the survivors.
+  chooseDailyPoints(points, Number.POSITIVE_INFINITY);
+  chooseWeeklyPoints();
+  const result: RetentionResult = { deleted: [], tags: {} };
+  for (let i = 0; i < count; i++) {
+    const id = points[i]!.id;
+    const reason = reasonOf[i];
+    if (reason) {
+      result.deleted.push({ id, reason });
+      continue;
+    }
+    const tags: Tag[] = [];
+    if (timeOfDay[i]! % intervalMs === 0) tags.push('interval');
+    const day = dayOf[i]!;
+    if (dailyByDay.get(day) === i) {
+      tags.push('daily');
+      if (weeklyByWeek.get(weekOfDay(day)) === i) tags.push('weekly');
+    }
+    result.tags[id] = tags;
+  }
+  return result;
+};

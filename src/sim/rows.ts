@@ -1,0 +1,279 @@
+/**
+ * Rows to objects and back. The database keeps times as epoch milliseconds and nested values
+ * as JSON text; the engine works with the stored shapes of contract.ts.
+ */
+import type { DrPairStatus, TestFailoverState } from '../machine/index.js';
+import type { StoredJob, StoredPair, StoredRecoveryPoint, StoredServer } from './contract.js';
+import type { Db } from './store.js';
+import type { PowerState, RecoveryPointTag, ServerRole } from './types.js';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+export const toMs = (value: string): number => Date.parse(value);
+
+interface ServerRow {
+  id: string;
+  seq: number;
+  tenant: string;
+  name: string;
+  region: string;
+  flavor: string;
+  volumes: string;
+  power_state: string;
+  role: string;
+  expires_at_ms: number | null;
+  pair_id: string | null;
+  data_version: number;
+  data_bytes: number;
+  workload_per_minute: number;
+  created_at_ms: number;
+  updated_at_ms: number;
+}
+
+interface PairRow {
+  id: string;
+  seq: number;
+  tenant: string;
+  name: string;
+  main_server_id: string;
+  shadow_server_id: string | null;
+  test_server_id: string | null;
+  placement: string;
+  interval_hours: number | null;
+  machine: string;
+  status: string;
+  test_state: string;
+  current_job_id: string | null;
+  current_test_job_id: string | null;
+  replication_error: string | null;
+  created_at_ms: number;
+  updated_at_ms: number;
+}
+
+interface PointRow {
+  id: string;
+  pair_id: string;
+  tenant: string;
+  created_at_ms: number;
+  status: string;
+  tags: string;
+  size_bytes: number;
+  data_version: number;
+  corrupt: number;
+}
+
+export interface EventRow {
+  seq: number;
+  at_ms: number;
+  tenant: string;
+  pair_id: string | null;
+  kind: string;
+  data: string;
+}
+
+interface JobRow {
+  id: string;
+  seq: number;
+  tenant: string;
+  pair_id: string;
+  type: string;
+  status: string;
+  steps: string;
+  error: string | null;
+  request: string;
+  result: string;
+  created_at_ms: number;
+  ended_at_ms: number | null;
+  hung_by: string | null;
+}
+
+export function serverFromRow(row: ServerRow, nowMs: number): StoredServer & { seq: number; dataBytes: number } {
+  return {
+    id: row.id,
+    name: row.name,
+    region: row.region,
+    flavor: row.flavor,
+    volumes: JSON.parse(row.volumes),
+    powerState: row.power_state as PowerState,
+    role: row.role as ServerRole,
+    expiresAt: isoOrNull(row.expires_at_ms),
+    expired: row.expires_at_ms !== null && row.expires_at_ms <= nowMs,
+    pairId: row.pair_id,
+    dataVersion: row.data_version,
+    createdAt: iso(row.created_at_ms),
+    updatedAt: iso(row.updated_at_ms),
+    tenant: row.tenant,
+    workloadPerMinute: row.workload_per_minute,
+    seq: row.seq,
+    dataBytes: row.data_bytes,
+  };
+}
+
+export function pairFromRow(row: PairRow): StoredPair & { seq: number } {
+  return {
+    id: row.id,
+    seq: row.seq,
+    tenant: row.tenant,
+    name: row.name,
+    mainServerId: row.main_server_id,
+    shadowServerId: row.shadow_server_id,
+    testServerId: row.test_server_id,
+    placement: JSON.parse(row.placement),
+    intervalHours: row.interval_hours,
+    machine: JSON.parse(row.machine),
+    status: row.status as DrPairStatus,
+    testState: row.test_state as TestFailoverState,
+    currentJobId: row.current_job_id,
+    currentTestJobId: row.current_test_job_id,
+    lastRecoveryPointAt: null,
+    replicationError: row.replication_error ? JSON.parse(row.replication_error) : null,
+    createdAt: iso(row.created_at_ms),
+    updatedAt: iso(row.updated_at_ms),
+  };
+}
+
+export function pointFromRow(row: PointRow): StoredRecoveryPoint {
+  return {
+    id: row.id,
+    pairId: row.pair_id,
+    createdAt: iso(row.created_at_ms),
+    status: row.status as StoredRecoveryPoint['status'],
+    tags: JSON.parse(row.tags) as RecoveryPointTag[],
+    sizeBytes: row.size_bytes,
+    dataVersion: row.data_version,
+    consistency: 'crash-consistent',
+    tenant: row.tenant,
+    corrupt: row.corrupt === 1,
+  };
+}
+
+export function jobFromRow(row: JobRow): StoredJob & { seq: number; hungBy: string | null } {
+  return {
+    id: row.id,
+    seq: row.seq,
+    type: row.type as StoredJob['type'],
+    pairId: row.pair_id,
+    status: row.status as StoredJob['status'],
+    steps: JSON.parse(row.steps),
+    error: row.error ? JSON.parse(row.error) : null,
+    request: JSON.parse(row.request),
+    createdAt: iso(row.created_at_ms),
+    endedAt: isoOrNull(row.ended_at_ms),
+    tenant: row.tenant,
+    result: JSON.parse(row.result),
+    hungBy: row.hung_by,
+  };
+}
+
+/** Prepared statements, made once per connection. */
+export function statements(db: Db) {
+  return {
+    serverById: db.prepare<[string], ServerRow>('SELECT * FROM servers WHERE id = ?'),
+    serversOfTenant: db.prepare<[string, number, number], ServerRow>(
+      'SELECT * FROM servers WHERE tenant = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ),
+    insertServer: db.prepare(
+      `INSERT INTO servers (id, seq, tenant, name, region, flavor, volumes, power_state, role, expires_at_ms,
+        pair_id, data_version, data_bytes, workload_per_minute, created_at_ms, updated_at_ms)
+       VALUES (@id, @seq, @tenant, @name, @region, @flavor, @volumes, @power_state, @role, @expires_at_ms,
+        @pair_id, @data_version, @data_bytes, @workload_per_minute, @created_at_ms, @updated_at_ms)`,
+    ),
+    updateServer: db.prepare(
+      `UPDATE servers SET power_state = @power_state, role = @role, pair_id = @pair_id, data_version = @data_version,
+        data_bytes = @data_bytes, workload_per_minute = @workload_per_minute, updated_at_ms = @updated_at_ms WHERE id = @id`,
+    ),
+    workloadServers: db.prepare<[string], ServerRow>(
+      'SELECT * FROM servers WHERE workload_per_minute > 0 AND power_state = ? ORDER BY seq',
+    ),
+    pairById: db.prepare<[string], PairRow>('SELECT * FROM pairs WHERE id = ?'),
+    pairsOfTenant: db.prepare<[string, number, number], PairRow>(
+      'SELECT * FROM pairs WHERE tenant = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ),
+    pairsOfTenantWithStatus: db.prepare<[string, string, number, number], PairRow>(
+      'SELECT * FROM pairs WHERE tenant = ? AND status = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ),
+    pairsWithStatus: db.prepare<[string], PairRow>('SELECT * FROM pairs WHERE status = ? ORDER BY seq'),
+    pairsOfServer: db.prepare<[string, string, string], PairRow>(
+      'SELECT * FROM pairs WHERE main_server_id = ? OR shadow_server_id = ? OR test_server_id = ? ORDER BY seq',
+    ),
+    insertPair: db.prepare(
+      `INSERT INTO pairs (id, seq, tenant, name, main_server_id, shadow_server_id, test_server_id, placement,
+        interval_hours, machine, status, test_state, current_job_id, current_test_job_id, replication_error,
+        created_at_ms, updated_at_ms)
+       VALUES (@id, @seq, @tenant, @name, @main_server_id, @shadow_server_id, @test_server_id, @placement,
+        @interval_hours, @machine, @status, @test_state, @current_job_id, @current_test_job_id, @replication_error,
+        @created_at_ms, @updated_at_ms)`,
+    ),
+    updatePair: db.prepare(
+      `UPDATE pairs SET shadow_server_id = @shadow_server_id, test_server_id = @test_server_id,
+        interval_hours = @interval_hours, machine = @machine, status = @status, test_state = @test_state,
+        current_job_id = @current_job_id, current_test_job_id = @current_test_job_id,
+        replication_error = @replication_error, updated_at_ms = @updated_at_ms WHERE id = @id`,
+    ),
+    pointById: db.prepare<[string], PointRow>('SELECT * FROM recovery_points WHERE id = ?'),
+    pointsOfPair: db.prepare<[string], PointRow>(
+      'SELECT * FROM recovery_points WHERE pair_id = ? ORDER BY created_at_ms, id',
+    ),
+    lastPointAt: db.prepare<[string], { at: number | null }>(
+      'SELECT max(created_at_ms) AS at FROM recovery_points WHERE pair_id = ?',
+    ),
+    insertPoint: db.prepare(
+      `INSERT INTO recovery_points (id, pair_id, tenant, created_at_ms, status, tags, size_bytes, data_version, corrupt)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    deletePoint: db.prepare('DELETE FROM recovery_points WHERE id = ?'),
+    tagPoint: db.prepare('UPDATE recovery_points SET tags = ? WHERE id = ?'),
+    corruptPoint: db.prepare('UPDATE recovery_points SET corrupt = 1 WHERE id = ?'),
+    readOnlyPoints: db.prepare("UPDATE recovery_points SET status = 'READ_ONLY' WHERE pair_id = ?"),
+    jobById: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
+    jobsOfPair: db.prepare<[string, number, number], JobRow>(
+      'SELECT * FROM jobs WHERE pair_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ),
+    jobsHungBy: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE hung_by = ? ORDER BY seq'),
+    runningJobs: db.prepare<[], JobRow>("SELECT * FROM jobs WHERE status IN ('QUEUED', 'RUNNING') ORDER BY seq"),
+    insertJob: db.prepare(
+      `INSERT INTO jobs (id, seq, tenant, pair_id, type, status, steps, error, request, result, created_at_ms,
+        ended_at_ms, hung_by)
+       VALUES (@id, @seq, @tenant, @pair_id, @type, @status, @steps, @error, @request, @result, @created_at_ms,
+        @ended_at_ms, @hung_by)`,
+    ),
+    updateJob: db.prepare(
+      `UPDATE jobs SET status = @status, steps = @steps, error = @error, result = @result, ended_at_ms = @ended_at_ms,
+        hung_by = @hung_by WHERE id = @id`,
+    ),
+    fileHead: db.prepare<[string, string], { version: number; content: string | null; checksum: string | null; written_at_ms: number }>(
+      'SELECT version, content, checksum, written_at_ms FROM files WHERE server_id = ? AND path = ? ORDER BY version DESC LIMIT 1',
+    ),
+    filesAtVersion: db.prepare<
+      [string, number],
+      { path: string; version: number; content: string | null; checksum: string | null; written_at_ms: number }
+    >(
+      `SELECT f.path, f.version, f.content, f.checksum, f.written_at_ms FROM files f
+       WHERE f.server_id = ? AND f.version = (
+         SELECT max(g.version) FROM files g WHERE g.server_id = f.server_id AND g.path = f.path AND g.version <= ?)
+       ORDER BY f.path`,
+    ),
+    insertFile: db.prepare(
+      'INSERT INTO files (server_id, path, version, content, checksum, written_at_ms) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    insertSchedule: db.prepare('INSERT INTO schedule (seq, at_ms, kind, payload) VALUES (?, ?, ?, ?)'),
+    nextScheduled: db.prepare<[number], { seq: number; at_ms: number; kind: string; payload: string }>(
+      'SELECT * FROM schedule WHERE at_ms <= ? ORDER BY at_ms, seq LIMIT 1',
+    ),
+    deleteScheduled: db.prepare('DELETE FROM schedule WHERE seq = ?'),
+    idempotencyGet: db.prepare<[string, string], { pair_id: string; action: string; job_id: string }>(
+      'SELECT pair_id, action, job_id FROM idempotency WHERE tenant = ? AND key = ?',
+    ),
+    idempotencyPut: db.prepare('INSERT INTO idempotency (tenant, key, pair_id, action, job_id) VALUES (?, ?, ?, ?, ?)'),
+    insertFault: db.prepare('INSERT INTO faults (id, seq, rule) VALUES (?, ?, ?)'),
+    updateFault: db.prepare('UPDATE faults SET rule = ? WHERE id = ?'),
+    deleteFault: db.prepare('DELETE FROM faults WHERE id = ?'),
+    eventsOfPair: db.prepare<[string, number, number], EventRow>(
+      'SELECT * FROM events WHERE pair_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ),
+    eventsAfter: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
+  };
+}
+
+export type Statements = ReturnType<typeof statements>;
+export { iso, isoOrNull };

@@ -1,0 +1,57 @@
+/**
+ * Versioned schema migrations. `PRAGMA user_version` records how many have run; each runs in
+ * its own transaction, so a crash mid-migration leaves the previous version intact.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE servers (
+    id TEXT PRIMARY KEY, seq INTEGER NOT NULL, tenant TEXT NOT NULL, name TEXT NOT NULL,
+    region TEXT NOT NULL, flavor TEXT NOT NULL, volumes TEXT NOT NULL, power_state TEXT NOT NULL,
+    role TEXT NOT NULL, expires_at_ms INTEGER, pair_id TEXT, data_version INTEGER NOT NULL, data_bytes INTEGER NOT NULL DEFAULT 0,
+    workload_per_minute REAL NOT NULL DEFAULT 0, created_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL
+  );
+  CREATE INDEX servers_tenant ON servers (tenant, seq);
+  CREATE TABLE files (
+    server_id TEXT NOT NULL, path TEXT NOT NULL, version INTEGER NOT NULL, content TEXT,
+    checksum TEXT, written_at_ms INTEGER NOT NULL, PRIMARY KEY (server_id, path, version)
+  ) WITHOUT ROWID;
+  CREATE TABLE pairs (
+    id TEXT PRIMARY KEY, seq INTEGER NOT NULL, tenant TEXT NOT NULL, name TEXT NOT NULL,
+    main_server_id TEXT NOT NULL, shadow_server_id TEXT, test_server_id TEXT, placement TEXT NOT NULL,
+    interval_hours INTEGER, machine TEXT NOT NULL, status TEXT NOT NULL, test_state TEXT NOT NULL,
+    current_job_id TEXT, current_test_job_id TEXT, replication_error TEXT,
+    created_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL
+  );
+  CREATE INDEX pairs_tenant ON pairs (tenant, seq);
+  CREATE INDEX pairs_status ON pairs (status);
+  CREATE TABLE recovery_points (
+    id TEXT PRIMARY KEY, pair_id TEXT NOT NULL, tenant TEXT NOT NULL, created_at_ms INTEGER NOT NULL,
+    status TEXT NOT NULL, tags TEXT NOT NULL, size_bytes INTEGER NOT NULL, data_version INTEGER NOT NULL,
+    corrupt INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX recovery_points_pair ON recovery_points (pair_id, created_at_ms);
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY, seq INTEGER NOT NULL, tenant TEXT NOT NULL, pair_id TEXT NOT NULL, type TEXT NOT NULL,
+    status TEXT NOT NULL, steps TEXT NOT NULL, error TEXT, request TEXT NOT NULL, result TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL, ended_at_ms INTEGER, hung_by TEXT
+  );
+  CREATE INDEX jobs_pair ON jobs (pair_id, seq);
+  CREATE INDEX jobs_status ON jobs (status);
+  CREATE TABLE faults (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, rule TEXT NOT NULL);
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, tenant TEXT NOT NULL, pair_id TEXT,
+    kind TEXT NOT NULL, data TEXT NOT NULL
+  );
+  CREATE INDEX events_pair ON events (pair_id, seq);
+  CREATE TABLE schedule (
+    seq INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL
+  );
+  CREATE INDEX schedule_at ON schedule (at_ms, seq);
+  CREATE TABLE idempotency (
+    tenant TEXT NOT NULL, key TEXT NOT NULL, pair_id TEXT NOT NULL, action TEXT NOT NULL, job_id TEXT NOT NULL,
+    PRIMARY KEY (tenant, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE snapshots (name TEXT PRIMARY KEY, created_at_ms INTEGER NOT NULL, state TEXT NOT NULL);
+  `,
+];

@@ -1,0 +1,238 @@
+/**
+ * Servers and their data. A server's files are versioned: every write adds a row at the
+ * server's next `dataVersion`, so the data at any version (what a recovery point captured)
+ * can be read back exactly. A restore writes the difference as one new version.
+ */
+import { createHash } from 'node:crypto';
+import type { StoredServer } from './contract.js';
+import type { Engine } from './engine.js';
+import { DrError } from './errors.js';
+import { iso, serverFromRow, toMs } from './rows.js';
+import type { CreateServerInput, FileContent, FileEntry, PowerState, ServerRole, ServerSummary, Volume } from './types.js';
+import { check, isRecord, optionalString, requireString } from './validate.js';
+
+export type ServerRecord = StoredServer & { seq: number; dataBytes: number };
+
+export const checksumOf = (content: string): string =>
+  `sha256:${createHash('sha256').update(content).digest('hex')}`;
+
+const DEFAULT_VOLUME: Volume = { type: 'SSD', iops: 3000, sizeGb: 40, multiAttach: false };
+
+export function summary(server: ServerRecord): ServerSummary {
+  return { id: server.id, name: server.name, region: server.region, role: server.role, powerState: server.powerState };
+}
+
+export function publicServer(server: ServerRecord) {
+  const { tenant: _t, workloadPerMinute: _w, seq: _s, dataBytes: _d, ...rest } = server;
+  return rest;
+}
+
+/** The tenant's server, or SERVER_NOT_FOUND (also for another tenant's id). */
+export function loadServer(e: Engine, tenant: string, serverId: string): ServerRecord {
+  const row = typeof serverId === 'string' ? e.st.serverById.get(serverId) : undefined;
+  if (!row || row.tenant !== tenant) {
+    throw new DrError('SERVER_NOT_FOUND', `No server '${String(serverId)}' in this tenant.`, { serverId });
+  }
+  return serverFromRow(row, e.ctx.clock.nowMs());
+}
+
+export function serverById(e: Engine, serverId: string): ServerRecord | null {
+  const row = e.st.serverById.get(serverId);
+  return row ? serverFromRow(row, e.ctx.clock.nowMs()) : null;
+}
+
+function validateVolumes(value: unknown): Volume[] {
+  if (value === undefined) return [{ ...DEFAULT_VOLUME }];
+  check(Array.isArray(value) && value.length > 0 && value.length <= 16, 'volumes', 'a list of 1 to 16 volumes');
+  return (value as unknown[]).map((volume, index) => {
+    const field = `volumes[${index}]`;
+    check(isRecord(volume), field, 'an object { type, iops, sizeGb, multiAttach }');
+    const v = volume as Record<string, unknown>;
+    check(v.type === 'SSD' || v.type === 'NVMe', `${field}.type`, "'SSD' or 'NVMe'");
+    const iops = v.iops ?? 3000;
+    check(Number.isInteger(iops) && (iops as number) >= 100 && (iops as number) <= 100_000, `${field}.iops`, 'an integer from 100 to 100000');
+    const sizeGb = v.sizeGb ?? 40;
+    check(Number.isInteger(sizeGb) && (sizeGb as number) >= 1 && (sizeGb as number) <= 16_384, `${field}.sizeGb`, 'an integer from 1 to 16384');
+    const multiAttach = v.multiAttach ?? false;
+    check(typeof multiAttach === 'boolean', `${field}.multiAttach`, 'true or false');
+    return { type: v.type as Volume['type'], iops: iops as number, sizeGb: sizeGb as number, multiAttach: multiAttach as boolean };
+  });
+}
+
+export function createServer(e: Engine, tenant: string, input: CreateServerInput, role: ServerRole = 'STANDALONE'): ServerRecord {
+  check(isRecord(input), 'body', 'an object');
+  const name = requireString(input.name, 'name', 1, 100);
+  const region = requireString(input.region, 'region', 1, 64);
+  const flavor = optionalString(input.flavor, 'flavor', 1, 64) ?? 'general.2c4g';
+  const volumes = validateVolumes(input.volumes);
+  let expiresAtMs: number | null = null;
+  if (input.expiresAt !== undefined && input.expiresAt !== null) {
+    check(typeof input.expiresAt === 'string' && Number.isFinite(toMs(input.expiresAt)), 'expiresAt', 'an ISO 8601 time or null');
+    expiresAtMs = toMs(input.expiresAt);
+  }
+  const power = input.powerState ?? 'RUNNING';
+  check(power === 'RUNNING' || power === 'STOPPED', 'powerState', "'RUNNING' or 'STOPPED'");
+  const files = input.files ?? {};
+  check(isRecord(files), 'files', 'an object mapping paths to text content');
+  for (const [path, content] of Object.entries(files)) {
+    validatePath(path);
+    check(typeof content === 'string', `files.${path}`, 'text content');
+  }
+  const now = e.ctx.clock.nowMs();
+  const id = e.ctx.rng.id('srv');
+  e.st.insertServer.run({
+    id,
+    seq: e.ctx.nextSeq(),
+    tenant,
+    name,
+    region,
+    flavor,
+    volumes: JSON.stringify(volumes),
+    power_state: power,
+    role,
+    expires_at_ms: expiresAtMs,
+    pair_id: null,
+    data_version: 0,
+    data_bytes: 0,
+    workload_per_minute: 0,
+    created_at_ms: now,
+    updated_at_ms: now,
+  });
+  e.ctx.emit(tenant, null, 'server.created', { serverId: id, role });
+  let server = loadServer(e, tenant, id);
+  const entries = Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (entries.length > 0) server = writeVersion(e, server, entries, 'api');
+  return server;
+}
+
+export function saveServer(e: Engine, server: ServerRecord): void {
+  server.updatedAt = iso(e.ctx.clock.nowMs());
+  e.st.updateServer.run({
+    id: server.id,
+    power_state: server.powerState,
+    role: server.role,
+    pair_id: server.pairId,
+    data_version: server.dataVersion,
+    data_bytes: server.dataBytes,
+    workload_per_minute: server.workloadPerMinute,
+    updated_at_ms: e.ctx.clock.nowMs(),
+  });
+}
+
+export function setPower(e: Engine, server: ServerRecord, power: PowerState, reason: string): void {
+  if (server.powerState === power) return;
+  server.powerState = power;
+  saveServer(e, server);
+  e.ctx.emit(server.tenant, server.pairId, 'server.power', { serverId: server.id, powerState: power, reason });
+}
+
+export function setRole(e: Engine, server: ServerRecord, role: ServerRole, pairId: string | null): void {
+  server.role = role;
+  server.pairId = pairId;
+  saveServer(e, server);
+  e.ctx.emit(server.tenant, pairId, 'server.role', { serverId: server.id, role });
+}
+
+export function validatePath(path: unknown): string {
+  check(
+    typeof path === 'string' &&
+      path.length > 0 &&
+      path.length <= 512 &&
+      !path.startsWith('/') &&
+      !path.split('/').some((part) => part === '' || part === '.' || part === '..') &&
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we reject
+      !/[\u0000-\u001f]/.test(path),
+    'path',
+    'a relative path such as data/app.db (1–512 characters, no empty, . or .. segments)',
+  );
+  return path as string;
+}
+
+/** Writes changed files (content null deletes) as one new data version. */
+export function writeVersion(
+  e: Engine,
+  server: ServerRecord,
+  changes: [string, string | null][],
+  source: 'api' | 'workload' | 'restore',
+): ServerRecord {
+  if (changes.length === 0) return server;
+  const version = server.dataVersion + 1;
+  const now = e.ctx.clock.nowMs();
+  let bytes = server.dataBytes;
+  for (const [path, content] of changes) {
+    const head = e.st.fileHead.get(server.id, path);
+    if (head?.content) bytes -= Buffer.byteLength(head.content);
+    if (content !== null) bytes += Buffer.byteLength(content);
+    e.st.insertFile.run(server.id, path, version, content, content === null ? null : checksumOf(content), now);
+  }
+  server.dataVersion = version;
+  server.dataBytes = Math.max(0, bytes);
+  saveServer(e, server);
+  if (source !== 'workload') {
+    e.ctx.emit(server.tenant, server.pairId, 'file.written', {
+      serverId: server.id,
+      paths: changes.map(([path]) => path),
+      version,
+      source,
+    });
+  }
+  return server;
+}
+
+interface FileRow {
+  path: string;
+  version: number;
+  content: string | null;
+  checksum: string | null;
+  written_at_ms: number;
+}
+
+function entryOf(row: FileRow): FileContent {
+  const content = row.content ?? '';
+  return {
+    path: row.path,
+    checksum: row.checksum ?? '',
+    sizeBytes: Buffer.byteLength(content),
+    version: row.version,
+    updatedAt: iso(row.written_at_ms),
+    content,
+  };
+}
+
+/** The server's files as they were at `version` (its current files by default). */
+export function filesAt(e: Engine, serverId: string, version: number): FileContent[] {
+  return e.st.filesAtVersion
+    .all(serverId, version)
+    .filter((row) => row.content !== null)
+    .map(entryOf);
+}
+
+export const withoutContent = ({ content: _c, ...entry }: FileContent): FileEntry => entry;
+
+export function readFile(e: Engine, server: ServerRecord, path: string): FileContent {
+  const head = e.st.fileHead.get(server.id, path);
+  if (!head || head.content === null) {
+    throw new DrError('FILE_NOT_FOUND', `No file '${path}' on server ${server.id}.`, { path });
+  }
+  return entryOf({ path, ...head });
+}
+
+/** Makes `target`'s files equal `source`'s files at `version` (a restore), as one new version. */
+export function restoreFiles(e: Engine, target: ServerRecord, sourceId: string, version: number): ServerRecord {
+  const wanted = new Map(filesAt(e, sourceId, version).map((f) => [f.path, f]));
+  const current = new Map(filesAt(e, target.id, target.dataVersion).map((f) => [f.path, f]));
+  const changes: [string, string | null][] = [];
+  for (const [path, file] of wanted) {
+    if (current.get(path)?.checksum !== file.checksum) changes.push([path, file.content]);
+  }
+  for (const path of current.keys()) if (!wanted.has(path)) changes.push([path, null]);
+  changes.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return writeVersion(e, target, changes, 'restore');
+}
+
+/** A digest of a server's files at a version: equal digests mean equal data. */
+export function dataDigest(e: Engine, serverId: string, version: number): string {
+  const hash = createHash('sha256');
+  for (const file of filesAt(e, serverId, version)) hash.update(`${file.path}\0${file.checksum}\n`);
+  return hash.digest('hex');
+}

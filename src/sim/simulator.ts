@@ -1,0 +1,286 @@
+/**
+ * `createSimulator`: the fake DR backend's in-process API. Each public call that changes
+ * anything is one transaction (`ctx.mutate`); reads never change state, except `getJob` with
+ * `poll` under manual progression, which is documented to advance the job.
+ */
+import { STATUSES } from '../machine/index.js';
+import { act } from './actions.js';
+import { runCheckers } from './checkers/index.js';
+import { createContext } from './context.js';
+import type { CreateSimulatorOptions, Simulator } from './contract.js';
+import { parseDuration } from './duration.js';
+import type { Engine } from './engine.js';
+import { DrError } from './errors.js';
+import { validateFaultRule } from './faults.js';
+import './job-plans.js';
+import { jobView, loadJob, releaseHung, stepJob } from './jobs.js';
+import { attach, loadPair, pairView } from './pairs.js';
+import { pageOf, pageParams, toPage } from './pagination.js';
+import { fired, listPoints, loadPoint } from './recovery-points.js';
+import { onPowerChange, replicationStatements } from './replication.js';
+import { validateTimeZone } from './retention.js';
+import { jobFromRow, pairFromRow, serverFromRow, statements, toMs } from './rows.js';
+import { advanceTo } from './scheduler.js';
+import {
+  createServer,
+  filesAt,
+  loadServer,
+  publicServer,
+  readFile,
+  saveServer,
+  setPower,
+  validatePath,
+  withoutContent,
+  writeVersion,
+} from './servers.js';
+import * as stateIo from './state-io.js';
+import { openStore } from './store.js';
+import type { FaultRule, ProgressionMode, ProgressionSettings, RecoveryPoint } from './types.js';
+import { check } from './validate.js';
+
+const DEFAULT_START = '2026-01-05T00:00:00.000Z';
+const PROGRESSION_MODES: readonly ProgressionMode[] = ['clock', 'immediate', 'manual'];
+const MAX_FILE_BYTES = 1_048_576;
+
+export function createSimulator(options: CreateSimulatorOptions = {}): Simulator {
+  const seed = options.seed ?? 1;
+  check(Number.isSafeInteger(seed), 'seed', 'an integer');
+  const startMs = toMs(options.startTime ?? DEFAULT_START);
+  check(Number.isFinite(startMs), 'startTime', 'an ISO 8601 time');
+  const timeZone = validateTimeZone(options.timeZone ?? 'UTC');
+  const store = openStore(options.db ?? ':memory:');
+  const ctx = createContext(store, {
+    seed,
+    startMs,
+    settings: { timeZone, progression: { default: 'clock', ...options.progression } },
+    mode: options.clock?.mode ?? 'manual',
+    speed: options.clock?.speed ?? 1,
+  });
+  const e: Engine = { ctx, st: statements(store.db), store };
+  const rs = replicationStatements(e);
+  const now = () => ctx.clock.nowMs();
+
+  const mutate = ctx.mutate;
+  const pointView = ({ tenant: _t, corrupt: _c, ...point }: ReturnType<typeof listPoints>[number]): RecoveryPoint => point;
+
+  const sim: Simulator = {
+    get seed() {
+      return ctx.seed;
+    },
+
+    clock: () => ({ now: ctx.clock.nowIso(), mode: ctx.clock.mode, speed: ctx.clock.speed }),
+    advance: (duration) => advanceTo(e, rs, now() + parseDuration(duration)),
+    advanceTo: (time) => {
+      const target = typeof time === 'string' ? toMs(time) : Number.NaN;
+      check(Number.isFinite(target), 'to', 'an ISO 8601 time');
+      return advanceTo(e, rs, target);
+    },
+    setClock: (settings) =>
+      mutate(() => {
+        ctx.clock.configure(settings);
+        return sim.clock();
+      }),
+    syncRealtime: () => advanceTo(e, rs, ctx.clock.realtimeTarget()),
+
+    progression: () => ({ default: 'clock', ...ctx.settings.progression }),
+    setProgression: (kind, mode) =>
+      mutate(() => {
+        check(kind === 'default' || (STATUS_KINDS as readonly string[]).includes(kind), 'kind', "'default' or a user action name");
+        check(PROGRESSION_MODES.includes(mode), 'mode', "'clock', 'immediate' or 'manual'");
+        ctx.settings.progression = { ...ctx.settings.progression, [kind]: mode } as ProgressionSettings;
+      }),
+
+    createServer: (tenant, input) => mutate(() => publicServer(createServer(e, tenant, input))),
+    listServers: (tenant, page) => {
+      const { limit, after } = pageParams(page);
+      return toPage(e.st.serversOfTenant.all(tenant, after, limit + 1), limit, (r) => r.seq, (r) =>
+        publicServer(serverFromRow(r, now())),
+      );
+    },
+    getServer: (tenant, id) => publicServer(loadServer(e, tenant, id)),
+    listFiles: (tenant, id) => {
+      const server = loadServer(e, tenant, id);
+      return filesAt(e, server.id, server.dataVersion).map(withoutContent);
+    },
+    readFile: (tenant, id, path) => readFile(e, loadServer(e, tenant, id), validatePath(path)),
+    writeFile: (tenant, id, path, content) =>
+      mutate(() => {
+        const server = loadServer(e, tenant, id);
+        validatePath(path);
+        check(typeof content === 'string' && Buffer.byteLength(content) <= MAX_FILE_BYTES, 'content', 'text of at most 1 MiB');
+        if (server.powerState !== 'RUNNING') {
+          throw new DrError('SERVER_STATE_CONFLICT', `Server ${server.id} is ${server.powerState}; data can be written only on a running server.`, {
+            powerState: server.powerState,
+          });
+        }
+        writeVersion(e, server, [[path, content]], 'api');
+        return withoutContent(readFile(e, server, path));
+      }),
+    recoveryPointFiles: (tenant, pairId, pointId) => {
+      const pair = loadPair(e, tenant, pairId);
+      const point = loadPoint(e, pair.id, pointId);
+      return filesAt(e, pair.mainServerId, point.dataVersion).map(withoutContent);
+    },
+    startServer: (tenant, id) => power(tenant, id, 'RUNNING', 'started by hand'),
+    stopServer: (tenant, id) => power(tenant, id, 'STOPPED', 'stopped by hand'),
+    failServer: (tenant, id) =>
+      mutate(() => {
+        const server = loadServer(e, tenant, id);
+        setPower(e, server, 'DOWN', 'outage');
+        e.ctx.emit(tenant, server.pairId, 'server.outage', { serverId: server.id });
+        onPowerChange(e, server);
+        return publicServer(loadServer(e, tenant, id));
+      }),
+    recoverServer: (tenant, id) =>
+      mutate(() => {
+        const server = loadServer(e, tenant, id);
+        if (server.powerState === 'DOWN') {
+          setPower(e, server, 'RUNNING', 'recovered');
+          e.ctx.emit(tenant, server.pairId, 'server.recovered', { serverId: server.id });
+          onPowerChange(e, server);
+        }
+        return publicServer(loadServer(e, tenant, id));
+      }),
+    setWorkload: (tenant, id, rate) =>
+      mutate(() => {
+        check(typeof rate === 'number' && rate >= 0 && rate <= 60, 'writesPerMinute', 'a number from 0 to 60');
+        const server = loadServer(e, tenant, id);
+        server.workloadPerMinute = rate;
+        saveServer(e, server);
+      }),
+
+    attach: (tenant, input) => mutate(() => pairView(e, attach(e, tenant, input))),
+    listPairs: (tenant, request = {}) => {
+      const { limit, after } = pageParams(request);
+      if (request.status !== undefined) {
+        check((STATUSES as readonly string[]).includes(request.status), 'status', `one of ${STATUSES.join(', ')}`);
+      }
+      const rows =
+        request.status === undefined
+          ? e.st.pairsOfTenant.all(tenant, after, limit + 1)
+          : e.st.pairsOfTenantWithStatus.all(tenant, request.status, after, limit + 1);
+      return toPage(rows, limit, (r) => r.seq, (r) => pairView(e, pairFromRow(r)));
+    },
+    getPair: (tenant, id) => pairView(e, loadPair(e, tenant, id)),
+    listRecoveryPoints: (tenant, pairId, page) => {
+      const pair = loadPair(e, tenant, pairId);
+      return pageOf(listPoints(e, pair.id).reverse().map(pointView), page);
+    },
+    act: (tenant, pairId, request, opts) => mutate(() => jobView(act(e, tenant, pairId, request, opts))),
+    history: (tenant, pairId, query = {}) => {
+      const pair = loadPair(e, tenant, pairId);
+      const { limit, after } = pageParams({ limit: query.limit, cursor: query.cursor });
+      const from = Math.max(after, query.afterSeq ?? 0);
+      const rows = e.st.eventsOfPair.all(pair.id, from, limit + 1);
+      return toPage(rows, limit, (r) => r.seq, stateIo.eventFromRow);
+    },
+
+    listJobs: (tenant, pairId, page) => {
+      const pair = loadPair(e, tenant, pairId);
+      const { limit, after } = pageParams(page);
+      return toPage(e.st.jobsOfPair.all(pair.id, after, limit + 1), limit, (r) => r.seq, (r) => jobView(jobFromRow(r) as never));
+    },
+    getJob: (tenant, id, opts) => {
+      const job = loadJob(e, tenant, id);
+      if (opts?.poll && job.status === 'RUNNING' && progressionMode(job.type) === 'manual') return sim.stepJob(tenant, id);
+      return jobView(job);
+    },
+    stepJob: (tenant, id) =>
+      mutate(() => {
+        stepJob(e, loadJob(e, tenant, id));
+        return jobView(loadJob(e, tenant, id));
+      }),
+
+    addFault: (input) =>
+      mutate(() => {
+        const valid = validateFaultRule(input);
+        const rule: FaultRule = {
+          id: ctx.rng.id('flt'),
+          tenant: valid.tenant ?? null,
+          target: valid.target,
+          selector: valid.selector ?? {},
+          trigger: valid.trigger ?? {},
+          effect: valid.effect,
+          fired: 0,
+          createdAt: ctx.clock.nowIso(),
+        };
+        e.st.insertFault.run(rule.id, ctx.nextSeq(), JSON.stringify(rule));
+        ctx.faults.push(rule);
+        corruptNamedPoint(rule);
+        return structuredClone(rule);
+      }),
+    listFaults: (tenant) => structuredClone(ctx.faults.filter((r) => tenant === undefined || r.tenant === null || r.tenant === tenant)),
+    removeFault: (id) =>
+      mutate(() => {
+        const index = ctx.faults.findIndex((r) => r.id === id);
+        if (index === -1) throw new DrError('FAULT_NOT_FOUND', `No fault rule '${String(id)}'.`);
+        ctx.faults.splice(index, 1);
+        e.st.deleteFault.run(id);
+        releaseHung(e, id);
+      }),
+
+    events: (query = {}) => {
+      const { limit, after } = pageParams({ limit: query.limit, cursor: query.cursor });
+      const from = Math.max(after, query.afterSeq ?? 0);
+      const rows =
+        query.pairId !== undefined ? e.st.eventsOfPair.all(query.pairId, from, limit + 1) : e.st.eventsAfter.all(from, limit + 1);
+      const kinds = query.kinds ? new Set<string>(query.kinds) : null;
+      const page = toPage(rows, limit, (r) => r.seq, stateIo.eventFromRow);
+      page.items = page.items.filter((ev) => (!query.tenant || ev.tenant === query.tenant) && (!kinds || kinds.has(ev.kind)));
+      return page;
+    },
+    check: () => runCheckers(stateIo.exportState(e)),
+
+    resetTenant: (tenant) => stateIo.resetTenant(e, tenant),
+    exportState: () => stateIo.exportState(e),
+    importState: (state) => stateIo.importState(e, state),
+    saveSnapshot: (name) => stateIo.saveSnapshot(e, name),
+    restoreSnapshot: (name) => stateIo.restoreSnapshot(e, name),
+    listSnapshots: () => stateIo.listSnapshots(e),
+    close: () => store.close(),
+  };
+
+  function progressionMode(type: string): ProgressionMode {
+    return (ctx.settings.progression as Record<string, ProgressionMode | undefined>)[type] ?? ctx.settings.progression.default ?? 'clock';
+  }
+
+  function power(tenant: string, id: string, state: 'RUNNING' | 'STOPPED', reason: string) {
+    return mutate(() => {
+      const server = loadServer(e, tenant, id);
+      if (server.powerState === 'DOWN') {
+        throw new DrError('SERVER_STATE_CONFLICT', `Server ${server.id} is down (an outage); recover it first.`, {
+          powerState: server.powerState,
+        });
+      }
+      setPower(e, server, state, reason);
+      onPowerChange(e, server);
+      return publicServer(loadServer(e, tenant, id));
+    });
+  }
+
+  /** A corrupt rule naming an existing point corrupts it now; others wait for new points. */
+  function corruptNamedPoint(rule: FaultRule): void {
+    const pointId = rule.selector.recoveryPointId;
+    if (rule.target !== 'recoveryPoint' || rule.effect.kind !== 'corrupt' || !pointId) return;
+    const row = e.st.pointById.get(pointId);
+    if (!row || (rule.tenant !== null && row.tenant !== rule.tenant)) return;
+    e.st.corruptPoint.run(pointId);
+    fired(e, rule.id, row.tenant, row.pair_id, { recoveryPointId: pointId });
+  }
+
+  return sim;
+}
+
+const STATUS_KINDS = [
+  'startReplication',
+  'stopReplication',
+  'resumeReplication',
+  'restartReplication',
+  'testFailover',
+  'changeTestRecoveryPoint',
+  'cleanTestEnvironment',
+  'failover',
+  'changeRecoveryPoint',
+  'commitFailover',
+  'detach',
+] as const;
