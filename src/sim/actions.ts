@@ -5,13 +5,21 @@
  * A refused action changes nothing; an accepted one sends its event and starts its job in the
  * same transaction.
  */
-import { type UserAction, USER_ACTIONS, actionEvent } from '../machine/index.js';
+import { actionEvent, USER_ACTIONS, type UserAction } from '../machine/index.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { matchFault } from './faults.js';
 import { planSteps } from './job-plans.js';
 import { createJob, finishAtOnce, type JobRecord, loadJob, startJob } from './jobs.js';
-import { hasAvailablePoint, invalidState, loadPair, type PairRecord, savePair, sendEvent, snapshotOf } from './pairs.js';
+import {
+  hasAvailablePoint,
+  invalidState,
+  loadPair,
+  type PairRecord,
+  savePair,
+  sendEvent,
+  snapshotOf,
+} from './pairs.js';
 import { deleteAllPoints, fired, loadPoint, pointFact } from './recovery-points.js';
 import { serverById, setRole } from './servers.js';
 import type { ActionRequest } from './types.js';
@@ -28,7 +36,11 @@ export function validateRequest(request: unknown): ActionRequest {
   check(USER_ACTIONS.includes(action), 'action', `one of ${USER_ACTIONS.join(', ')}`);
   const volume = () => ({
     ...(request.volumeType !== undefined && {
-      volumeType: (check(request.volumeType === 'SSD' || request.volumeType === 'NVMe', 'volumeType', "'SSD' or 'NVMe'"),
+      volumeType: (check(
+        request.volumeType === 'SSD' || request.volumeType === 'NVMe',
+        'volumeType',
+        "'SSD' or 'NVMe'",
+      ),
       request.volumeType) as 'SSD' | 'NVMe',
     }),
     ...(request.iops !== undefined && { iops: integerIn(request.iops, 'iops', 100, 100_000) }),
@@ -50,7 +62,9 @@ export function validateRequest(request: unknown): ActionRequest {
       if (request.network !== undefined) {
         check(isRecord(request.network), 'network', 'an object { vpcId, subnetId }');
         network = {
-          ...(request.network.vpcId !== undefined && { vpcId: requireString(request.network.vpcId, 'network.vpcId', 1, 100) }),
+          ...(request.network.vpcId !== undefined && {
+            vpcId: requireString(request.network.vpcId, 'network.vpcId', 1, 100),
+          }),
           ...(request.network.subnetId !== undefined && {
             subnetId: requireString(request.network.subnetId, 'network.subnetId', 1, 100),
           }),
@@ -91,11 +105,18 @@ export function act(
   const request = validateRequest(raw);
   const key = options.idempotencyKey;
   if (key !== undefined) {
-    check(typeof key === 'string' && key.length > 0 && key.length <= 200, 'Idempotency-Key', 'a string of 1 to 200 characters');
+    check(
+      typeof key === 'string' && key.length > 0 && key.length <= 200,
+      'Idempotency-Key',
+      'a string of 1 to 200 characters',
+    );
     const seen = e.st.idempotencyGet.get(tenant, key);
     if (seen) {
       if (seen.pair_id !== pair.id || seen.action !== request.action) {
-        throw new DrError('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key '${key}' was used for ${seen.action} on ${seen.pair_id}.`);
+        throw new DrError(
+          'IDEMPOTENCY_KEY_REUSED',
+          `Idempotency-Key '${key}' was used for ${seen.action} on ${seen.pair_id}.`,
+        );
       }
       return loadJob(e, tenant, seen.job_id);
     }
@@ -120,16 +141,40 @@ function eventFor(e: Engine, pair: PairRecord, request: ActionRequest) {
   return probe;
 }
 
-function begin(e: Engine, pair: PairRecord, request: ActionRequest, event: ReturnType<typeof actionEvent>): JobRecord {
+function begin(
+  e: Engine,
+  pair: PairRecord,
+  request: ActionRequest,
+  event: ReturnType<typeof actionEvent>,
+): JobRecord {
   const { action, ...args } = request;
   const job = createJob(e, pair, action, args, planSteps(e, pair, { type: action, request: args }));
   if (AT_ONCE.has(action)) {
-    const rule = e.ctx.faults.length > 0
-      ? matchFault(e.ctx.faults, { tenant: pair.tenant, target: action, pairId: pair.id, step: job.steps[0]?.name, nowMs: e.ctx.clock.nowMs() }, e.ctx.rng)
-      : null;
+    const rule =
+      e.ctx.faults.length > 0
+        ? matchFault(
+            e.ctx.faults,
+            {
+              tenant: pair.tenant,
+              target: action,
+              pairId: pair.id,
+              step: job.steps[0]?.name,
+              nowMs: e.ctx.clock.nowMs(),
+            },
+            e.ctx.rng,
+          )
+        : null;
     if (rule) fired(e, rule.id, pair.tenant, pair.id, { jobId: job.id });
     if (rule?.effect.kind === 'fail') {
-      finishAtOnce(e, job, { code: rule.effect.code ?? 'INJECTED_FAULT', message: rule.effect.message ?? `${action} failed (fault rule ${rule.id}).` }, []);
+      finishAtOnce(
+        e,
+        job,
+        {
+          code: rule.effect.code ?? 'INJECTED_FAULT',
+          message: rule.effect.message ?? `${action} failed (fault rule ${rule.id}).`,
+        },
+        [],
+      );
       return job;
     }
     sendEvent(e, pair, event, { jobId: job.id });

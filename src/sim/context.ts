@@ -4,10 +4,11 @@
  * the clock, PRNG and counters with it; if anything throws, the transaction rolls back and the
  * in-memory parts are put back too, so a refused call changes nothing at all.
  */
-import type { FaultRule, ProgressionSettings, SimEventKind } from './types.js';
+
 import { VirtualClock } from './clock.js';
 import { createRng, type Rng, type RngState } from './rng.js';
 import type { Store } from './store.js';
+import type { FaultRule, ProgressionSettings, SimEventKind } from './types.js';
 
 export interface Settings {
   timeZone: string;

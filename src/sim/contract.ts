@@ -36,6 +36,8 @@ export interface CreateSimulatorOptions {
   seed?: number;
   /** `':memory:'` (default) or a file path; a file resumes exactly where it stopped. */
   db?: string;
+  /** What a committed change survives: `process` (default: a killed process) or `power` (also a power loss; slower). */
+  durability?: 'process' | 'power';
   /** Simulated start time for a new database. Default `2026-01-05T00:00:00.000Z` (a Monday). */
   startTime?: Iso;
   /** IANA time zone for retention's day and week boundaries. Default `UTC`. */
@@ -208,6 +210,8 @@ export interface RetentionInput {
   nowMs: number;
   intervalHours: number;
   timeZone: string;
+  /** Return tags for the new point only (the engine's hot path, when older tags cannot change). */
+  onlyNewTags?: boolean;
 }
 export type RetentionFn = (input: RetentionInput) => {
   deleted: { id: string; reason: 'interval' | 'daily' | 'weekly' | 'age' | 'count' }[];
@@ -222,3 +226,26 @@ export interface Checker {
 }
 
 export type { CheckerVerdict, Duration };
+
+/**
+ * The Simulator with every method returning a promise: what the scenario runner and other
+ * tools drive, in-process (`asyncSimulator(sim)`) or over HTTP (`remoteSimulator` in
+ * src/client). Over HTTP the tenant is the token's; a `tenant` argument must match it.
+ */
+export type AsyncSimulator = {
+  [K in Exclude<keyof Simulator, 'seed'>]: Simulator[K] extends (...args: infer A) => infer R
+    ? (...args: A) => Promise<Awaited<R>>
+    : never;
+};
+
+/** Wraps an in-process simulator as an AsyncSimulator. */
+export function asyncSimulator(sim: Simulator): AsyncSimulator {
+  const wrapped = {} as Record<string, unknown>;
+  for (const key of Object.keys(sim) as (keyof Simulator)[]) {
+    const value = sim[key];
+    if (typeof value === 'function') {
+      wrapped[key] = async (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(sim, args);
+    }
+  }
+  return wrapped as AsyncSimulator;
+}

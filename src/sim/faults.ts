@@ -197,7 +197,7 @@ function validateEffect(value: unknown, target: FaultTarget): FaultEffect {
   if (target === 'recoveryPoint' && kind !== 'corrupt') {
     throw invalid(
       'effect.kind',
-      "a rule on target 'recoveryPoint' can only corrupt points; to break replication, target 'replication'.",
+      "effect.kind must be corrupt on target 'recoveryPoint' (rules on recovery points only corrupt them); to break replication, target 'replication'.",
     );
   }
   switch (kind) {
@@ -230,7 +230,10 @@ function validateEffect(value: unknown, target: FaultTarget): FaultEffect {
         throw invalid('effect.duration', `effect.duration: ${(error as Error).message}`);
       }
       if (ms === 0)
-        throw invalid('effect.duration', 'a delay of 0 changes nothing; write at least 1s, e.g. "10m".');
+        throw invalid(
+          'effect.duration',
+          'effect.duration of 0 delays nothing; write at least 1ms, e.g. "10m".',
+        );
       return { kind: 'delay', duration: duration as number | string };
     }
     case 'hang':
@@ -241,7 +244,7 @@ function validateEffect(value: unknown, target: FaultTarget): FaultEffect {
       if (target !== 'recoveryPoint') {
         throw invalid(
           'effect.kind',
-          `corrupt applies to recovery points; write target 'recoveryPoint' (not '${target}').`,
+          `effect.kind corrupt applies to recovery points; write target 'recoveryPoint' (not '${target}').`,
         );
       }
       return { kind: 'corrupt' };
@@ -250,7 +253,7 @@ function validateEffect(value: unknown, target: FaultTarget): FaultEffect {
       if (target !== 'replication') {
         throw invalid(
           'effect.kind',
-          `stall applies to periodic replication; write target 'replication' (not '${target}').`,
+          `effect.kind stall applies to periodic replication; write target 'replication' (not '${target}').`,
         );
       }
       return { kind: 'stall' };

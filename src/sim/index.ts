@@ -1,6 +1,8 @@
 /** The simulation engine: a deterministic fake Server Disaster Recovery backend. */
-export { createSimulator } from './simulator.js';
+
 export type * from './contract.js';
-export type * from './types.js';
+export { asyncSimulator } from './contract.js';
+export { formatDuration, parseDuration } from './duration.js';
 export { DrError, ERROR_CODES, type ErrorCode } from './errors.js';
-export { parseDuration, formatDuration } from './duration.js';
+export { createSimulator } from './simulator.js';
+export type * from './types.js';

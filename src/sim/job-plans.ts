@@ -5,7 +5,7 @@
  */
 import type { UserAction } from '../machine/index.js';
 import type { Engine } from './engine.js';
-import { type JobHooks, type JobRecord, registerJobHooks, skipStep, StepFailure } from './jobs.js';
+import { type JobHooks, type JobRecord, registerJobHooks, StepFailure } from './jobs.js';
 import { loadPair, type PairRecord, savePair, sendEvent, snapshotOf } from './pairs.js';
 import { deleteAllPoints, loadPoint, takeRecoveryPoint } from './recovery-points.js';
 import { createServer, restoreFiles, type ServerRecord, serverById, setPower, setRole } from './servers.js';
@@ -33,19 +33,26 @@ interface Plan {
   fail(w: World, error: OperationErrorView): void;
 }
 
-const totalGb = (server: ServerRecord | null): number => server?.volumes.reduce((sum, v) => sum + v.sizeGb, 0) ?? 0;
+const totalGb = (server: ServerRecord | null): number =>
+  server?.volumes.reduce((sum, v) => sum + v.sizeGb, 0) ?? 0;
 const main = (w: World): ServerRecord => serverById(w.e, w.pair.mainServerId)!;
-const shadow = (w: World): ServerRecord | null => (w.pair.shadowServerId ? serverById(w.e, w.pair.shadowServerId) : null);
-const testServer = (w: World): ServerRecord | null => (w.pair.testServerId ? serverById(w.e, w.pair.testServerId) : null);
+const shadow = (w: World): ServerRecord | null =>
+  w.pair.shadowServerId ? serverById(w.e, w.pair.shadowServerId) : null;
+const testServer = (w: World): ServerRecord | null =>
+  w.pair.testServerId ? serverById(w.e, w.pair.testServerId) : null;
 
 /** Full copy: 5 minutes plus a second per GiB of volume and per MiB of data. */
-const copyMs = (w: World): number => 5 * M + totalGb(main(w)) * S + Math.ceil(main(w).dataBytes / 1_048_576) * S;
+const copyMs = (w: World): number =>
+  5 * M + totalGb(main(w)) * S + Math.ceil(main(w).dataBytes / 1_048_576) * S;
 /** Restore from a recovery point: 3 minutes plus half a second per GiB of volume. */
 const restoreMs = (w: World): number => 3 * M + Math.ceil(totalGb(main(w)) / 2) * S;
 
 function requireMainUp(w: World): void {
   if (main(w).powerState === 'DOWN') {
-    throw new StepFailure('MAIN_SERVER_DOWN', `The main server ${w.pair.mainServerId} is down; replication cannot read it.`);
+    throw new StepFailure(
+      'MAIN_SERVER_DOWN',
+      `The main server ${w.pair.mainServerId} is down; replication cannot read it.`,
+    );
   }
 }
 
@@ -58,24 +65,46 @@ function requireShadowOff(w: World): void {
   }
 }
 
-const pointOf = (w: World) => loadPoint(w.e, w.pair.id, w.job.request.recoveryPointId);
+function pointOf(w: World) {
+  try {
+    return loadPoint(w.e, w.pair.id, w.job.request.recoveryPointId);
+  } catch {
+    // Replication goes on during a test, so retention may delete the point while the job runs.
+    throw new StepFailure(
+      'RECOVERY_POINT_NOT_FOUND',
+      `Recovery point ${String(w.job.request.recoveryPointId)} was deleted (retention) while the job ran; choose another point.`,
+    );
+  }
+}
 
-/** Restores `target` to the job's recovery point; a corrupt point fails the step. */
+/**
+ * Restores `target` to the job's recovery point; a corrupt point fails the step. The job's
+ * result records the server's data version right after the restore, before anyone can write.
+ */
 function restoreTo(w: World, target: ServerRecord | null, log: (line: string) => void): void {
   const point = pointOf(w);
   if (point.corrupt) {
-    throw new StepFailure('RECOVERY_POINT_CORRUPT', `Recovery point ${point.id} is corrupt and cannot be restored.`);
+    throw new StepFailure(
+      'RECOVERY_POINT_CORRUPT',
+      `Recovery point ${point.id} is corrupt and cannot be restored.`,
+    );
   }
   if (!target) throw new StepFailure('SERVER_MISSING', 'The server to restore no longer exists.');
   const restored = restoreFiles(w.e, target, w.pair.mainServerId, point.dataVersion);
-  log(`restored ${target.id} to recovery point ${point.id} (${point.createdAt}), data version ${restored.dataVersion}`);
+  w.job.result = { recoveryPointId: point.id, serverId: restored.id, dataVersion: restored.dataVersion };
+  log(
+    `restored ${target.id} to recovery point ${point.id} (${point.createdAt}), data version ${restored.dataVersion}`,
+  );
 }
 
 /** Puts a server back on a recovery point after a failed change (I7: nothing moves on failure). */
 function rollBack(w: World, target: ServerRecord | null, pointId: string | null): void {
   if (!target || !pointId) return;
   const point = w.e.st.pointById.get(pointId);
-  if (point) restoreFiles(w.e, target, w.pair.mainServerId, point.data_version);
+  if (point) {
+    const restored = restoreFiles(w.e, target, w.pair.mainServerId, point.data_version);
+    w.job.result = { recoveryPointId: pointId, serverId: restored.id, dataVersion: restored.dataVersion };
+  }
   setPower(w.e, target, 'RUNNING', 'rollback');
 }
 
@@ -87,13 +116,32 @@ function deleteServer(w: World, server: ServerRecord | null, log: (line: string)
   log(`deleted server ${server.id}`);
 }
 
+interface StartRequest {
+  shadowName: string;
+  region?: string;
+  volumeType?: 'SSD' | 'NVMe';
+  iops?: number;
+  flavor?: string;
+}
+
+/** The shadow's settings: the start job's own, or for a restart the pair's last start. */
+function startRequestOf(w: World): StartRequest {
+  if (w.job.type === 'startReplication') return w.job.request as unknown as StartRequest;
+  const starts = w.e.store.db
+    .prepare(
+      "SELECT request FROM jobs WHERE pair_id = ? AND type = 'startReplication' ORDER BY seq DESC LIMIT 1",
+    )
+    .get(w.pair.id) as { request: string } | undefined;
+  return starts ? (JSON.parse(starts.request) as StartRequest) : { shadowName: `${w.pair.name}-shadow` };
+}
+
 const replicationSteps: Step[] = [
   {
     name: 'create shadow',
     durationMs: () => 2 * M,
     skip: (w) => shadow(w) !== null,
     run: (w, log) => {
-      const request = w.job.request as { shadowName: string; region?: string; volumeType?: 'SSD' | 'NVMe'; iops?: number; flavor?: string };
+      const request = startRequestOf(w);
       const source = main(w);
       const created = createServer(
         w.e,
@@ -116,8 +164,8 @@ const replicationSteps: Step[] = [
       log(`created shadow server ${created.id} in ${created.region}`);
     },
   },
-  { name: 'wait until created', durationMs: () => 1 * M, skip: (w) => w.job.type === 'restartReplication' },
-  { name: 'attach volumes', durationMs: () => 1 * M, skip: (w) => w.job.type === 'restartReplication' },
+  { name: 'wait until created', durationMs: () => 1 * M, skip: (w) => shadow(w) !== null },
+  { name: 'attach volumes', durationMs: () => 1 * M, skip: (w) => shadow(w) !== null },
   {
     name: 'stop shadow',
     durationMs: () => 30 * S,
@@ -154,12 +202,6 @@ const replicationPlan: Plan = {
   fail: (w, error) => sendEvent(w.e, w.pair, { type: 'REPLICATION_FAILED', error }, { jobId: w.job.id }),
 };
 
-const restoreResult = (w: World, target: ServerRecord | null, recoveryPointId: unknown) => ({
-  recoveryPointId,
-  serverId: target?.id ?? null,
-  dataVersion: target?.dataVersion ?? null,
-});
-
 const failoverPlan: Plan = {
   steps: [
     {
@@ -172,8 +214,16 @@ const failoverPlan: Plan = {
         savePair(w.e, w.pair);
       },
     },
-    { name: 'stop replication', durationMs: () => 10 * S, run: (_w, log) => log('replication stopped completely') },
-    { name: 'restore from recovery point', durationMs: restoreMs, run: (w, log) => restoreTo(w, shadow(w), log) },
+    {
+      name: 'stop replication',
+      durationMs: () => 10 * S,
+      run: (_w, log) => log('replication stopped completely'),
+    },
+    {
+      name: 'restore from recovery point',
+      durationMs: restoreMs,
+      run: (w, log) => restoreTo(w, shadow(w), log),
+    },
     {
       name: 'start failover server',
       durationMs: () => 1 * M,
@@ -181,10 +231,7 @@ const failoverPlan: Plan = {
     },
     { name: 'verify data', durationMs: () => 30 * S },
   ],
-  succeed: (w) => {
-    w.job.result = restoreResult(w, shadow(w), w.job.request.recoveryPointId);
-    sendEvent(w.e, w.pair, { type: 'OPERATION_SUCCEEDED' }, { jobId: w.job.id });
-  },
+  succeed: (w) => sendEvent(w.e, w.pair, { type: 'OPERATION_SUCCEEDED' }, { jobId: w.job.id }),
   fail: (w, error) => {
     const server = shadow(w);
     if (server) setPower(w.e, server, 'STOPPED', 'failover failed');
@@ -199,7 +246,11 @@ const changePlan: Plan = {
       durationMs: () => 30 * S,
       run: (w) => setPower(w.e, shadow(w)!, 'STOPPED', 'change recovery point'),
     },
-    { name: 'restore from recovery point', durationMs: restoreMs, run: (w, log) => restoreTo(w, shadow(w), log) },
+    {
+      name: 'restore from recovery point',
+      durationMs: restoreMs,
+      run: (w, log) => restoreTo(w, shadow(w), log),
+    },
     {
       name: 'start failover server',
       durationMs: () => 1 * M,
@@ -207,14 +258,9 @@ const changePlan: Plan = {
     },
     { name: 'verify data', durationMs: () => 30 * S },
   ],
-  succeed: (w) => {
-    w.job.result = restoreResult(w, shadow(w), w.job.request.recoveryPointId);
-    sendEvent(w.e, w.pair, { type: 'OPERATION_SUCCEEDED' }, { jobId: w.job.id });
-  },
+  succeed: (w) => sendEvent(w.e, w.pair, { type: 'OPERATION_SUCCEEDED' }, { jobId: w.job.id }),
   fail: (w, error) => {
-    const active = snapshotOf(w.pair).context.activeRecoveryPointId;
-    rollBack(w, shadow(w), active);
-    w.job.result = restoreResult(w, shadow(w), active);
+    rollBack(w, shadow(w), snapshotOf(w.pair).context.activeRecoveryPointId);
     sendEvent(w.e, w.pair, { type: 'OPERATION_FAILED', error }, { jobId: w.job.id });
   },
 };
@@ -227,7 +273,11 @@ const commitPlan: Plan = {
       name: 'recovery points',
       durationMs: () => 30 * S,
       run: (w, log) =>
-        log(w.job.request.deleteAllRecoveryPoints ? 'deleting all associated recovery points' : 'keeping recovery points read-only'),
+        log(
+          w.job.request.deleteAllRecoveryPoints
+            ? 'deleting all associated recovery points'
+            : 'keeping recovery points read-only',
+        ),
     },
     { name: 'finalize', durationMs: () => 10 * S },
   ],
@@ -263,7 +313,11 @@ const testPlan: Plan = {
             name: request.testServerName,
             region: request.region ?? w.pair.placement.region,
             flavor: request.instanceFamily ?? source.flavor,
-            volumes: source.volumes.map((v) => ({ ...v, type: request.volumeType ?? v.type, iops: request.iops ?? v.iops })),
+            volumes: source.volumes.map((v) => ({
+              ...v,
+              type: request.volumeType ?? v.type,
+              iops: request.iops ?? v.iops,
+            })),
             powerState: 'STOPPED',
           },
           'TEST',
@@ -274,26 +328,40 @@ const testPlan: Plan = {
         log(`created test server ${created.id}`);
       },
     },
-    { name: 'restore from recovery point', durationMs: restoreMs, run: (w, log) => restoreTo(w, testServer(w), log) },
-    { name: 'start test server', durationMs: () => 1 * M, run: (w) => setPower(w.e, testServer(w)!, 'RUNNING', 'test failover') },
+    {
+      name: 'restore from recovery point',
+      durationMs: restoreMs,
+      run: (w, log) => restoreTo(w, testServer(w), log),
+    },
+    {
+      name: 'start test server',
+      durationMs: () => 1 * M,
+      run: (w) => setPower(w.e, testServer(w)!, 'RUNNING', 'test failover'),
+    },
   ],
-  succeed: (w) => {
-    w.job.result = restoreResult(w, testServer(w), w.job.request.recoveryPointId);
-    sendEvent(w.e, w.pair, { type: 'TEST_OPERATION_SUCCEEDED' }, { jobId: w.job.id });
-  },
+  succeed: (w) => sendEvent(w.e, w.pair, { type: 'TEST_OPERATION_SUCCEEDED' }, { jobId: w.job.id }),
   fail: (w, error) => sendEvent(w.e, w.pair, { type: 'TEST_OPERATION_FAILED', error }, { jobId: w.job.id }),
 };
 
 const changeTestPlan: Plan = {
   steps: [
-    { name: 'stop test server', durationMs: () => 30 * S, run: (w) => setPower(w.e, testServer(w)!, 'STOPPED', 'change test point') },
-    { name: 'restore from recovery point', durationMs: restoreMs, run: (w, log) => restoreTo(w, testServer(w), log) },
-    { name: 'start test server', durationMs: () => 1 * M, run: (w) => setPower(w.e, testServer(w)!, 'RUNNING', 'change test point') },
+    {
+      name: 'stop test server',
+      durationMs: () => 30 * S,
+      run: (w) => setPower(w.e, testServer(w)!, 'STOPPED', 'change test point'),
+    },
+    {
+      name: 'restore from recovery point',
+      durationMs: restoreMs,
+      run: (w, log) => restoreTo(w, testServer(w), log),
+    },
+    {
+      name: 'start test server',
+      durationMs: () => 1 * M,
+      run: (w) => setPower(w.e, testServer(w)!, 'RUNNING', 'change test point'),
+    },
   ],
-  succeed: (w) => {
-    w.job.result = restoreResult(w, testServer(w), w.job.request.recoveryPointId);
-    sendEvent(w.e, w.pair, { type: 'TEST_OPERATION_SUCCEEDED' }, { jobId: w.job.id });
-  },
+  succeed: (w) => sendEvent(w.e, w.pair, { type: 'TEST_OPERATION_SUCCEEDED' }, { jobId: w.job.id }),
   fail: (w, error) => {
     rollBack(w, testServer(w), snapshotOf(w.pair).context.testRecoveryPointId);
     sendEvent(w.e, w.pair, { type: 'TEST_OPERATION_FAILED', error }, { jobId: w.job.id });
@@ -315,7 +383,11 @@ const cleanPlan: Plan = {
 };
 
 /** Stop, resume and detach change the status at once (no processing state); their job records it. */
-const atOncePlan = (name: string): Plan => ({ steps: [{ name, durationMs: () => 0 }], succeed: () => {}, fail: () => {} });
+const atOncePlan = (name: string): Plan => ({
+  steps: [{ name, durationMs: () => 0 }],
+  succeed: () => {},
+  fail: () => {},
+});
 
 export const PLANS: Record<UserAction, Plan> = {
   startReplication: replicationPlan,
@@ -344,13 +416,8 @@ const hooks: JobHooks = {
   runStep(e, job, index, log) {
     const pair = loadPair(e, job.tenant, job.pairId);
     const world = { e, job, pair };
-    const step = PLANS[job.type].steps[index];
-    if (!step) return;
-    if (step.skip?.(world)) {
-      skipStep(job, index, 'not needed');
-      return;
-    }
-    step.run?.(world, log);
+    // Skips were decided when the job was planned (planSteps); a skipped step never runs.
+    PLANS[job.type].steps[index]?.run?.(world, log);
   },
   succeed(e, job) {
     const pair = loadPair(e, job.tenant, job.pairId);

@@ -53,7 +53,8 @@ export function registerJobHooks(h: JobHooks): void {
 
 export function loadJob(e: Engine, tenant: string, jobId: string): JobRecord {
   const row = typeof jobId === 'string' ? e.st.jobById.get(jobId) : undefined;
-  if (!row || row.tenant !== tenant) throw new DrError('JOB_NOT_FOUND', `No job '${String(jobId)}' in this tenant.`, { jobId });
+  if (!row || row.tenant !== tenant)
+    throw new DrError('JOB_NOT_FOUND', `No job '${String(jobId)}' in this tenant.`, { jobId });
   return jobFromRow(row) as JobRecord;
 }
 
@@ -63,7 +64,13 @@ export function jobView(job: JobRecord): Job {
     type: job.type,
     pairId: job.pairId,
     status: job.status,
-    steps: job.steps.map(({ name, status, startedAt, endedAt, log }) => ({ name, status, startedAt, endedAt, log })),
+    steps: job.steps.map(({ name, status, startedAt, endedAt, log }) => ({
+      name,
+      status,
+      startedAt,
+      endedAt,
+      log,
+    })),
     error: job.error,
     request: job.request,
     createdAt: job.createdAt,
@@ -160,7 +167,8 @@ function beginStep(e: Engine, job: JobRecord, index: number): void {
             tenant: job.tenant,
             target: job.type,
             pairId: job.pairId,
-            recoveryPointId: typeof job.request.recoveryPointId === 'string' ? job.request.recoveryPointId : undefined,
+            recoveryPointId:
+              typeof job.request.recoveryPointId === 'string' ? job.request.recoveryPointId : undefined,
             step: step.name,
             nowMs: now,
           },
@@ -213,7 +221,9 @@ export function completeStep(e: Engine, job: JobRecord, index: number): void {
     try {
       hooks?.runStep(e, job, index, log);
     } catch (thrown) {
-      if (!(thrown instanceof StepFailure)) throw thrown;
+      // A refusal met mid-job (a record gone, a server in the wrong state) fails the step with
+      // its code; anything else is a bug and must surface.
+      if (!(thrown instanceof StepFailure) && !DrError.is(thrown)) throw thrown;
       error = { code: thrown.code, message: thrown.message };
     }
   }
@@ -229,13 +239,6 @@ export function completeStep(e: Engine, job: JobRecord, index: number): void {
   beginStep(e, job, next);
 }
 
-/** Marks a step skipped when it does not apply (e.g. no test environment to clean). */
-export function skipStep(job: JobRecord, index: number, why: string): void {
-  const step = job.steps[index]!;
-  step.status = 'SKIPPED';
-  step.log.push(why);
-}
-
 function finishJob(e: Engine, job: JobRecord, error: OperationErrorView | null): void {
   for (const step of job.steps) if (step.status === 'PENDING') step.status = 'SKIPPED';
   const failed = error !== null || job.steps.some((s) => s.status === 'FAILED');
@@ -246,7 +249,12 @@ function finishJob(e: Engine, job: JobRecord, error: OperationErrorView | null):
   if (failed) hooks?.fail(e, job, job.error!);
   else hooks?.succeed(e, job);
   saveJob(e, job);
-  e.ctx.emit(job.tenant, job.pairId, 'job.ended', { jobId: job.id, type: job.type, status: job.status, error: job.error });
+  e.ctx.emit(job.tenant, job.pairId, 'job.ended', {
+    jobId: job.id,
+    type: job.type,
+    status: job.status,
+    error: job.error,
+  });
 }
 
 export function runningStepIndex(job: JobRecord): number {
@@ -286,7 +294,12 @@ export function onScheduledStep(e: Engine, payload: { jobId: string; step: numbe
 }
 
 /** Creates a job that completed at once (actions with no processing state: stop, resume, detach). */
-export function finishAtOnce(e: Engine, job: JobRecord, error: OperationErrorView | null, log: string[]): void {
+export function finishAtOnce(
+  e: Engine,
+  job: JobRecord,
+  error: OperationErrorView | null,
+  log: string[],
+): void {
   const now = iso(e.ctx.clock.nowMs());
   job.status = 'RUNNING';
   for (const step of job.steps) {

@@ -13,11 +13,18 @@ export function pageParams(page: PageRequest = {}): { limit: number; after: numb
     });
   }
   if (page.cursor === undefined || page.cursor === null || page.cursor === '') return { limit, after: 0 };
-  const after = typeof page.cursor === 'string' ? Number(Buffer.from(page.cursor, 'base64url').toString('utf8')) : Number.NaN;
+  const after =
+    typeof page.cursor === 'string'
+      ? Number(Buffer.from(page.cursor, 'base64url').toString('utf8'))
+      : Number.NaN;
   if (!Number.isSafeInteger(after) || after < 0) {
-    throw new DrError('VALIDATION_FAILED', 'cursor: expected a nextCursor value returned by a previous page.', {
-      errors: [{ path: 'cursor', expected: 'a nextCursor from a previous page' }],
-    });
+    throw new DrError(
+      'VALIDATION_FAILED',
+      'cursor: expected a nextCursor value returned by a previous page.',
+      {
+        errors: [{ path: 'cursor', expected: 'a nextCursor from a previous page' }],
+      },
+    );
   }
   return { limit, after };
 }
@@ -25,10 +32,18 @@ export function pageParams(page: PageRequest = {}): { limit: number; after: numb
 const encode = (position: number): string => Buffer.from(String(position), 'utf8').toString('base64url');
 
 /** Pages rows fetched with `limit + 1` so that a next page is known without a count. */
-export function toPage<R, T>(rows: R[], limit: number, position: (row: R) => number, view: (row: R) => T): Page<T> {
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  position: (row: R) => number,
+  view: (row: R) => T,
+): Page<T> {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  return { items: items.map(view), nextCursor: rows.length > limit && last !== undefined ? encode(position(last)) : null };
+  return {
+    items: items.map(view),
+    nextCursor: rows.length > limit && last !== undefined ? encode(position(last)) : null,
+  };
 }
 
 /** Pages an in-memory list by offset. */

@@ -5,9 +5,9 @@
  */
 import { transition } from 'xstate';
 import {
+  allowedActions,
   type DrPairEvent,
   type DrPairSnapshot,
-  allowedActions,
   drPairMachine,
   labelOf,
   STATUS_LABELS,
@@ -26,7 +26,12 @@ import { check, isRecord, optionalString, requireString } from './validate.js';
 export type PairRecord = StoredPair & { seq: number };
 
 const FINAL = new Set(['COMMITTED', 'DETACHED']);
-const WAITING_FOR_COMMIT = new Set(['FAILOVER_PROCESSING', 'FAILED_OVER', 'CHANGING_RECOVERY_POINT', 'COMMITTING']);
+const WAITING_FOR_COMMIT = new Set([
+  'FAILOVER_PROCESSING',
+  'FAILED_OVER',
+  'CHANGING_RECOVERY_POINT',
+  'COMMITTING',
+]);
 
 export function loadPair(e: Engine, tenant: string, pairId: string): PairRecord {
   const row = typeof pairId === 'string' ? e.st.pairById.get(pairId) : undefined;
@@ -80,7 +85,12 @@ export function invalidState(e: Engine, pair: PairRecord, action: string): DrErr
 }
 
 /** Sends an event to the pair's statechart; throws INVALID_STATE when it is not accepted. */
-export function sendEvent(e: Engine, pair: PairRecord, event: DrPairEvent, data: Record<string, unknown> = {}): void {
+export function sendEvent(
+  e: Engine,
+  pair: PairRecord,
+  event: DrPairEvent,
+  data: Record<string, unknown> = {},
+): void {
   const snapshot = snapshotOf(pair);
   if (!snapshot.can(event)) throw invalidState(e, pair, event.type);
   const [next] = transition(drPairMachine, snapshot, event);
@@ -89,7 +99,8 @@ export function sendEvent(e: Engine, pair: PairRecord, event: DrPairEvent, data:
   pair.machine = { value: next.value, context: next.context };
   pair.status = statusOf(next);
   pair.testState = testStateOf(next);
-  pair.replicationError = next.context.lastError && pair.status === 'REPLICATION_ERROR' ? next.context.lastError : null;
+  pair.replicationError =
+    next.context.lastError && pair.status === 'REPLICATION_ERROR' ? next.context.lastError : null;
   savePair(e, pair);
   if (from !== pair.status || testFrom !== pair.testState) {
     e.ctx.emit(pair.tenant, pair.id, 'pair.transition', {
@@ -150,21 +161,34 @@ function initialContext() {
 /** The documented attach refusals, each with its own code. */
 function refuseUnfit(e: Engine, main: ServerRecord): void {
   if (main.expired) {
-    throw new DrError('SERVER_EXPIRED', `Server ${main.id} expired at ${main.expiresAt}; renew it before protecting it.`);
+    throw new DrError(
+      'SERVER_EXPIRED',
+      `Server ${main.id} expired at ${main.expiresAt}; renew it before protecting it.`,
+    );
   }
   if (main.volumes.some((v) => v.multiAttach)) {
-    throw new DrError('MULTI_ATTACH_VOLUME', `Server ${main.id} has a multi-attach volume, which replication cannot protect.`);
+    throw new DrError(
+      'MULTI_ATTACH_VOLUME',
+      `Server ${main.id} has a multi-attach volume, which replication cannot protect.`,
+    );
   }
   const pair = main.pairId ? pairById(e, main.pairId) : null;
   if (!pair || FINAL.has(pair.status)) return;
   if (main.role === 'SHADOW') {
     throw WAITING_FOR_COMMIT.has(pair.status)
-      ? new DrError('FAILOVER_NOT_COMMITTED', `Server ${main.id} is the shadow of ${pair.id}, whose failover is not committed yet.`)
+      ? new DrError(
+          'FAILOVER_NOT_COMMITTED',
+          `Server ${main.id} is the shadow of ${pair.id}, whose failover is not committed yet.`,
+        )
       : new DrError('SHADOW_STILL_PAIRING', `Server ${main.id} is the shadow of ${pair.id}, still pairing.`);
   }
-  throw new DrError('SERVER_ALREADY_PAIRED', `Server ${main.id} is already protected by DR pair ${pair.id}.`, {
-    pairId: pair.id,
-  });
+  throw new DrError(
+    'SERVER_ALREADY_PAIRED',
+    `Server ${main.id} is already protected by DR pair ${pair.id}.`,
+    {
+      pairId: pair.id,
+    },
+  );
 }
 
 export function lastPointAtMs(e: Engine, pairId: string): number | null {
@@ -193,11 +217,14 @@ export function pairView(e: Engine, pair: PairRecord): DrPair {
             state: testState,
             label: TEST_STATE_LABELS[testState] ?? testState,
             testServer: test ? summary(test) : null,
-            recoveryPointId: snapshot.context.testRecoveryPointId ?? snapshot.context.pendingTestRecoveryPointId,
+            recoveryPointId:
+              snapshot.context.testRecoveryPointId ?? snapshot.context.pendingTestRecoveryPointId,
             error: snapshot.context.testError,
           },
     allowedActions: allowedActions(snapshot, { hasAvailableRecoveryPoint: hasAvailablePoint(e, pair.id) }),
-    mainServer: main ? summary(main) : { id: pair.mainServerId, name: '', region: '', role: 'RETIRED', powerState: 'STOPPED' },
+    mainServer: main
+      ? summary(main)
+      : { id: pair.mainServerId, name: '', region: '', role: 'RETIRED', powerState: 'STOPPED' },
     shadowServer: shadow ? summary(shadow) : null,
     shadowPlacement: pair.placement,
     replication: {

@@ -8,11 +8,18 @@ import type { StoredRecoveryPoint } from './contract.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { matchFault } from './faults.js';
-import { applyRetention } from './retention.js';
+import { applyRetention, dayStartMs } from './retention.js';
 import { pointFromRow } from './rows.js';
-import type { RecoveryPointTag } from './types.js';
 
-export type DeleteReason = 'interval' | 'daily' | 'weekly' | 'age' | 'count' | 'restart' | 'commit' | 'detach';
+export type DeleteReason =
+  | 'interval'
+  | 'daily'
+  | 'weekly'
+  | 'age'
+  | 'count'
+  | 'restart'
+  | 'commit'
+  | 'detach';
 
 export interface PairForPoint {
   id: string;
@@ -25,26 +32,50 @@ export function takeRecoveryPoint(
   e: Engine,
   pair: PairForPoint,
   main: { dataVersion: number; dataBytes: number },
-  extraTags: RecoveryPointTag[] = [],
 ): string {
   const now = e.ctx.clock.nowMs();
   const id = e.ctx.rng.id('rp');
   const points = e.ctx.pointsOf(pair.id);
   const point = { id, createdAtMs: now, tags: '[]' };
   points.push(point);
-  const { deleted, tags } = applyRetention({
+  const input = {
     points,
     newPointId: id,
     nowMs: now,
     intervalHours: pair.intervalHours ?? 1,
     timeZone: e.ctx.settings.timeZone,
-  });
-  const ownTags = [...extraTags, ...(tags[id] ?? [])];
-  point.tags = JSON.stringify(ownTags);
-  const rule = e.ctx.faults.length > 0 ? matchFault(e.ctx.faults, { tenant: pair.tenant, target: 'recoveryPoint', pairId: pair.id, nowMs: now }, e.ctx.rng) : null;
+  };
+  // Older points' tags change only when the day or week rules ran (a new local day) or the age
+  // or count rule moved a daily point; otherwise only the new point has tags to store.
+  const newDay = dayStartMs(now, input.timeZone) === now;
+  const { deleted, tags: newTags } = applyRetention({ ...input, onlyNewTags: !newDay });
+  const retagAll = newDay || deleted.some((d) => d.reason !== 'interval');
+  const tags = retagAll && !newDay ? applyRetention(input).tags : newTags;
+  point.tags = JSON.stringify(tags[id] ?? []);
+  const rule =
+    e.ctx.faults.length > 0
+      ? matchFault(
+          e.ctx.faults,
+          { tenant: pair.tenant, target: 'recoveryPoint', pairId: pair.id, nowMs: now },
+          e.ctx.rng,
+        )
+      : null;
   const corrupt = rule?.effect.kind === 'corrupt';
-  e.st.insertPoint.run(id, pair.id, pair.tenant, now, 'AVAILABLE', point.tags, main.dataBytes, main.dataVersion, corrupt ? 1 : 0);
-  e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.created', { recoveryPointId: id, dataVersion: main.dataVersion });
+  e.st.insertPoint.run(
+    id,
+    pair.id,
+    pair.tenant,
+    now,
+    'AVAILABLE',
+    point.tags,
+    main.dataBytes,
+    main.dataVersion,
+    corrupt ? 1 : 0,
+  );
+  e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.created', {
+    recoveryPointId: id,
+    dataVersion: main.dataVersion,
+  });
   if (rule) fired(e, rule.id, pair.tenant, pair.id, { recoveryPointId: id });
   if (deleted.length > 0) {
     const gone = new Set(deleted.map((d) => d.id));
@@ -52,32 +83,50 @@ export function takeRecoveryPoint(
       e.st.deletePoint.run(deletedId);
       e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.deleted', { recoveryPointId: deletedId, reason });
     }
-    e.ctx.points.set(pair.id, points.filter((p) => !gone.has(p.id)));
+    e.ctx.points.set(
+      pair.id,
+      points.filter((p) => !gone.has(p.id)),
+    );
   }
-  for (const ref of e.ctx.pointsOf(pair.id)) {
-    if (ref === point) continue;
-    const kept = tags[ref.id];
-    if (!kept) continue;
-    const first = ref.tags.includes('"first"') ? ['first', ...kept] : kept;
-    const text = JSON.stringify(first);
-    if (text !== ref.tags) {
-      ref.tags = text;
-      e.st.tagPoint.run(text, ref.id);
+  if (retagAll) {
+    for (const ref of e.ctx.pointsOf(pair.id)) {
+      const kept = tags[ref.id];
+      if (ref === point || !kept) continue;
+      const text = JSON.stringify(kept);
+      if (text !== ref.tags) {
+        ref.tags = text;
+        e.st.tagPoint.run(text, ref.id);
+      }
     }
   }
   return id;
 }
 
 /** Records a fault firing: the rule's counter and an event. */
-export function fired(e: Engine, ruleId: string, tenant: string, pairId: string | null, data: Record<string, unknown>): void {
+export function fired(
+  e: Engine,
+  ruleId: string,
+  tenant: string,
+  pairId: string | null,
+  data: Record<string, unknown>,
+): void {
   const rule = e.ctx.faults.find((r) => r.id === ruleId);
   if (!rule) return;
   rule.fired += 1;
   e.st.updateFault.run(JSON.stringify(rule), rule.id);
-  e.ctx.emit(tenant, pairId, 'fault.fired', { faultId: rule.id, target: rule.target, effect: rule.effect, ...data });
+  e.ctx.emit(tenant, pairId, 'fault.fired', {
+    faultId: rule.id,
+    target: rule.target,
+    effect: rule.effect,
+    ...data,
+  });
 }
 
-export function deleteAllPoints(e: Engine, pair: { id: string; tenant: string }, reason: DeleteReason): number {
+export function deleteAllPoints(
+  e: Engine,
+  pair: { id: string; tenant: string },
+  reason: DeleteReason,
+): number {
   const points = e.ctx.pointsOf(pair.id);
   for (const point of points) {
     e.st.deletePoint.run(point.id);
@@ -94,9 +143,13 @@ export function listPoints(e: Engine, pairId: string): StoredRecoveryPoint[] {
 export function loadPoint(e: Engine, pairId: string, pointId: unknown): StoredRecoveryPoint {
   const row = typeof pointId === 'string' ? e.st.pointById.get(pointId) : undefined;
   if (!row || row.pair_id !== pairId) {
-    throw new DrError('RECOVERY_POINT_NOT_FOUND', `Recovery point '${String(pointId)}' is not available to DR pair ${pairId}.`, {
-      recoveryPointId: pointId,
-    });
+    throw new DrError(
+      'RECOVERY_POINT_NOT_FOUND',
+      `Recovery point '${String(pointId)}' is not available to DR pair ${pairId}.`,
+      {
+        recoveryPointId: pointId,
+      },
+    );
   }
   return pointFromRow(row);
 }

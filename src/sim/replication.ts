@@ -2,8 +2,7 @@
  * Periodic replication on the virtual clock. Every 15 minutes (at :00, :15, :30, :45) the
  * seeded workload writes its batch, then each REPLICATING pair takes a recovery point of its
  * main server's data, with the retention rules applied. A pair whose main server is down or
- * whose shadow was started by hand fails instead; a pair in error whose cause went away
- * recovers. Outages act at once, not at the next tick, as a client would observe them.
+ * whose shadow was started by hand fails instead; a pair whose main server is back recovers. Outages act at once, not at the next tick, as a client would observe them.
  */
 import type { Engine } from './engine.js';
 import { matchFault } from './faults.js';
@@ -40,7 +39,9 @@ export function replicationStatements(e: Engine) {
     anyActive: db.prepare<[], { n: number }>(
       "SELECT count(*) AS n FROM pairs WHERE status IN ('REPLICATING', 'REPLICATION_ERROR')",
     ),
-    anyWorkload: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM servers WHERE workload_per_minute > 0"),
+    anyWorkload: db.prepare<[], { n: number }>(
+      'SELECT count(*) AS n FROM servers WHERE workload_per_minute > 0',
+    ),
   };
 }
 
@@ -62,7 +63,11 @@ export function tick(e: Engine, rs: ReplicationStatements): void {
       continue;
     }
     if (e.ctx.faults.length > 0) {
-      const rule = matchFault(e.ctx.faults, { tenant: row.tenant, target: 'replication', pairId: row.id, nowMs: now }, e.ctx.rng);
+      const rule = matchFault(
+        e.ctx.faults,
+        { tenant: row.tenant, target: 'replication', pairId: row.id, nowMs: now },
+        e.ctx.rng,
+      );
       if (rule) {
         fired(e, rule.id, row.tenant, row.id, {});
         if (rule.effect.kind === 'fail') {
@@ -77,10 +82,14 @@ export function tick(e: Engine, rs: ReplicationStatements): void {
         if (rule.effect.kind === 'stall' || rule.effect.kind === 'hang') continue;
       }
     }
-    takeRecoveryPoint(e, { id: row.id, tenant: row.tenant, intervalHours: row.interval_hours }, {
-      dataVersion: row.data_version,
-      dataBytes: row.data_bytes,
-    });
+    takeRecoveryPoint(
+      e,
+      { id: row.id, tenant: row.tenant, intervalHours: row.interval_hours },
+      {
+        dataVersion: row.data_version,
+        dataBytes: row.data_bytes,
+      },
+    );
   }
   for (const row of e.st.pairsWithStatus.all('REPLICATION_ERROR')) recoverIfPossible(e, row.id);
 }
@@ -104,13 +113,20 @@ function failReplication(e: Engine, pairId: string, code: string, message: strin
   sendEvent(e, pair, { type: 'REPLICATION_FAILED', error: { code, message } });
 }
 
-/** A pair in error goes back to replicating when its cause is gone (after a completed full copy). */
+/**
+ * A pair in error because its main server was down goes back to replicating once the server is
+ * back (after a completed full copy). Other errors (a shadow started by hand, an injected
+ * failure) need the user's Restart Replication, as on the real service.
+ */
 export function recoverIfPossible(e: Engine, pairId: string): void {
   const pair = pairById(e, pairId);
-  if (!pair || pair.status !== 'REPLICATION_ERROR' || !snapshotOf(pair).context.initialCopyDone) return;
+  if (!pair || pair.status !== 'REPLICATION_ERROR' || pair.replicationError?.code !== 'MAIN_SERVER_DOWN')
+    return;
+  if (!snapshotOf(pair).context.initialCopyDone) return;
   const main = serverById(e, pair.mainServerId);
   const shadow = pair.shadowServerId ? serverById(e, pair.shadowServerId) : null;
-  if (!main || failureCause({ main_power: main.powerState, shadow_power: shadow?.powerState ?? null })) return;
+  if (!main || failureCause({ main_power: main.powerState, shadow_power: shadow?.powerState ?? null }))
+    return;
   sendEvent(e, pair, { type: 'REPLICATION_RECOVERED' });
 }
 
@@ -121,7 +137,10 @@ export function onPowerChange(e: Engine, server: ServerRecord): void {
     if (pair.status === 'REPLICATING') {
       const main = serverById(e, pair.mainServerId);
       const shadow = pair.shadowServerId ? serverById(e, pair.shadowServerId) : null;
-      const cause = failureCause({ main_power: main?.powerState ?? 'DOWN', shadow_power: shadow?.powerState ?? null });
+      const cause = failureCause({
+        main_power: main?.powerState ?? 'DOWN',
+        shadow_power: shadow?.powerState ?? null,
+      });
       if (cause) failReplication(e, pair.id, cause.code, cause.message);
     } else if (pair.status === 'REPLICATION_ERROR') {
       recoverIfPossible(e, pair.id);

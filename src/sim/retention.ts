@@ -171,11 +171,6 @@ function localDay(zone: ZoneOffsets, ms: number): number {
   return Math.floor((ms + zone.offsetMs(ms)) / DAY_MS);
 }
 
-/** 1970-01-01 was a Thursday: day + 4 is 0 mod 7 on Sundays, so weeks start on Sunday. */
-function weekOfDay(day: number): number {
-  return Math.floor((day + 4) / 7);
-}
-
 /**
  * The UTC instant at which the local day containing `ms` began: its 00:00, or the first instant
  * that exists when the clocks skipped midnight.
@@ -201,25 +196,49 @@ export function dayStartMs(ms: number, timeZone: string): number {
 
 // ---------------------------------------------------------------- retention
 
-// Scratch arrays reused across calls: this runs after every point of every pair.
+// The tag lists a point can have, indexed by interval + 2 × daily + 4 × weekly (weekly implies
+// daily). Shared and frozen, so a call allocates no tag arrays.
+const TAG_SETS: readonly Tag[][] = [
+  [],
+  ['interval'],
+  ['daily'],
+  ['interval', 'daily'],
+  [],
+  [],
+  ['daily', 'weekly'],
+  ['interval', 'daily', 'weekly'],
+].map((tags) => Object.freeze(tags) as Tag[]);
+
+// Scratch space reused across calls (this runs after every point of every pair). Days and weeks
+// are indexed from the oldest point's, so choosing daily and weekly points needs no Map.
 let dayOf = new Float64Array(128);
 let timeOfDay = new Float64Array(128);
+/** 1 when the point's time of day is a multiple of the interval. */
+let onInterval = new Uint8Array(128);
 const reasonOf: (Reason | null)[] = [];
-const dailyByDay = new Map<number, number>();
-const weeklyByWeek = new Map<number, number>();
-const earliestDayByWeek = new Map<number, number>();
+let dailyByDay = new Int32Array(64);
+let weeklyByWeek = new Int32Array(16);
+let firstDay = 0;
+let dayCount = 0;
+let firstWeek = 0;
+let weekCount = 0;
+
+function weekOfDay(day: number): number {
+  // 1970-01-01 was a Thursday: day + 4 is a multiple of 7 on Sundays, so weeks start on Sunday.
+  return Math.floor((day + 4) / 7);
+}
 
 /**
- * Fills `dailyByDay` with each day's daily point (an index into the points) among the points not
- * yet deleted, for days ≤ `lastDay`: the day's 00:00 point, else its earliest.
+ * Fills `dailyByDay` with each day's daily point (an index into the points, -1 for none) among
+ * the points not yet deleted, for days ≤ `lastDay`: the day's 00:00 point, else its earliest.
  */
 function chooseDailyPoints(points: RetentionInput['points'], lastDay: number): void {
-  dailyByDay.clear();
+  dailyByDay.fill(-1, 0, dayCount);
   for (let i = 0; i < points.length; i++) {
     const day = dayOf[i]!;
     if (reasonOf[i] !== null || day > lastDay) continue;
-    const chosen = dailyByDay.get(day);
-    if (chosen === undefined || isBetterDaily(points, i, chosen)) dailyByDay.set(day, i);
+    const chosen = dailyByDay[day - firstDay]!;
+    if (chosen < 0 || isBetterDaily(points, i, chosen)) dailyByDay[day - firstDay] = i;
   }
 }
 
@@ -229,26 +248,27 @@ function isBetterDaily(points: RetentionInput['points'], i: number, chosen: numb
   return points[i]!.createdAtMs < points[chosen]!.createdAtMs;
 }
 
-/** Fills `weeklyByWeek` with each week's weekly point: the daily point of its earliest day. */
+/** Fills `weeklyByWeek` with each week's weekly point (or -1): the daily point of its earliest day. */
 function chooseWeeklyPoints(): void {
-  earliestDayByWeek.clear();
-  for (const day of dailyByDay.keys()) {
-    const week = weekOfDay(day);
-    const earliest = earliestDayByWeek.get(week);
-    if (earliest === undefined || day < earliest) earliestDayByWeek.set(week, day);
+  weeklyByWeek.fill(-1, 0, weekCount);
+  for (let d = 0; d < dayCount; d++) {
+    const daily = dailyByDay[d]!;
+    const w = weekOfDay(firstDay + d) - firstWeek;
+    if (daily >= 0 && weeklyByWeek[w]! < 0) weeklyByWeek[w] = daily;
   }
-  weeklyByWeek.clear();
-  for (const [week, day] of earliestDayByWeek) weeklyByWeek.set(week, dailyByDay.get(day)!);
 }
 
 /**
  * The documented retention rules, run right after the point `newPointId` was made at `nowMs`.
  * See the top of this module for the rules and the choices made where the documentation is silent.
+ * `points` must come oldest first (the count rule deletes from the front). With `onlyNewTags`,
+ * `tags` holds the new point's tags alone (the deletions are the same). The tag arrays in the
+ * result are shared and frozen: copy one before changing it.
  *
  * @example
  * // 4 h interval: making 04:00 deletes 03:45, which is not on the interval.
  * applyRetention({ points: [p0345, p0400], newPointId: p0400.id, nowMs: p0400.createdAtMs, intervalHours: 4, timeZone: 'UTC' })
- * // → { deleted: [{ id: p0345.id, reason: 'interval' }], tags: { [p0400.id]: ['interval'] } }
+ * // → { deleted: [{ id: p0345.id, reason: 'interval' }], tags: { [p0400.id]: ['interval', 'daily', 'weekly'] } }
  */
 export const applyRetention: RetentionFn = (input) => {
   const { points, newPointId, nowMs, intervalHours, timeZone } = input;
@@ -261,24 +281,36 @@ export const applyRetention: RetentionFn = (input) => {
   if (dayOf.length < count) {
     dayOf = new Float64Array(count * 2);
     timeOfDay = new Float64Array(count * 2);
+    onInterval = new Uint8Array(count * 2);
   }
   reasonOf.length = 0;
 
   let newIndex = -1;
+  let lastDay = Number.NEGATIVE_INFINITY;
+  firstDay = Number.POSITIVE_INFINITY;
   for (let i = 0; i < count; i++) {
     const point = points[i]!;
     const local = point.createdAtMs + zone.offsetMs(point.createdAtMs);
     const day = Math.floor(local / DAY_MS);
     dayOf[i] = day;
-    timeOfDay[i] = local - day * DAY_MS;
+    const time = local - day * DAY_MS;
+    timeOfDay[i] = time;
+    onInterval[i] = time % intervalMs === 0 ? 1 : 0;
     reasonOf.push(null);
+    if (day < firstDay) firstDay = day;
+    if (day > lastDay) lastDay = day;
     if (point.id === newPointId) newIndex = i;
   }
   if (newIndex < 0) throw new Error(`applyRetention: the new point ${newPointId} is not among the points`);
+  dayCount = lastDay - firstDay + 1;
+  firstWeek = weekOfDay(firstDay);
+  weekCount = weekOfDay(lastDay) - firstWeek + 1;
+  if (dailyByDay.length < dayCount) dailyByDay = new Int32Array(dayCount * 2);
+  if (weeklyByWeek.length < weekCount) weeklyByWeek = new Int32Array(weekCount * 2);
 
   // 1. interval
   for (let i = 0; i < count; i++) {
-    if (i !== newIndex && timeOfDay[i]! % intervalMs !== 0) reasonOf[i] = 'interval';
+    if (i !== newIndex && onInterval[i] === 0) reasonOf[i] = 'interval';
   }
 
   const today = localDay(zone, nowMs);
@@ -286,18 +318,18 @@ export const applyRetention: RetentionFn = (input) => {
     // 2. daily: from day n-2 back, only each day's daily point.
     chooseDailyPoints(points, today - 2);
     for (let i = 0; i < count; i++) {
-      if (reasonOf[i] === null && dayOf[i]! <= today - 2 && dailyByDay.get(dayOf[i]!) !== i) {
-        reasonOf[i] = 'daily';
-      }
+      const day = dayOf[i]!;
+      if (reasonOf[i] === null && day <= today - 2 && dailyByDay[day - firstDay] !== i) reasonOf[i] = 'daily';
     }
     // 3. weekly, on Sundays: from week n-2 back, only each week's weekly point.
     const thisWeek = weekOfDay(today);
     if (weekOfDay(today - 1) < thisWeek) {
       chooseWeeklyPoints();
       for (let i = 0; i < count; i++) {
-        if (reasonOf[i] !== null) continue;
         const week = weekOfDay(dayOf[i]!);
-        if (week <= thisWeek - 2 && weeklyByWeek.get(week) !== i) reasonOf[i] = 'weekly';
+        if (reasonOf[i] === null && week <= thisWeek - 2 && weeklyByWeek[week - firstWeek] !== i) {
+          reasonOf[i] = 'weekly';
+        }
       }
     }
   }
@@ -320,7 +352,7 @@ export const applyRetention: RetentionFn = (input) => {
   }
 
   // Tags of the survivors.
-  chooseDailyPoints(points, Number.POSITIVE_INFINITY);
+  chooseDailyPoints(points, lastDay);
   chooseWeeklyPoints();
   const result: RetentionResult = { deleted: [], tags: {} };
   for (let i = 0; i < count; i++) {
@@ -330,14 +362,14 @@ export const applyRetention: RetentionFn = (input) => {
       result.deleted.push({ id, reason });
       continue;
     }
-    const tags: Tag[] = [];
-    if (timeOfDay[i]! % intervalMs === 0) tags.push('interval');
+    if (input.onlyNewTags && i !== newIndex) continue;
     const day = dayOf[i]!;
-    if (dailyByDay.get(day) === i) {
-      tags.push('daily');
-      if (weeklyByWeek.get(weekOfDay(day)) === i) tags.push('weekly');
+    let tagSet = onInterval[i]!;
+    if (dailyByDay[day - firstDay] === i) {
+      tagSet += 2;
+      if (weeklyByWeek[weekOfDay(day) - firstWeek] === i) tagSet += 4;
     }
-    result.tags[id] = tags;
+    result.tags[id] = TAG_SETS[tagSet]!;
   }
   return result;
 };

@@ -87,7 +87,10 @@ interface JobRow {
   hung_by: string | null;
 }
 
-export function serverFromRow(row: ServerRow, nowMs: number): StoredServer & { seq: number; dataBytes: number } {
+export function serverFromRow(
+  row: ServerRow,
+  nowMs: number,
+): StoredServer & { seq: number; dataBytes: number } {
   return {
     id: row.id,
     name: row.name,
@@ -230,7 +233,9 @@ export function statements(db: Db) {
       'SELECT * FROM jobs WHERE pair_id = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
     jobsHungBy: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE hung_by = ? ORDER BY seq'),
-    runningJobs: db.prepare<[], JobRow>("SELECT * FROM jobs WHERE status IN ('QUEUED', 'RUNNING') ORDER BY seq"),
+    runningJobs: db.prepare<[], JobRow>(
+      "SELECT * FROM jobs WHERE status IN ('QUEUED', 'RUNNING') ORDER BY seq",
+    ),
     insertJob: db.prepare(
       `INSERT INTO jobs (id, seq, tenant, pair_id, type, status, steps, error, request, result, created_at_ms,
         ended_at_ms, hung_by)
@@ -241,12 +246,21 @@ export function statements(db: Db) {
       `UPDATE jobs SET status = @status, steps = @steps, error = @error, result = @result, ended_at_ms = @ended_at_ms,
         hung_by = @hung_by WHERE id = @id`,
     ),
-    fileHead: db.prepare<[string, string], { version: number; content: string | null; checksum: string | null; written_at_ms: number }>(
+    fileHead: db.prepare<
+      [string, string],
+      { version: number; content: string | null; checksum: string | null; written_at_ms: number }
+    >(
       'SELECT version, content, checksum, written_at_ms FROM files WHERE server_id = ? AND path = ? ORDER BY version DESC LIMIT 1',
     ),
     filesAtVersion: db.prepare<
       [string, number],
-      { path: string; version: number; content: string | null; checksum: string | null; written_at_ms: number }
+      {
+        path: string;
+        version: number;
+        content: string | null;
+        checksum: string | null;
+        written_at_ms: number;
+      }
     >(
       `SELECT f.path, f.version, f.content, f.checksum, f.written_at_ms FROM files f
        WHERE f.server_id = ? AND f.version = (
@@ -264,14 +278,18 @@ export function statements(db: Db) {
     idempotencyGet: db.prepare<[string, string], { pair_id: string; action: string; job_id: string }>(
       'SELECT pair_id, action, job_id FROM idempotency WHERE tenant = ? AND key = ?',
     ),
-    idempotencyPut: db.prepare('INSERT INTO idempotency (tenant, key, pair_id, action, job_id) VALUES (?, ?, ?, ?, ?)'),
+    idempotencyPut: db.prepare(
+      'INSERT INTO idempotency (tenant, key, pair_id, action, job_id) VALUES (?, ?, ?, ?, ?)',
+    ),
     insertFault: db.prepare('INSERT INTO faults (id, seq, rule) VALUES (?, ?, ?)'),
     updateFault: db.prepare('UPDATE faults SET rule = ? WHERE id = ?'),
     deleteFault: db.prepare('DELETE FROM faults WHERE id = ?'),
     eventsOfPair: db.prepare<[string, number, number], EventRow>(
       'SELECT * FROM events WHERE pair_id = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
-    eventsAfter: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
+    eventsAfter: db.prepare<[number, number], EventRow>(
+      'SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
+    ),
   };
 }
 

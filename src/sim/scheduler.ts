@@ -1,8 +1,12 @@
 /**
  * Moving the virtual clock. Work fires in time order: scheduled job steps (by time, then by
  * the order they were scheduled) and the 15-minute replication ticks; at the same instant a
- * scheduled step goes before the tick. Each firing is its own transaction, so a crash between
- * two leaves a consistent state that resumes from the next one.
+ * scheduled step goes before the tick.
+ *
+ * An advance commits in chunks of at most one simulated day: a chunk is atomic, so a crash
+ * mid-advance rolls back to the last chunk boundary and nothing half-done is ever stored. The
+ * advance is acknowledged only when it returns. Chunking keeps long runs fast (a tick touches
+ * every replicating pair's rows, and one commit per tick would flush them 96 times a day).
  */
 import type { AdvanceResult } from './contract.js';
 import type { Engine } from './engine.js';
@@ -11,41 +15,51 @@ import { type ReplicationStatements, TICK_MS, tick, ticksMatter } from './replic
 import { iso } from './rows.js';
 
 const TICKED = 'tickedUpToMs';
+const CHUNK_MS = 24 * 60 * 60 * 1000;
 
 export function advanceTo(e: Engine, rs: ReplicationStatements, targetMs: number): AdvanceResult {
   const { ctx } = e;
   const fromMs = ctx.clock.nowMs();
   let fired = 0;
   if (!Number.isFinite(targetMs) || targetMs <= fromMs) return { from: iso(fromMs), to: iso(fromMs), fired };
-  for (;;) {
-    const now = ctx.clock.nowMs();
-    const boundary = Math.floor(now / TICK_MS) * TICK_MS;
-    const ticked = ctx.counters[TICKED] ?? boundary;
-    const active = ticksMatter(rs);
-    const tickAt = active ? ticked + TICK_MS : Number.POSITIVE_INFINITY;
-    const next = e.st.nextScheduled.get(Math.min(targetMs, tickAt));
-    if (next) {
-      ctx.mutate(() => {
-        ctx.clock.setNow(Math.max(next.at_ms, now));
-        // While nothing replicates, ticks are not owed: the next one is the next boundary from here.
-        if (!active) ctx.counters[TICKED] = Math.floor(ctx.clock.nowMs() / TICK_MS) * TICK_MS;
-        e.st.deleteScheduled.run(next.seq);
-        if (next.kind === 'job.step') onScheduledStep(e, JSON.parse(next.payload));
-      });
-    } else if (tickAt <= targetMs) {
-      ctx.mutate(() => {
-        ctx.clock.setNow(tickAt);
-        tick(e, rs);
-        ctx.counters[TICKED] = tickAt;
-      });
-    } else {
-      break;
-    }
-    fired++;
+  let done = false;
+  while (!done) {
+    ctx.mutate(() => {
+      const chunkEnd = Math.min(targetMs, ctx.clock.nowMs() + CHUNK_MS);
+      for (;;) {
+        const step = fireNext(e, rs, chunkEnd);
+        if (!step) break;
+        fired++;
+      }
+      ctx.clock.setNow(chunkEnd);
+      if (!ticksMatter(rs)) ctx.counters[TICKED] = Math.floor(chunkEnd / TICK_MS) * TICK_MS;
+      done = chunkEnd >= targetMs;
+    });
   }
-  ctx.mutate(() => {
-    ctx.clock.setNow(targetMs);
-    if (!ticksMatter(rs)) ctx.counters[TICKED] = Math.floor(targetMs / TICK_MS) * TICK_MS;
-  });
   return { from: iso(fromMs), to: iso(targetMs), fired };
+}
+
+/** Fires the earliest due work up to `untilMs`; false when there is none. */
+function fireNext(e: Engine, rs: ReplicationStatements, untilMs: number): boolean {
+  const { ctx } = e;
+  const now = ctx.clock.nowMs();
+  const ticked = ctx.counters[TICKED] ?? Math.floor(now / TICK_MS) * TICK_MS;
+  const active = ticksMatter(rs);
+  const tickAt = active ? ticked + TICK_MS : Number.POSITIVE_INFINITY;
+  const next = e.st.nextScheduled.get(Math.min(untilMs, tickAt));
+  if (next) {
+    ctx.clock.setNow(Math.max(next.at_ms, now));
+    // While nothing replicates, ticks are not owed: the next one is the next boundary from here.
+    if (!active) ctx.counters[TICKED] = Math.floor(ctx.clock.nowMs() / TICK_MS) * TICK_MS;
+    e.st.deleteScheduled.run(next.seq);
+    if (next.kind === 'job.step') onScheduledStep(e, JSON.parse(next.payload));
+    return true;
+  }
+  if (tickAt <= untilMs) {
+    ctx.clock.setNow(tickAt);
+    tick(e, rs);
+    ctx.counters[TICKED] = tickAt;
+    return true;
+  }
+  return false;
 }

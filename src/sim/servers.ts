@@ -8,7 +8,15 @@ import type { StoredServer } from './contract.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { iso, serverFromRow, toMs } from './rows.js';
-import type { CreateServerInput, FileContent, FileEntry, PowerState, ServerRole, ServerSummary, Volume } from './types.js';
+import type {
+  CreateServerInput,
+  FileContent,
+  FileEntry,
+  PowerState,
+  ServerRole,
+  ServerSummary,
+  Volume,
+} from './types.js';
 import { check, isRecord, optionalString, requireString } from './validate.js';
 
 export type ServerRecord = StoredServer & { seq: number; dataBytes: number };
@@ -19,7 +27,13 @@ export const checksumOf = (content: string): string =>
 const DEFAULT_VOLUME: Volume = { type: 'SSD', iops: 3000, sizeGb: 40, multiAttach: false };
 
 export function summary(server: ServerRecord): ServerSummary {
-  return { id: server.id, name: server.name, region: server.region, role: server.role, powerState: server.powerState };
+  return {
+    id: server.id,
+    name: server.name,
+    region: server.region,
+    role: server.role,
+    powerState: server.powerState,
+  };
 }
 
 export function publicServer(server: ServerRecord) {
@@ -43,23 +57,45 @@ export function serverById(e: Engine, serverId: string): ServerRecord | null {
 
 function validateVolumes(value: unknown): Volume[] {
   if (value === undefined) return [{ ...DEFAULT_VOLUME }];
-  check(Array.isArray(value) && value.length > 0 && value.length <= 16, 'volumes', 'a list of 1 to 16 volumes');
+  check(
+    Array.isArray(value) && value.length > 0 && value.length <= 16,
+    'volumes',
+    'a list of 1 to 16 volumes',
+  );
   return (value as unknown[]).map((volume, index) => {
     const field = `volumes[${index}]`;
     check(isRecord(volume), field, 'an object { type, iops, sizeGb, multiAttach }');
     const v = volume as Record<string, unknown>;
     check(v.type === 'SSD' || v.type === 'NVMe', `${field}.type`, "'SSD' or 'NVMe'");
     const iops = v.iops ?? 3000;
-    check(Number.isInteger(iops) && (iops as number) >= 100 && (iops as number) <= 100_000, `${field}.iops`, 'an integer from 100 to 100000');
+    check(
+      Number.isInteger(iops) && (iops as number) >= 100 && (iops as number) <= 100_000,
+      `${field}.iops`,
+      'an integer from 100 to 100000',
+    );
     const sizeGb = v.sizeGb ?? 40;
-    check(Number.isInteger(sizeGb) && (sizeGb as number) >= 1 && (sizeGb as number) <= 16_384, `${field}.sizeGb`, 'an integer from 1 to 16384');
+    check(
+      Number.isInteger(sizeGb) && (sizeGb as number) >= 1 && (sizeGb as number) <= 16_384,
+      `${field}.sizeGb`,
+      'an integer from 1 to 16384',
+    );
     const multiAttach = v.multiAttach ?? false;
     check(typeof multiAttach === 'boolean', `${field}.multiAttach`, 'true or false');
-    return { type: v.type as Volume['type'], iops: iops as number, sizeGb: sizeGb as number, multiAttach: multiAttach as boolean };
+    return {
+      type: v.type as Volume['type'],
+      iops: iops as number,
+      sizeGb: sizeGb as number,
+      multiAttach: multiAttach as boolean,
+    };
   });
 }
 
-export function createServer(e: Engine, tenant: string, input: CreateServerInput, role: ServerRole = 'STANDALONE'): ServerRecord {
+export function createServer(
+  e: Engine,
+  tenant: string,
+  input: CreateServerInput,
+  role: ServerRole = 'STANDALONE',
+): ServerRecord {
   check(isRecord(input), 'body', 'an object');
   const name = requireString(input.name, 'name', 1, 100);
   const region = requireString(input.region, 'region', 1, 64);
@@ -67,7 +103,11 @@ export function createServer(e: Engine, tenant: string, input: CreateServerInput
   const volumes = validateVolumes(input.volumes);
   let expiresAtMs: number | null = null;
   if (input.expiresAt !== undefined && input.expiresAt !== null) {
-    check(typeof input.expiresAt === 'string' && Number.isFinite(toMs(input.expiresAt)), 'expiresAt', 'an ISO 8601 time or null');
+    check(
+      typeof input.expiresAt === 'string' && Number.isFinite(toMs(input.expiresAt)),
+      'expiresAt',
+      'an ISO 8601 time or null',
+    );
     expiresAtMs = toMs(input.expiresAt);
   }
   const power = input.powerState ?? 'RUNNING';
@@ -123,7 +163,11 @@ export function setPower(e: Engine, server: ServerRecord, power: PowerState, rea
   if (server.powerState === power) return;
   server.powerState = power;
   saveServer(e, server);
-  e.ctx.emit(server.tenant, server.pairId, 'server.power', { serverId: server.id, powerState: power, reason });
+  e.ctx.emit(server.tenant, server.pairId, 'server.power', {
+    serverId: server.id,
+    powerState: power,
+    reason,
+  });
 }
 
 export function setRole(e: Engine, server: ServerRecord, role: ServerRole, pairId: string | null): void {
@@ -163,7 +207,14 @@ export function writeVersion(
     const head = e.st.fileHead.get(server.id, path);
     if (head?.content) bytes -= Buffer.byteLength(head.content);
     if (content !== null) bytes += Buffer.byteLength(content);
-    e.st.insertFile.run(server.id, path, version, content, content === null ? null : checksumOf(content), now);
+    e.st.insertFile.run(
+      server.id,
+      path,
+      version,
+      content,
+      content === null ? null : checksumOf(content),
+      now,
+    );
   }
   server.dataVersion = version;
   server.dataBytes = Math.max(0, bytes);
@@ -218,7 +269,12 @@ export function readFile(e: Engine, server: ServerRecord, path: string): FileCon
 }
 
 /** Makes `target`'s files equal `source`'s files at `version` (a restore), as one new version. */
-export function restoreFiles(e: Engine, target: ServerRecord, sourceId: string, version: number): ServerRecord {
+export function restoreFiles(
+  e: Engine,
+  target: ServerRecord,
+  sourceId: string,
+  version: number,
+): ServerRecord {
   const wanted = new Map(filesAt(e, sourceId, version).map((f) => [f.path, f]));
   const current = new Map(filesAt(e, target.id, target.dataVersion).map((f) => [f.path, f]));
   const changes: [string, string | null][] = [];

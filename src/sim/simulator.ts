@@ -14,8 +14,8 @@ import { DrError } from './errors.js';
 import { validateFaultRule } from './faults.js';
 import './job-plans.js';
 import { jobView, loadJob, releaseHung, stepJob } from './jobs.js';
-import { attach, loadPair, pairView } from './pairs.js';
 import { pageOf, pageParams, toPage } from './pagination.js';
+import { attach, loadPair, pairView } from './pairs.js';
 import { fired, listPoints, loadPoint } from './recovery-points.js';
 import { onPowerChange, replicationStatements } from './replication.js';
 import { validateTimeZone } from './retention.js';
@@ -48,7 +48,7 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
   const startMs = toMs(options.startTime ?? DEFAULT_START);
   check(Number.isFinite(startMs), 'startTime', 'an ISO 8601 time');
   const timeZone = validateTimeZone(options.timeZone ?? 'UTC');
-  const store = openStore(options.db ?? ':memory:');
+  const store = openStore(options.db ?? ':memory:', options.durability);
   const ctx = createContext(store, {
     seed,
     startMs,
@@ -61,7 +61,11 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
   const now = () => ctx.clock.nowMs();
 
   const mutate = ctx.mutate;
-  const pointView = ({ tenant: _t, corrupt: _c, ...point }: ReturnType<typeof listPoints>[number]): RecoveryPoint => point;
+  const pointView = ({
+    tenant: _t,
+    corrupt: _c,
+    ...point
+  }: ReturnType<typeof listPoints>[number]): RecoveryPoint => point;
 
   const sim: Simulator = {
     get seed() {
@@ -85,7 +89,11 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     progression: () => ({ default: 'clock', ...ctx.settings.progression }),
     setProgression: (kind, mode) =>
       mutate(() => {
-        check(kind === 'default' || (STATUS_KINDS as readonly string[]).includes(kind), 'kind', "'default' or a user action name");
+        check(
+          kind === 'default' || (STATUS_KINDS as readonly string[]).includes(kind),
+          'kind',
+          "'default' or a user action name",
+        );
         check(PROGRESSION_MODES.includes(mode), 'mode', "'clock', 'immediate' or 'manual'");
         ctx.settings.progression = { ...ctx.settings.progression, [kind]: mode } as ProgressionSettings;
       }),
@@ -93,8 +101,11 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     createServer: (tenant, input) => mutate(() => publicServer(createServer(e, tenant, input))),
     listServers: (tenant, page) => {
       const { limit, after } = pageParams(page);
-      return toPage(e.st.serversOfTenant.all(tenant, after, limit + 1), limit, (r) => r.seq, (r) =>
-        publicServer(serverFromRow(r, now())),
+      return toPage(
+        e.st.serversOfTenant.all(tenant, after, limit + 1),
+        limit,
+        (r) => r.seq,
+        (r) => publicServer(serverFromRow(r, now())),
       );
     },
     getServer: (tenant, id) => publicServer(loadServer(e, tenant, id)),
@@ -107,11 +118,19 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
       mutate(() => {
         const server = loadServer(e, tenant, id);
         validatePath(path);
-        check(typeof content === 'string' && Buffer.byteLength(content) <= MAX_FILE_BYTES, 'content', 'text of at most 1 MiB');
+        check(
+          typeof content === 'string' && Buffer.byteLength(content) <= MAX_FILE_BYTES,
+          'content',
+          'text of at most 1 MiB',
+        );
         if (server.powerState !== 'RUNNING') {
-          throw new DrError('SERVER_STATE_CONFLICT', `Server ${server.id} is ${server.powerState}; data can be written only on a running server.`, {
-            powerState: server.powerState,
-          });
+          throw new DrError(
+            'SERVER_STATE_CONFLICT',
+            `Server ${server.id} is ${server.powerState}; data can be written only on a running server.`,
+            {
+              powerState: server.powerState,
+            },
+          );
         }
         writeVersion(e, server, [[path, content]], 'api');
         return withoutContent(readFile(e, server, path));
@@ -143,7 +162,11 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
       }),
     setWorkload: (tenant, id, rate) =>
       mutate(() => {
-        check(typeof rate === 'number' && rate >= 0 && rate <= 60, 'writesPerMinute', 'a number from 0 to 60');
+        check(
+          typeof rate === 'number' && rate >= 0 && rate <= 60,
+          'writesPerMinute',
+          'a number from 0 to 60',
+        );
         const server = loadServer(e, tenant, id);
         server.workloadPerMinute = rate;
         saveServer(e, server);
@@ -153,13 +176,22 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     listPairs: (tenant, request = {}) => {
       const { limit, after } = pageParams(request);
       if (request.status !== undefined) {
-        check((STATUSES as readonly string[]).includes(request.status), 'status', `one of ${STATUSES.join(', ')}`);
+        check(
+          (STATUSES as readonly string[]).includes(request.status),
+          'status',
+          `one of ${STATUSES.join(', ')}`,
+        );
       }
       const rows =
         request.status === undefined
           ? e.st.pairsOfTenant.all(tenant, after, limit + 1)
           : e.st.pairsOfTenantWithStatus.all(tenant, request.status, after, limit + 1);
-      return toPage(rows, limit, (r) => r.seq, (r) => pairView(e, pairFromRow(r)));
+      return toPage(
+        rows,
+        limit,
+        (r) => r.seq,
+        (r) => pairView(e, pairFromRow(r)),
+      );
     },
     getPair: (tenant, id) => pairView(e, loadPair(e, tenant, id)),
     listRecoveryPoints: (tenant, pairId, page) => {
@@ -178,11 +210,17 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     listJobs: (tenant, pairId, page) => {
       const pair = loadPair(e, tenant, pairId);
       const { limit, after } = pageParams(page);
-      return toPage(e.st.jobsOfPair.all(pair.id, after, limit + 1), limit, (r) => r.seq, (r) => jobView(jobFromRow(r) as never));
+      return toPage(
+        e.st.jobsOfPair.all(pair.id, after, limit + 1),
+        limit,
+        (r) => r.seq,
+        (r) => jobView(jobFromRow(r) as never),
+      );
     },
     getJob: (tenant, id, opts) => {
       const job = loadJob(e, tenant, id);
-      if (opts?.poll && job.status === 'RUNNING' && progressionMode(job.type) === 'manual') return sim.stepJob(tenant, id);
+      if (opts?.poll && job.status === 'RUNNING' && progressionMode(job.type) === 'manual')
+        return sim.stepJob(tenant, id);
       return jobView(job);
     },
     stepJob: (tenant, id) =>
@@ -209,7 +247,10 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
         corruptNamedPoint(rule);
         return structuredClone(rule);
       }),
-    listFaults: (tenant) => structuredClone(ctx.faults.filter((r) => tenant === undefined || r.tenant === null || r.tenant === tenant)),
+    listFaults: (tenant) =>
+      structuredClone(
+        ctx.faults.filter((r) => tenant === undefined || r.tenant === null || r.tenant === tenant),
+      ),
     removeFault: (id) =>
       mutate(() => {
         const index = ctx.faults.findIndex((r) => r.id === id);
@@ -223,10 +264,14 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
       const { limit, after } = pageParams({ limit: query.limit, cursor: query.cursor });
       const from = Math.max(after, query.afterSeq ?? 0);
       const rows =
-        query.pairId !== undefined ? e.st.eventsOfPair.all(query.pairId, from, limit + 1) : e.st.eventsAfter.all(from, limit + 1);
+        query.pairId !== undefined
+          ? e.st.eventsOfPair.all(query.pairId, from, limit + 1)
+          : e.st.eventsAfter.all(from, limit + 1);
       const kinds = query.kinds ? new Set<string>(query.kinds) : null;
       const page = toPage(rows, limit, (r) => r.seq, stateIo.eventFromRow);
-      page.items = page.items.filter((ev) => (!query.tenant || ev.tenant === query.tenant) && (!kinds || kinds.has(ev.kind)));
+      page.items = page.items.filter(
+        (ev) => (!query.tenant || ev.tenant === query.tenant) && (!kinds || kinds.has(ev.kind)),
+      );
       return page;
     },
     check: () => runCheckers(stateIo.exportState(e)),
@@ -241,16 +286,24 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
   };
 
   function progressionMode(type: string): ProgressionMode {
-    return (ctx.settings.progression as Record<string, ProgressionMode | undefined>)[type] ?? ctx.settings.progression.default ?? 'clock';
+    return (
+      (ctx.settings.progression as Record<string, ProgressionMode | undefined>)[type] ??
+      ctx.settings.progression.default ??
+      'clock'
+    );
   }
 
   function power(tenant: string, id: string, state: 'RUNNING' | 'STOPPED', reason: string) {
     return mutate(() => {
       const server = loadServer(e, tenant, id);
       if (server.powerState === 'DOWN') {
-        throw new DrError('SERVER_STATE_CONFLICT', `Server ${server.id} is down (an outage); recover it first.`, {
-          powerState: server.powerState,
-        });
+        throw new DrError(
+          'SERVER_STATE_CONFLICT',
+          `Server ${server.id} is down (an outage); recover it first.`,
+          {
+            powerState: server.powerState,
+          },
+        );
       }
       setPower(e, server, state, reason);
       onPowerChange(e, server);

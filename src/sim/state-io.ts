@@ -10,7 +10,17 @@ import { createRng } from './rng.js';
 import { iso, jobFromRow, pairFromRow, pointFromRow, serverFromRow, toMs } from './rows.js';
 import type { SimEvent } from './types.js';
 
-const TABLES = ['servers', 'files', 'pairs', 'recovery_points', 'jobs', 'faults', 'events', 'schedule', 'idempotency'] as const;
+const TABLES = [
+  'servers',
+  'files',
+  'pairs',
+  'recovery_points',
+  'jobs',
+  'faults',
+  'events',
+  'schedule',
+  'idempotency',
+] as const;
 
 export function exportState(e: Engine): SimState {
   const { db } = e.store;
@@ -23,10 +33,17 @@ export function exportState(e: Engine): SimState {
     rng: e.ctx.rng.state(),
     clock: e.ctx.clock.toJSON(),
     settings: structuredClone(e.ctx.settings),
-    servers: all<Parameters<typeof serverFromRow>[0]>('SELECT * FROM servers ORDER BY seq').map((r) => serverFromRow(r, now)),
-    files: all<{ server_id: string; path: string; version: number; content: string | null; checksum: string | null; written_at_ms: number }>(
-      'SELECT * FROM files ORDER BY server_id, path, version',
-    ).map(
+    servers: all<Parameters<typeof serverFromRow>[0]>('SELECT * FROM servers ORDER BY seq').map((r) =>
+      serverFromRow(r, now),
+    ),
+    files: all<{
+      server_id: string;
+      path: string;
+      version: number;
+      content: string | null;
+      checksum: string | null;
+      written_at_ms: number;
+    }>('SELECT * FROM files ORDER BY server_id, path, version').map(
       (r): StoredFile => ({
         serverId: r.server_id,
         path: r.path,
@@ -37,17 +54,22 @@ export function exportState(e: Engine): SimState {
       }),
     ),
     pairs: all<Parameters<typeof pairFromRow>[0]>('SELECT * FROM pairs ORDER BY seq').map(pairFromRow),
-    recoveryPoints: all<Parameters<typeof pointFromRow>[0]>('SELECT * FROM recovery_points ORDER BY created_at_ms, id').map(
-      pointFromRow,
-    ),
+    recoveryPoints: all<Parameters<typeof pointFromRow>[0]>(
+      'SELECT * FROM recovery_points ORDER BY created_at_ms, id',
+    ).map(pointFromRow),
     jobs: all<Parameters<typeof jobFromRow>[0]>('SELECT * FROM jobs ORDER BY seq').map(jobFromRow),
     faults: all<{ rule: string }>('SELECT rule FROM faults ORDER BY seq').map((r) => JSON.parse(r.rule)),
-    events: all<{ seq: number; at_ms: number; tenant: string; pair_id: string | null; kind: string; data: string }>(
-      'SELECT * FROM events ORDER BY seq',
-    ).map(eventFromRow),
-    schedule: all<{ seq: number; at_ms: number; kind: string; payload: string }>('SELECT * FROM schedule ORDER BY seq').map(
-      (r) => ({ atMs: r.at_ms, seq: r.seq, kind: r.kind, payload: JSON.parse(r.payload) }),
-    ),
+    events: all<{
+      seq: number;
+      at_ms: number;
+      tenant: string;
+      pair_id: string | null;
+      kind: string;
+      data: string;
+    }>('SELECT * FROM events ORDER BY seq').map(eventFromRow),
+    schedule: all<{ seq: number; at_ms: number; kind: string; payload: string }>(
+      'SELECT * FROM schedule ORDER BY seq',
+    ).map((r) => ({ atMs: r.at_ms, seq: r.seq, kind: r.kind, payload: JSON.parse(r.payload) })),
     idempotency: all<{ tenant: string; key: string; pair_id: string; action: string; job_id: string }>(
       'SELECT * FROM idempotency ORDER BY tenant, key',
     ).map((r) => ({ tenant: r.tenant, key: r.key, pairId: r.pair_id, action: r.action, jobId: r.job_id })),
@@ -55,8 +77,22 @@ export function exportState(e: Engine): SimState {
   };
 }
 
-export function eventFromRow(r: { seq: number; at_ms: number; tenant: string; pair_id: string | null; kind: string; data: string }): SimEvent {
-  return { seq: r.seq, at: iso(r.at_ms), tenant: r.tenant, pairId: r.pair_id, kind: r.kind as SimEvent['kind'], data: JSON.parse(r.data) };
+export function eventFromRow(r: {
+  seq: number;
+  at_ms: number;
+  tenant: string;
+  pair_id: string | null;
+  kind: string;
+  data: string;
+}): SimEvent {
+  return {
+    seq: r.seq,
+    at: iso(r.at_ms),
+    tenant: r.tenant,
+    pairId: r.pair_id,
+    kind: r.kind as SimEvent['kind'],
+    data: JSON.parse(r.data),
+  };
 }
 
 const ms = (value: string | null): number | null => (value === null ? null : toMs(value));
@@ -64,7 +100,10 @@ const ms = (value: string | null): number | null => (value === null ? null : toM
 /** Replaces the whole state (but not the named snapshots) with `state`. */
 export function importState(e: Engine, state: SimState): void {
   if (!state || state.format !== 'drsim-state' || state.version !== 1) {
-    throw new DrError('VALIDATION_FAILED', "state: expected a document exported by drsim (format 'drsim-state', version 1).");
+    throw new DrError(
+      'VALIDATION_FAILED',
+      "state: expected a document exported by drsim (format 'drsim-state', version 1).",
+    );
   }
   const { db } = e.store;
   e.ctx.mutate(() => {
@@ -89,7 +128,8 @@ export function importState(e: Engine, state: SimState): void {
         updated_at_ms: toMs(s.updatedAt),
       });
     }
-    for (const f of state.files) e.st.insertFile.run(f.serverId, f.path, f.version, f.content, f.checksum, toMs(f.writtenAt));
+    for (const f of state.files)
+      e.st.insertFile.run(f.serverId, f.path, f.version, f.content, f.checksum, toMs(f.writtenAt));
     for (const p of state.pairs) {
       e.st.insertPair.run({
         id: p.id,
@@ -112,7 +152,17 @@ export function importState(e: Engine, state: SimState): void {
       });
     }
     for (const r of state.recoveryPoints) {
-      e.st.insertPoint.run(r.id, r.pairId, r.tenant, toMs(r.createdAt), r.status, JSON.stringify(r.tags), r.sizeBytes, r.dataVersion, r.corrupt ? 1 : 0);
+      e.st.insertPoint.run(
+        r.id,
+        r.pairId,
+        r.tenant,
+        toMs(r.createdAt),
+        r.status,
+        JSON.stringify(r.tags),
+        r.sizeBytes,
+        r.dataVersion,
+        r.corrupt ? 1 : 0,
+      );
     }
     for (const j of state.jobs) {
       e.st.insertJob.run({
@@ -132,8 +182,11 @@ export function importState(e: Engine, state: SimState): void {
       });
     }
     state.faults.forEach((rule, index) => e.st.insertFault.run(rule.id, index + 1, JSON.stringify(rule)));
-    const insertEvent = db.prepare('INSERT INTO events (seq, at_ms, tenant, pair_id, kind, data) VALUES (?, ?, ?, ?, ?, ?)');
-    for (const ev of state.events) insertEvent.run(ev.seq, toMs(ev.at), ev.tenant, ev.pairId, ev.kind, JSON.stringify(ev.data));
+    const insertEvent = db.prepare(
+      'INSERT INTO events (seq, at_ms, tenant, pair_id, kind, data) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    for (const ev of state.events)
+      insertEvent.run(ev.seq, toMs(ev.at), ev.tenant, ev.pairId, ev.kind, JSON.stringify(ev.data));
     for (const s of state.schedule) e.st.insertSchedule.run(s.seq, s.atMs, s.kind, JSON.stringify(s.payload));
     for (const i of state.idempotency) e.st.idempotencyPut.run(i.tenant, i.key, i.pairId, i.action, i.jobId);
     e.ctx.seed = state.seed;
@@ -153,7 +206,10 @@ export function resetTenant(e: Engine, tenant: string): void {
     const jobIds = new Set(
       (db.prepare('SELECT id FROM jobs WHERE tenant = ?').all(tenant) as { id: string }[]).map((r) => r.id),
     );
-    for (const row of db.prepare("SELECT seq, payload FROM schedule WHERE kind = 'job.step'").all() as { seq: number; payload: string }[]) {
+    for (const row of db.prepare("SELECT seq, payload FROM schedule WHERE kind = 'job.step'").all() as {
+      seq: number;
+      payload: string;
+    }[]) {
       if (jobIds.has((JSON.parse(row.payload) as { jobId: string }).jobId)) e.st.deleteScheduled.run(row.seq);
     }
     db.prepare('DELETE FROM files WHERE server_id IN (SELECT id FROM servers WHERE tenant = ?)').run(tenant);
@@ -172,19 +228,26 @@ export function saveSnapshot(e: Engine, name: string): void {
   const state = JSON.stringify(exportState(e));
   e.store.tx(() =>
     e.store.db
-      .prepare('INSERT INTO snapshots (name, created_at_ms, state) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET created_at_ms = excluded.created_at_ms, state = excluded.state')
+      .prepare(
+        'INSERT INTO snapshots (name, created_at_ms, state) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET created_at_ms = excluded.created_at_ms, state = excluded.state',
+      )
       .run(name, e.ctx.clock.nowMs(), state),
   );
 }
 
 export function restoreSnapshot(e: Engine, name: string): void {
-  const row = e.store.db.prepare('SELECT state FROM snapshots WHERE name = ?').get(name) as { state: string } | undefined;
+  const row = e.store.db.prepare('SELECT state FROM snapshots WHERE name = ?').get(name) as
+    | { state: string }
+    | undefined;
   if (!row) throw new DrError('SNAPSHOT_NOT_FOUND', `No snapshot named '${String(name)}'.`);
   importState(e, JSON.parse(row.state));
 }
 
 export function listSnapshots(e: Engine): { name: string; createdAt: string }[] {
-  return (e.store.db.prepare('SELECT name, created_at_ms FROM snapshots ORDER BY name').all() as { name: string; created_at_ms: number }[]).map(
-    (r) => ({ name: r.name, createdAt: iso(r.created_at_ms) }),
-  );
+  return (
+    e.store.db.prepare('SELECT name, created_at_ms FROM snapshots ORDER BY name').all() as {
+      name: string;
+      created_at_ms: number;
+    }[]
+  ).map((r) => ({ name: r.name, createdAt: iso(r.created_at_ms) }));
 }

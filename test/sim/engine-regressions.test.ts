@@ -1,0 +1,55 @@
+// Engine bugs found by the checkers' authors, each pinned by the exact sequence that exposed it.
+import { describe, expect, it } from 'vitest';
+import { createSimulator } from '../../src/sim/index.js';
+
+const T = 't1';
+
+function replicatingPair(intervalHours = 1) {
+  const sim = createSimulator({ seed: 1 });
+  const main = sim.createServer(T, { name: 'web-1', region: 'hcm', files: { 'a.txt': 'hello' } });
+  const pair = sim.attach(T, { mainServerId: main.id, shadow: { region: 'han', vpcId: 'v', subnetId: 's' } });
+  return { sim, main, pair, start: () => sim.act(T, pair.id, { action: 'startReplication', shadowName: 'shadow-1', intervalHours }) };
+}
+
+describe('engine regressions', () => {
+  it('a test failover whose point retention deletes mid-job fails the job, and the clock goes on', () => {
+    const { sim, pair, start } = replicatingPair();
+    start();
+    sim.advanceTo('2026-01-05T01:28:00.000Z');
+    const [latest] = sim.listRecoveryPoints(T, pair.id).items; // 01:15: off the 1 h interval
+    const job = sim.act(T, pair.id, { action: 'testFailover', testServerName: 'test-1', recoveryPointId: latest!.id });
+    sim.advance('10m');
+    sim.advance('10m');
+    const ended = sim.getJob(T, job.id);
+    expect(ended.status).toBe('FAILED');
+    expect(ended.error?.code).toBe('RECOVERY_POINT_NOT_FOUND');
+    expect(sim.getPair(T, pair.id).testFailover?.state).toBe('FAILED');
+    expect(sim.check().filter((v) => !v.ok)).toEqual([]);
+  });
+
+  it('a restart after a start that failed before the shadow existed creates the shadow with the start settings', () => {
+    const { sim, pair, start } = replicatingPair();
+    sim.addFault({ target: 'startReplication', effect: { kind: 'fail', code: 'X' }, trigger: { times: 1 } });
+    start();
+    sim.advance('10m');
+    expect(sim.getPair(T, pair.id)).toMatchObject({ status: 'REPLICATION_ERROR', shadowServer: null });
+    const job = sim.act(T, pair.id, { action: 'restartReplication' });
+    sim.advance('30m');
+    expect(sim.getJob(T, job.id).status).toBe('SUCCEEDED');
+    expect(sim.getPair(T, pair.id)).toMatchObject({ status: 'REPLICATING', shadowServer: { name: 'shadow-1' } });
+  });
+
+  it('a restore records the data version it restored, not what was written after it', () => {
+    const { sim, pair, start } = replicatingPair();
+    start();
+    sim.advance('1h');
+    const [point] = sim.listRecoveryPoints(T, pair.id).items;
+    const job = sim.act(T, pair.id, { action: 'failover', recoveryPointId: point!.id });
+    const shadowId = sim.getPair(T, pair.id).shadowServer!.id;
+    while (sim.getJob(T, job.id).steps.find((s) => s.status === 'RUNNING')?.name !== 'verify data') sim.advance('10s');
+    sim.writeFile(T, shadowId, 'a.txt', 'written while verifying');
+    sim.advance('5m');
+    expect(sim.getJob(T, job.id).status).toBe('SUCCEEDED');
+    expect(sim.check().filter((v) => !v.ok)).toEqual([]);
+  });
+});
