@@ -29,20 +29,18 @@ const TEST_ACTIONS = new Set<UserAction>(['testFailover', 'changeTestRecoveryPoi
 const AT_ONCE = new Set<UserAction>(['stopReplication', 'resumeReplication', 'detach']);
 const NAME = /^[A-Za-z0-9_-]{5,50}$/;
 
+function volumeTypeOf(value: unknown): 'SSD' | 'NVMe' {
+  check(value === 'SSD' || value === 'NVMe', 'volumeType', "'SSD' or 'NVMe'");
+  return value;
+}
+
 /** Checks the request's shape and returns it normalised (unknown fields dropped). */
 export function validateRequest(request: unknown): ActionRequest {
   check(isRecord(request), 'body', 'an object with an `action` field');
   const action = request.action as UserAction;
   check(USER_ACTIONS.includes(action), 'action', `one of ${USER_ACTIONS.join(', ')}`);
   const volume = () => ({
-    ...(request.volumeType !== undefined && {
-      volumeType: (check(
-        request.volumeType === 'SSD' || request.volumeType === 'NVMe',
-        'volumeType',
-        "'SSD' or 'NVMe'",
-      ),
-      request.volumeType) as 'SSD' | 'NVMe',
-    }),
+    ...(request.volumeType !== undefined && { volumeType: volumeTypeOf(request.volumeType) }),
     ...(request.iops !== undefined && { iops: integerIn(request.iops, 'iops', 100, 100_000) }),
   });
   switch (action) {

@@ -120,9 +120,12 @@ export class VirtualClock {
    * for importing a whole state, where the past is what is being restored.
    */
   restore(saved: { nowMs: number; mode: ClockMode; speed: number }): void {
+    // Validated before anything changes, so a bad state leaves the clock as it was.
+    const mode = checkMode(saved.mode);
+    const speed = checkSpeed(saved.speed);
     this.#nowMs = saved.nowMs;
-    this.#mode = checkMode(saved.mode);
-    this.#speed = checkSpeed(saved.speed);
+    this.#mode = mode;
+    this.#speed = speed;
     this.#reanchor();
   }
 

@@ -148,13 +148,19 @@ export function createJob(
 export function startJob(e: Engine, job: JobRecord): void {
   job.status = 'RUNNING';
   const first = job.steps.findIndex((s) => s.status === 'PENDING');
-  if (first === -1) return finishJob(e, job, null);
+  if (first === -1) {
+    finishJob(e, job, null);
+    return;
+  }
   beginStep(e, job, first);
 }
 
 function beginStep(e: Engine, job: JobRecord, index: number): void {
   const step = job.steps[index];
-  if (!step) return finishJob(e, job, null);
+  if (!step) {
+    finishJob(e, job, null);
+    return;
+  }
   const now = e.ctx.clock.nowMs();
   step.status = 'RUNNING';
   step.startedAt = iso(now);
@@ -198,7 +204,10 @@ function beginStep(e: Engine, job: JobRecord, index: number): void {
 /** Arranges for the running step to end, as the job's progression says. */
 function continueStep(e: Engine, job: JobRecord, index: number): void {
   const mode = progressionOf(e, job.type);
-  if (mode === 'immediate') return completeStep(e, job, index);
+  if (mode === 'immediate') {
+    completeStep(e, job, index);
+    return;
+  }
   if (mode === 'clock') {
     const step = job.steps[index]!;
     const at = Date.parse(step.startedAt ?? iso(e.ctx.clock.nowMs())) + step.durationMs;
@@ -214,7 +223,7 @@ function continueStep(e: Engine, job: JobRecord, index: number): void {
 /** Ends step `index` of a job: runs its effect, then begins the next step or finishes. */
 export function completeStep(e: Engine, job: JobRecord, index: number): void {
   const step = job.steps[index];
-  if (!step || step.status !== 'RUNNING' || job.status !== 'RUNNING') return;
+  if (step?.status !== 'RUNNING' || job.status !== 'RUNNING') return;
   const log = (line: string) => step.log.push(line);
   let error: OperationErrorView | null = step.failWith ?? null;
   if (!error) {
@@ -232,10 +241,16 @@ export function completeStep(e: Engine, job: JobRecord, index: number): void {
   if (error) log(`failed: ${error.code}: ${error.message}`);
   delete step.failWith;
   e.ctx.emit(job.tenant, job.pairId, 'job.step', { jobId: job.id, step: step.name, status: step.status });
-  if (error) return finishJob(e, job, error);
+  if (error) {
+    finishJob(e, job, error);
+    return;
+  }
   saveJob(e, job);
   const next = job.steps.findIndex((s, i) => i > index && s.status === 'PENDING');
-  if (next === -1) return finishJob(e, job, null);
+  if (next === -1) {
+    finishJob(e, job, null);
+    return;
+  }
   beginStep(e, job, next);
 }
 

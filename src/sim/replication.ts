@@ -109,7 +109,7 @@ function failureCause(row: { main_power: string; shadow_power: string | null }) 
 
 function failReplication(e: Engine, pairId: string, code: string, message: string): void {
   const pair = pairById(e, pairId);
-  if (!pair || pair.status !== 'REPLICATING') return;
+  if (pair?.status !== 'REPLICATING') return;
   sendEvent(e, pair, { type: 'REPLICATION_FAILED', error: { code, message } });
 }
 
@@ -120,8 +120,7 @@ function failReplication(e: Engine, pairId: string, code: string, message: strin
  */
 export function recoverIfPossible(e: Engine, pairId: string): void {
   const pair = pairById(e, pairId);
-  if (!pair || pair.status !== 'REPLICATION_ERROR' || pair.replicationError?.code !== 'MAIN_SERVER_DOWN')
-    return;
+  if (pair?.status !== 'REPLICATION_ERROR' || pair.replicationError?.code !== 'MAIN_SERVER_DOWN') return;
   if (!snapshotOf(pair).context.initialCopyDone) return;
   const main = serverById(e, pair.mainServerId);
   const shadow = pair.shadowServerId ? serverById(e, pair.shadowServerId) : null;

@@ -284,12 +284,10 @@ export function statements(db: Db) {
     insertFault: db.prepare('INSERT INTO faults (id, seq, rule) VALUES (?, ?, ?)'),
     updateFault: db.prepare('UPDATE faults SET rule = ? WHERE id = ?'),
     deleteFault: db.prepare('DELETE FROM faults WHERE id = ?'),
-    eventsOfPair: db.prepare<[string, number, number], EventRow>(
-      'SELECT * FROM events WHERE pair_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    eventsOfPair: db.prepare<[string, number], EventRow>(
+      'SELECT * FROM events WHERE pair_id = ? AND seq > ? ORDER BY seq',
     ),
-    eventsAfter: db.prepare<[number, number], EventRow>(
-      'SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
-    ),
+    eventsAfter: db.prepare<[number], EventRow>('SELECT * FROM events WHERE seq > ? ORDER BY seq'),
   };
 }
 

@@ -19,7 +19,7 @@ import { attach, loadPair, pairView } from './pairs.js';
 import { fired, listPoints, loadPoint } from './recovery-points.js';
 import { onPowerChange, replicationStatements } from './replication.js';
 import { validateTimeZone } from './retention.js';
-import { jobFromRow, pairFromRow, serverFromRow, statements, toMs } from './rows.js';
+import { type EventRow, jobFromRow, pairFromRow, serverFromRow, statements, toMs } from './rows.js';
 import { advanceTo } from './scheduler.js';
 import {
   createServer,
@@ -35,12 +35,22 @@ import {
 } from './servers.js';
 import * as stateIo from './state-io.js';
 import { openStore } from './store.js';
-import type { FaultRule, ProgressionMode, ProgressionSettings, RecoveryPoint } from './types.js';
+import type {
+  EventQuery,
+  FaultRule,
+  Page,
+  ProgressionMode,
+  ProgressionSettings,
+  RecoveryPoint,
+  SimEvent,
+} from './types.js';
 import { check } from './validate.js';
 
 const DEFAULT_START = '2026-01-05T00:00:00.000Z';
 const PROGRESSION_MODES: readonly ProgressionMode[] = ['clock', 'immediate', 'manual'];
 const MAX_FILE_BYTES = 1_048_576;
+/** One call fires every quarter hour it covers; a bound keeps a typo from running for hours. */
+const MAX_ADVANCE_MS = 366 * 24 * 60 * 60 * 1000;
 
 export function createSimulator(options: CreateSimulatorOptions = {}): Simulator {
   const seed = options.seed ?? 1;
@@ -73,10 +83,15 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     },
 
     clock: () => ({ now: ctx.clock.nowIso(), mode: ctx.clock.mode, speed: ctx.clock.speed }),
-    advance: (duration) => advanceTo(e, rs, now() + parseDuration(duration)),
+    advance: (duration) => {
+      const ms = parseDuration(duration);
+      check(ms <= MAX_ADVANCE_MS, 'duration', 'at most 366 days per call (advance again for more)');
+      return advanceTo(e, rs, now() + ms);
+    },
     advanceTo: (time) => {
       const target = typeof time === 'string' ? toMs(time) : Number.NaN;
       check(Number.isFinite(target), 'to', 'an ISO 8601 time');
+      check(target - now() <= MAX_ADVANCE_MS, 'to', 'a time at most 366 days ahead (advance again for more)');
       return advanceTo(e, rs, target);
     },
     setClock: (settings) =>
@@ -201,10 +216,7 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     act: (tenant, pairId, request, opts) => mutate(() => jobView(act(e, tenant, pairId, request, opts))),
     history: (tenant, pairId, query = {}) => {
       const pair = loadPair(e, tenant, pairId);
-      const { limit, after } = pageParams({ limit: query.limit, cursor: query.cursor });
-      const from = Math.max(after, query.afterSeq ?? 0);
-      const rows = e.st.eventsOfPair.all(pair.id, from, limit + 1);
-      return toPage(rows, limit, (r) => r.seq, stateIo.eventFromRow);
+      return eventPage(e.st.eventsOfPair.iterate(pair.id, eventsFrom(query)), query);
     },
 
     listJobs: (tenant, pairId, page) => {
@@ -261,18 +273,12 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
       }),
 
     events: (query = {}) => {
-      const { limit, after } = pageParams({ limit: query.limit, cursor: query.cursor });
-      const from = Math.max(after, query.afterSeq ?? 0);
+      const from = eventsFrom(query);
       const rows =
         query.pairId !== undefined
-          ? e.st.eventsOfPair.all(query.pairId, from, limit + 1)
-          : e.st.eventsAfter.all(from, limit + 1);
-      const kinds = query.kinds ? new Set<string>(query.kinds) : null;
-      const page = toPage(rows, limit, (r) => r.seq, stateIo.eventFromRow);
-      page.items = page.items.filter(
-        (ev) => (!query.tenant || ev.tenant === query.tenant) && (!kinds || kinds.has(ev.kind)),
-      );
-      return page;
+          ? e.st.eventsOfPair.iterate(query.pairId, from)
+          : e.st.eventsAfter.iterate(from);
+      return eventPage(rows, query);
     },
     check: () => runCheckers(stateIo.exportState(e)),
 
@@ -284,6 +290,28 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     listSnapshots: () => stateIo.listSnapshots(e),
     close: () => store.close(),
   };
+
+  function eventsFrom(query: EventQuery): number {
+    const { after } = pageParams({ limit: query.limit, cursor: query.cursor });
+    return Math.max(after, query.afterSeq ?? 0);
+  }
+
+  /** A page of the events that pass the query's filters: filtered before paging, so pages are full. */
+  function eventPage(
+    rows: IterableIterator<EventRow>,
+    query: EventQuery & { tenant?: string },
+  ): Page<SimEvent> {
+    const { limit } = pageParams({ limit: query.limit });
+    const kinds = query.kinds ? new Set<string>(query.kinds) : null;
+    const matched: EventRow[] = [];
+    for (const row of rows) {
+      if ((query.tenant && row.tenant !== query.tenant) || (kinds && !kinds.has(row.kind))) continue;
+      matched.push(row);
+      if (matched.length > limit) break;
+    }
+    if (matched.length > limit) rows.return?.();
+    return toPage(matched, limit, (r) => r.seq, stateIo.eventFromRow);
+  }
 
   function progressionMode(type: string): ProgressionMode {
     return (

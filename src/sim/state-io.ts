@@ -99,7 +99,7 @@ const ms = (value: string | null): number | null => (value === null ? null : toM
 
 /** Replaces the whole state (but not the named snapshots) with `state`. */
 export function importState(e: Engine, state: SimState): void {
-  if (!state || state.format !== 'drsim-state' || state.version !== 1) {
+  if (state?.format !== 'drsim-state' || state.version !== 1) {
     throw new DrError(
       'VALIDATION_FAILED',
       "state: expected a document exported by drsim (format 'drsim-state', version 1).",
@@ -181,7 +181,9 @@ export function importState(e: Engine, state: SimState): void {
         hung_by: j.hungBy,
       });
     }
-    state.faults.forEach((rule, index) => e.st.insertFault.run(rule.id, index + 1, JSON.stringify(rule)));
+    state.faults.forEach((rule, index) => {
+      e.st.insertFault.run(rule.id, index + 1, JSON.stringify(rule));
+    });
     const insertEvent = db.prepare(
       'INSERT INTO events (seq, at_ms, tenant, pair_id, kind, data) VALUES (?, ?, ?, ?, ?, ?)',
     );

@@ -1,0 +1,116 @@
+/**
+ * Flag parsing for the CLI (node:util parseArgs), with each `serve` flag also readable from
+ * its DRSIM_* environment variable; a flag wins over the environment. Mistakes become a
+ * `UsageError` whose message the CLI prints as is.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parseTokenFlag, parseTokensFile, type TokenGrant } from '../server/auth.js';
+import { LOG_LEVELS, type LogLevel } from '../server/logger.js';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface ServeArgs {
+  help: boolean;
+  port: number;
+  host: string;
+  db: string;
+  seed: number;
+  speed: number | undefined;
+  demo: boolean;
+  logLevel: LogLevel;
+  tokens: TokenGrant[] | undefined;
+  adminToken: string | undefined;
+}
+
+export const SERVE_USAGE = `Usage: drsim serve [options]
+
+Runs the fake Server Disaster Recovery backend: the public API (/v1), the control API
+(/_sim), the OpenAPI document (/openapi.json) and its viewer (/docs).
+
+Options (each also as an environment variable):
+  --port N             port, 0 for any free one (DRSIM_PORT, default 4010)
+  --host HOST          address to listen on (DRSIM_HOST, default 127.0.0.1)
+  --db :memory:|FILE   database; a file keeps everything across restarts (DRSIM_DB, default :memory:)
+  --seed N             seed of every random choice (DRSIM_SEED, default 1)
+  --speed X            run the clock in realtime at X simulated seconds per second (DRSIM_SPEED)
+  --demo               seed demo data for the token "demo" into an empty database (DRSIM_DEMO=1)
+  --log-level LEVEL    error|warn|info|debug (DRSIM_LOG_LEVEL, default info)
+  --tokens FILE        JSON { "tokens": [{ "token", "tenant", "policy": "full"|"read-only" }] }
+  --token T:TENANT:POLICY
+                       one token (repeatable); with no tokens any bearer token is its own tenant
+  --admin-token T      protect /_sim with this token (DRSIM_ADMIN_TOKEN)
+  --help               this text
+`;
+
+const FLAGS = {
+  help: { type: 'boolean' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  db: { type: 'string' },
+  seed: { type: 'string' },
+  speed: { type: 'string' },
+  demo: { type: 'boolean' },
+  'log-level': { type: 'string' },
+  tokens: { type: 'string' },
+  token: { type: 'string', multiple: true },
+  'admin-token': { type: 'string' },
+} as const;
+
+function integer(name: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^-?\d+$/.test(text.trim()) || value < min || value > max) {
+    throw new UsageError(`--${name} ${text}: expected an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+const truthy = (text: string | undefined) => text !== undefined && /^(1|true|yes|on)$/i.test(text);
+
+export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeArgs {
+  let values: ReturnType<typeof parseArgs<{ options: typeof FLAGS; args: string[]; strict: true }>>['values'];
+  try {
+    ({ values } = parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+
+  const port = values.port ?? env.DRSIM_PORT;
+  const seed = values.seed ?? env.DRSIM_SEED;
+  const speedText = values.speed ?? env.DRSIM_SPEED;
+  let speed: number | undefined;
+  if (speedText !== undefined && speedText !== '') {
+    speed = Number(speedText);
+    if (!Number.isFinite(speed) || speed <= 0)
+      throw new UsageError(`--speed ${speedText}: expected a number above 0`);
+  }
+  const logLevel = values['log-level'] ?? env.DRSIM_LOG_LEVEL ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
+    throw new UsageError(`--log-level ${logLevel}: expected one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  let tokens: TokenGrant[] | undefined;
+  try {
+    if (values.tokens !== undefined) {
+      tokens = parseTokensFile(JSON.parse(readFileSync(values.tokens, 'utf8')));
+    }
+    if (values.token !== undefined) tokens = [...(tokens ?? []), ...values.token.map(parseTokenFlag)];
+  } catch (err) {
+    throw new UsageError(`tokens: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  return {
+    help: values.help ?? false,
+    port: port === undefined || port === '' ? 4010 : integer('port', port, 0, 65_535),
+    host: values.host ?? env.DRSIM_HOST ?? '127.0.0.1',
+    db: values.db ?? env.DRSIM_DB ?? ':memory:',
+    seed: seed === undefined || seed === '' ? 1 : integer('seed', seed, 0, Number.MAX_SAFE_INTEGER),
+    speed,
+    demo: values.demo ?? truthy(env.DRSIM_DEMO),
+    logLevel: logLevel as LogLevel,
+    tokens,
+    adminToken: values['admin-token'] ?? (env.DRSIM_ADMIN_TOKEN || undefined),
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * `drsim serve`: runs the server until SIGINT or SIGTERM, then shuts down cleanly (in-flight
+ * requests finish, the database is closed after its last committed change).
+ */
+import { createLogger } from '../../server/logger.js';
+import { startServer } from '../../server/serve.js';
+import { parseServeArgs, SERVE_USAGE } from '../args.js';
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseServeArgs(argv);
+  if (args.help) {
+    process.stdout.write(SERVE_USAGE);
+    return 0;
+  }
+  const logger = createLogger(args.logLevel);
+  const server = await startServer({
+    port: args.port,
+    host: args.host,
+    db: args.db,
+    seed: args.seed,
+    demo: args.demo,
+    logger,
+    ...(args.speed === undefined ? {} : { speed: args.speed }),
+    ...(args.tokens === undefined ? {} : { tokens: args.tokens }),
+    ...(args.adminToken === undefined ? {} : { adminToken: args.adminToken }),
+  });
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info(`${signal}: shutting down`);
+      server.close().then(resolve, (err: unknown) => {
+        logger.error(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
+        resolve();
+      });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  return 0;
+}

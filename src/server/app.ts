@@ -1,0 +1,191 @@
+/**
+ * The HTTP app: the public API (`/v1`), the control API (`/_sim`), the OpenAPI document and
+ * its viewer, around one `Simulator`. Everything cross-cutting is here, in the order it runs:
+ * logging and the `X-Drsim-Time` header, the request journal, HTTP chaos, the body limit and
+ * media type, authentication; then the routes; then the one error handler (problem.ts).
+ * Tests drive it with `app.request()`; src/server/serve.ts puts it on a port.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Simulator } from '../sim/contract.js';
+import type { AppEnv } from './app-env.js';
+import { type AuthConfig, authenticate, requireAdmin } from './auth.js';
+import { consoleApp } from './console/index.js';
+import { HttpChaos } from './http-chaos.js';
+import { RequestJournal } from './journal.js';
+import { type Logger, silentLogger } from './logger.js';
+import { HTTP_ERROR_CODES, HttpProblem, handleError, problemResponse, validationHook } from './problem.js';
+import { registerControlRoutes } from './routes/control.js';
+import { registerDocsRoutes } from './routes/docs.js';
+import { registerDrPairRoutes } from './routes/dr-pairs.js';
+import { registerJobRoutes } from './routes/jobs.js';
+import { registerPairActionRoutes } from './routes/pair-actions.js';
+import { registerServerRoutes } from './routes/servers.js';
+
+export interface CreateAppOptions {
+  sim: Simulator;
+  /** Tokens and their policies; none is development mode (any token, tenant = token). */
+  auth?: AuthConfig;
+  /** When set, the control API needs it (health excepted). */
+  adminToken?: string;
+  logger?: Logger;
+  /** How many requests the journal keeps. Default 1000. */
+  journalCapacity?: number;
+}
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** An exported state can be far larger than any API request. */
+const MAX_STATE_BYTES = 256 * 1024 * 1024;
+
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
+
+/**
+ * Creates the app. Each call has its own journal and chaos rules; the simulator is shared.
+ *
+ * @example
+ * const app = createApp({ sim: createSimulator({ seed: 7 }) });
+ * const res = await app.request('/v1/dr-pairs', { headers: { Authorization: 'Bearer demo' } });
+ */
+export function createApp(options: CreateAppOptions): OpenAPIHono<AppEnv> {
+  const { sim, logger = silentLogger } = options;
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const chaos = new HttpChaos(sim.seed);
+  const journal = new RequestJournal(options.journalCapacity);
+  const simNow = () => sim.clock().now;
+
+  app.use(logRequests(logger, simNow));
+  app.use(journal.middleware(simNow));
+  app.use(chaos.middleware());
+  app.use(limitBody());
+  app.use('/v1/*', requireJsonBody());
+  app.use('/_sim/*', requireJsonBody());
+  app.use('/v1/*', authenticate(options.auth));
+  app.use('/_sim/*', requireAdmin(options.adminToken));
+
+  registerServerRoutes(app, sim);
+  registerDrPairRoutes(app, sim);
+  registerPairActionRoutes(app, sim);
+  registerJobRoutes(app, sim);
+  registerControlRoutes(app, { sim, chaos, journal });
+  registerDocsRoutes(app);
+  app.route('/console', consoleApp({ api: app }));
+  app.get('/', (c) => c.redirect('/console'));
+
+  app.notFound(notFoundOrWrongMethod(app));
+  app.onError((err, c) =>
+    handleError(err, c, (error) => logger.error(`${c.req.method} ${c.req.path} failed: ${describe(error)}`)),
+  );
+  return app;
+}
+
+/** One line per request; also stamps every answer with the simulated time. */
+function logRequests(logger: Logger, simNow: () => string): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    try {
+      c.header('X-Drsim-Time', simNow());
+    } catch {
+      // The simulator is closed while the server drains; the answer stands without the header.
+    }
+    const ms = (performance.now() - started).toFixed(1);
+    const line = `${c.req.method} ${c.req.path} ${c.res.status} ${ms}ms tenant=${c.get('tenant') ?? '-'}`;
+    if (c.res.status >= 500) logger.error(line);
+    else logger.info(line);
+  };
+}
+
+function limitBody(): MiddlewareHandler {
+  const tooLarge = (): never => {
+    throw new HttpProblem(
+      413,
+      HTTP_ERROR_CODES.PAYLOAD_TOO_LARGE,
+      `The request body is over ${MAX_BODY_BYTES} bytes.`,
+    );
+  };
+  const api = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
+  const state = bodyLimit({ maxSize: MAX_STATE_BYTES, onError: tooLarge });
+  return (c, next) => (c.req.method === 'PUT' && c.req.path === '/_sim/state' ? state : api)(c, next);
+}
+
+/**
+ * An API request that carries a body must say it is JSON, whatever the route does with it.
+ * Only the APIs: pages mounted beside them may take forms.
+ */
+function requireJsonBody(): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && (await hasBody(c))) {
+      const type = c.req.header('content-type') ?? '';
+      if (!JSON_MEDIA_TYPE.test(type)) {
+        throw new HttpProblem(
+          415,
+          HTTP_ERROR_CODES.UNSUPPORTED_MEDIA_TYPE,
+          `Request bodies must be application/json${type ? `, not ${type}` : ''}.`,
+        );
+      }
+    }
+    await next();
+  };
+}
+
+/**
+ * Whether the request carries bytes. Without Content-Length the body is read from a copy (the
+ * body limit has already buffered it), since a bare `POST` over HTTP/1.1 still has a stream.
+ */
+async function hasBody(c: Context): Promise<boolean> {
+  if (c.req.raw.body === null) return false;
+  const length = c.req.header('content-length');
+  if (length !== undefined) return length.trim() !== '0';
+  return (await c.req.raw.clone().arrayBuffer()).byteLength > 0;
+}
+
+/** hono answers unknown paths and wrong methods alike; tell them apart (404 vs 405 + Allow). */
+function notFoundOrWrongMethod(app: OpenAPIHono<AppEnv>) {
+  let routes: { method: string; matches: RegExp }[] | undefined;
+  return (c: Context) => {
+    routes ??= app.routes
+      .filter((route) => route.method !== 'ALL')
+      .map((route) => ({ method: route.method, matches: routePattern(route.path) }));
+    const allowed = [
+      ...new Set(routes.filter((route) => route.matches.test(c.req.path)).map((r) => r.method)),
+    ];
+    // A route of this method matched and itself found nothing (c.notFound()): that is a 404.
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
+    if (allowed.length > 0 && !allowed.includes(method)) {
+      if (allowed.includes('GET')) allowed.push('HEAD');
+      return problemResponse(
+        c,
+        405,
+        HTTP_ERROR_CODES.METHOD_NOT_ALLOWED,
+        `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(', ')}.`,
+        { allowed },
+        { Allow: allowed.join(', ') },
+      );
+    }
+    return problemResponse(
+      c,
+      404,
+      HTTP_ERROR_CODES.ROUTE_NOT_FOUND,
+      `No route ${c.req.method} ${c.req.path}.`,
+    );
+  };
+}
+
+/** A hono route path (`/v1/servers/:id/files/:path{.+}`) as a regular expression. */
+function routePattern(path: string): RegExp {
+  const source = path
+    .split('/')
+    .map((segment) => {
+      const param = /^:\w+(?:\{(.+)\})?$/.exec(segment);
+      if (param) return param[1] ?? '[^/]+';
+      if (segment === '*') return '.*';
+      return segment.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return new RegExp(`^${source}/?$`);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

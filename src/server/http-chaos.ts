@@ -1,0 +1,138 @@
+/**
+ * HTTP-level chaos for testing clients: rules that, for a method and path pattern, answer
+ * 429/500/503 (with `Retry-After`), add latency, or drop the connection — every time, for a
+ * number of times, or with a probability. Probabilities draw from a small PRNG of our own
+ * seeded from the simulator's seed, so a run with the same seed and the same requests fails
+ * the same requests. The control API (`/_sim/*`) is never subject to chaos.
+ */
+import type { HttpBindings } from '@hono/node-server';
+import type { MiddlewareHandler } from 'hono';
+import { methodMatches, type PathMatcher, pathMatcher } from './path-pattern.js';
+import { DroppedConnection, HTTP_ERROR_CODES, HttpProblem } from './problem.js';
+
+export type ChaosEffect =
+  | { kind: 'status'; status: 429 | 500 | 503; retryAfterSeconds?: number }
+  | { kind: 'latency'; ms: number }
+  | { kind: 'drop' };
+
+export interface ChaosRuleInput {
+  method?: string;
+  path: string;
+  effect: ChaosEffect;
+  times?: number;
+  probability?: number;
+  phase?: 'before' | 'after';
+}
+
+export interface ChaosRule {
+  id: string;
+  method: string;
+  path: string;
+  effect: ChaosEffect;
+  times: number | null;
+  probability: number | null;
+  phase: 'before' | 'after';
+  fired: number;
+}
+
+/** mulberry32: tiny, fast and good enough to decide which requests fail. */
+export function createPrng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class HttpChaos {
+  private readonly rules: { rule: ChaosRule; matches: PathMatcher }[] = [];
+  private readonly random: () => number;
+  private nextId = 1;
+
+  constructor(seed: number) {
+    this.random = createPrng(seed);
+  }
+
+  add(input: ChaosRuleInput): ChaosRule {
+    const rule: ChaosRule = {
+      id: `chaos_${this.nextId++}`,
+      method: (input.method ?? '*').toUpperCase(),
+      path: input.path,
+      effect: input.effect,
+      times: input.times ?? null,
+      probability: input.probability ?? null,
+      phase: input.phase ?? 'before',
+      fired: 0,
+    };
+    this.rules.push({ rule, matches: pathMatcher(input.path) });
+    return rule;
+  }
+
+  list(): ChaosRule[] {
+    return this.rules.map(({ rule }) => ({ ...rule }));
+  }
+
+  remove(id: string): boolean {
+    const index = this.rules.findIndex(({ rule }) => rule.id === id);
+    if (index >= 0) this.rules.splice(index, 1);
+    return index >= 0;
+  }
+
+  clear(): void {
+    this.rules.length = 0;
+  }
+
+  /**
+   * The rules that fire for one request, in creation order. Only a matching rule draws from
+   * the PRNG, so unrelated traffic does not shift which requests fail.
+   */
+  private firing(method: string, path: string): ChaosRule[] {
+    const fired: ChaosRule[] = [];
+    for (const { rule, matches } of this.rules) {
+      if (!methodMatches(rule.method, method) || !matches(path)) continue;
+      if (rule.times !== null && rule.fired >= rule.times) continue;
+      if (rule.probability !== null && this.random() >= rule.probability) continue;
+      rule.fired++;
+      fired.push(rule);
+    }
+    return fired;
+  }
+
+  /** Latency adds up; the first status or drop rule decides the answer. */
+  middleware(): MiddlewareHandler {
+    return async (c, next) => {
+      if (c.req.path.startsWith('/_sim/')) return next();
+      const fired = this.firing(c.req.method, c.req.path);
+      if (fired.length === 0) return next();
+      const latencyMs = fired.reduce(
+        (sum, rule) => sum + (rule.effect.kind === 'latency' ? rule.effect.ms : 0),
+        0,
+      );
+      if (latencyMs > 0) await sleep(latencyMs);
+      const fault = fired.find((rule) => rule.effect.kind !== 'latency');
+      if (!fault) return next();
+      if (fault.phase === 'after') await next();
+      if (fault.effect.kind === 'drop') {
+        (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket.destroy();
+        throw new DroppedConnection(`chaos rule ${fault.id} dropped the connection`);
+      }
+      if (fault.effect.kind !== 'status') return;
+      const { status, retryAfterSeconds } = fault.effect;
+      const headers: Record<string, string> =
+        status === 500 ? {} : { 'Retry-After': String(retryAfterSeconds ?? 1) };
+      // Thrown after next() too: the response the route made is replaced, as a proxy losing it would.
+      throw new HttpProblem(
+        status,
+        HTTP_ERROR_CODES.CHAOS_INJECTED,
+        `Injected by chaos rule ${fault.id}${fault.phase === 'after' ? ' after the request was applied' : ''}.`,
+        { ruleId: fault.id },
+        headers,
+      );
+    };
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * `GET /openapi.json` (OpenAPI 3.1, generated from the same route declarations that validate
+ * requests) and `/docs`, Swagger UI served from the installed swagger-ui-dist package, so the
+ * page works offline and loads nothing from a CDN.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from '../app-env.js';
+
+const ASSETS: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+};
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>drsim API</title>
+  <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+  <link rel="icon" type="image/png" href="/docs/assets/favicon-32x32.png">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/docs/assets/swagger-ui-bundle.js"></script>
+  <script src="/docs/init.js"></script>
+</body>
+</html>
+`;
+
+const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true });\n`;
+
+const DESCRIPTION = `A deterministic fake of a cloud Server Disaster Recovery service.
+
+Public API under \`/v1\`: a bearer token names the tenant (and its policy, full or read-only).
+Control API under \`/_sim\` for tests: the clock, faults, chaos, snapshots, the request journal.
+Errors are RFC 9457 problem documents with a stable \`code\`. Every response carries the
+simulated time in \`X-Drsim-Time\`. See docs/api.md.`;
+
+export function registerDocsRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A tenant token (any token in development mode).',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The admin token, when the server has one (also accepted in `X-Drsim-Admin-Token`).',
+  });
+
+  let document: unknown;
+  app.get('/openapi.json', (c) => {
+    document ??= app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: { title: 'drsim', version: '1', description: DESCRIPTION },
+      security: [{ bearerToken: [] }],
+      tags: [
+        { name: 'Servers' },
+        { name: 'DR pairs' },
+        { name: 'DR pair actions' },
+        { name: 'Jobs' },
+        { name: 'Control (/_sim)' },
+      ],
+    });
+    return c.json(document);
+  });
+
+  const root = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  const cache = new Map<string, Uint8Array<ArrayBuffer>>();
+  app.get('/docs', (c) => c.html(PAGE));
+  app.get('/docs/init.js', (c) => c.body(INIT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
+  app.get('/docs/assets/:file', (c) => {
+    const file = c.req.param('file');
+    const type = ASSETS[file];
+    if (!type) return c.notFound();
+    let bytes = cache.get(file);
+    if (!bytes) {
+      bytes = new Uint8Array(readFileSync(join(root, file)));
+      cache.set(file, bytes);
+    }
+    return c.body(bytes, 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' });
+  });
+}

@@ -1,0 +1,214 @@
+/**
+ * The control API's shapes (`/_sim`): clock, progression, fault rules, HTTP chaos rules,
+ * snapshots, exported state, checker verdicts and the request journal.
+ */
+import { z } from '@hono/zod-openapi';
+import { USER_ACTIONS } from '../../machine/index.js';
+import { IsoSchema } from './common.js';
+
+export const DurationSchema = z
+  .union([z.number().int().min(0), z.string().min(1).max(32)])
+  .openapi('Duration', {
+    description: 'Milliseconds, or a string such as `90s`, `15m`, `2h`, `1d`, `1h30m`.',
+  });
+
+export const ClockSchema = z
+  .object({
+    now: IsoSchema,
+    mode: z.enum(['manual', 'realtime']),
+    speed: z.number().openapi({ description: 'Simulated seconds per wall second in realtime mode.' }),
+  })
+  .openapi('Clock');
+
+export const ClockSettingsSchema = z
+  .object({
+    mode: z.enum(['manual', 'realtime']).optional(),
+    speed: z.number().positive().max(1_000_000).optional(),
+  })
+  .strict()
+  .openapi('ClockSettings');
+
+export const AdvanceSchema = z
+  .union([
+    z.object({ by: DurationSchema }).strict(),
+    z.object({ to: z.iso.datetime({ offset: true }) }).strict(),
+  ])
+  .openapi('Advance', { example: { by: '15m' } });
+
+export const AdvanceResultSchema = z
+  .object({ from: IsoSchema, to: IsoSchema, fired: z.number().int(), clock: ClockSchema })
+  .openapi('AdvanceResult');
+
+export const ProgressionModeSchema = z.enum(['clock', 'immediate', 'manual']).openapi('ProgressionMode');
+const PROGRESSION_KEYS = [...USER_ACTIONS, 'default'] as const;
+export const ProgressionSchema = z
+  .object(Object.fromEntries(PROGRESSION_KEYS.map((key) => [key, ProgressionModeSchema.optional()])))
+  .strict()
+  .openapi('Progression', {
+    description: 'How jobs advance, per job type (`default` for the rest).',
+    example: { default: 'clock', failover: 'manual' },
+  });
+
+export const FaultTargetSchema = z.enum([...USER_ACTIONS, 'replication', 'recoveryPoint']);
+const FaultSelectorSchema = z
+  .object({
+    pairId: z.string().optional(),
+    recoveryPointId: z.string().optional(),
+    step: z.string().optional(),
+  })
+  .strict();
+const FaultTriggerSchema = z
+  .object({
+    times: z.number().int().optional(),
+    probability: z.number().optional(),
+    from: IsoSchema.optional(),
+    until: IsoSchema.optional(),
+  })
+  .strict();
+const FaultEffectSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('fail'),
+      code: z.string().max(64).optional(),
+      message: z.string().max(1024).optional(),
+    })
+    .strict(),
+  z.object({ kind: z.literal('delay'), duration: DurationSchema }).strict(),
+  z.object({ kind: z.literal('hang') }).strict(),
+  z.object({ kind: z.literal('corrupt') }).strict(),
+  z.object({ kind: z.literal('stall') }).strict(),
+]);
+
+/** The shape only; the engine judges the values (e.g. a probability outside 0..1). */
+export const FaultRuleInputSchema = z
+  .object({
+    target: FaultTargetSchema,
+    selector: FaultSelectorSchema.optional(),
+    trigger: FaultTriggerSchema.optional(),
+    effect: FaultEffectSchema,
+    tenant: z.string().min(1).max(128).optional(),
+  })
+  .strict()
+  .openapi('FaultRuleInput', {
+    example: { target: 'failover', effect: { kind: 'fail', code: 'COPY_FAILED' }, trigger: { times: 1 } },
+  });
+
+export const FaultRuleSchema = z
+  .object({
+    id: z.string(),
+    tenant: z.string().nullable(),
+    target: FaultTargetSchema,
+    selector: FaultSelectorSchema,
+    trigger: FaultTriggerSchema,
+    effect: FaultEffectSchema,
+    fired: z.number().int(),
+    createdAt: IsoSchema,
+  })
+  .openapi('FaultRule');
+
+export const ChaosEffectSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('status'),
+      status: z.union([z.literal(429), z.literal(500), z.literal(503)]),
+      retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
+    })
+    .strict(),
+  z.object({ kind: z.literal('latency'), ms: z.number().int().min(0).max(60_000) }).strict(),
+  z.object({ kind: z.literal('drop') }).strict(),
+]);
+
+export const ChaosRuleInputSchema = z
+  .object({
+    method: z.string().min(1).max(16).optional().openapi({ description: 'HTTP method, or `*` (default).' }),
+    path: z.string().min(1).max(512).openapi({
+      description: 'Path pattern: `*` matches within one segment, `**` across segments.',
+      example: '/v1/dr-pairs/*/failover',
+    }),
+    effect: ChaosEffectSchema,
+    times: z.number().int().min(1).optional().openapi({ description: 'Fire this many times, then stop.' }),
+    probability: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .openapi({ description: 'Seeded from the simulator seed.' }),
+    phase: z.enum(['before', 'after']).optional().openapi({
+      description:
+        '`before` (default) answers instead of the route, so nothing changes; `after` lets the route act and then loses its answer.',
+    }),
+  })
+  .strict()
+  .openapi('ChaosRuleInput');
+
+export const ChaosRuleSchema = z
+  .object({
+    id: z.string(),
+    method: z.string(),
+    path: z.string(),
+    effect: ChaosEffectSchema,
+    times: z.number().int().nullable(),
+    probability: z.number().nullable(),
+    phase: z.enum(['before', 'after']),
+    fired: z.number().int(),
+  })
+  .openapi('ChaosRule');
+
+export const TenantQuerySchema = z.object({
+  tenant: z.string().min(1).max(128).optional().openapi({ example: 'demo' }),
+});
+
+export const TenantBodySchema = z.object({ tenant: z.string().min(1).max(128).optional() }).strict();
+
+export const WorkloadSchema = z
+  .object({ writesPerMinute: z.number().min(0).max(60), tenant: z.string().min(1).max(128).optional() })
+  .strict()
+  .openapi('Workload');
+
+export const SnapshotSchema = z.object({ name: z.string(), createdAt: IsoSchema }).openapi('Snapshot');
+export const SnapshotNameSchema = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[\w.-]+$/, 'letters, digits, _, . or -'),
+  })
+  .strict()
+  .openapi('SnapshotName');
+
+export const SimStateSchema = z
+  .object({ format: z.literal('drsim-state'), version: z.literal(1) })
+  .catchall(z.unknown())
+  .openapi('SimState', { description: "The whole simulator's state, as `sim.exportState()` writes it." });
+
+export const CheckerVerdictSchema = z
+  .object({ name: z.string(), description: z.string(), ok: z.boolean(), violations: z.array(z.string()) })
+  .openapi('CheckerVerdict');
+
+export const JournalEntrySchema = z
+  .object({
+    seq: z.number().int(),
+    simTime: IsoSchema,
+    method: z.string(),
+    path: z.string(),
+    query: z.record(z.string(), z.string()),
+    status: z.number().int(),
+    durationMs: z.number(),
+    tenant: z.string().nullable(),
+    idempotencyKey: z.string().nullable(),
+    body: z.unknown().optional().openapi({
+      description: 'The body as sent (parsed when JSON), when the route read it and it is at most 16 KiB.',
+    }),
+    bodyLength: z.number().int().optional(),
+  })
+  .openapi('JournalEntry');
+
+export const JournalQuerySchema = z.object({
+  method: z.string().min(1).max(16).optional(),
+  path: z.string().min(1).max(512).optional().openapi({ description: 'Path pattern, as for chaos rules.' }),
+});
+
+export const HealthSchema = z
+  .object({ status: z.literal('ok'), time: IsoSchema, seed: z.number() })
+  .openapi('Health');

@@ -1,0 +1,145 @@
+/**
+ * DR pairs, recovery points, jobs and history events as the API shows them; each mirrors its
+ * type in src/sim/types.ts, and the route handlers' typing fails if the two drift apart.
+ */
+import { z } from '@hono/zod-openapi';
+import { STATUSES, TEST_STATES, USER_ACTIONS } from '../../machine/index.js';
+import { IdSchema, IsoSchema } from './common.js';
+import { ServerSummarySchema } from './servers.js';
+
+export const OperationErrorSchema = z
+  .object({ code: z.string().openapi({ example: 'MAIN_SERVER_DOWN' }), message: z.string() })
+  .openapi('OperationError');
+
+export const ShadowPlacementSchema = z
+  .object({
+    region: z.string().min(1).max(64).openapi({ example: 'HAN-1' }),
+    vpcId: z.string().min(1).max(128).openapi({ example: 'vpc-dr' }),
+    subnetId: z.string().min(1).max(128).openapi({ example: 'subnet-dr-a' }),
+  })
+  .strict()
+  .openapi('ShadowPlacement');
+
+export const DrPairStatusSchema = z.enum(STATUSES).openapi('DrPairStatus');
+export const UserActionSchema = z.enum(USER_ACTIONS).openapi('UserAction');
+
+export const DrPairSchema = z
+  .object({
+    id: z.string().openapi({ example: 'pair_1' }),
+    name: z.string(),
+    status: DrPairStatusSchema,
+    statusLabel: z.string().openapi({ example: 'Replicating' }),
+    testFailover: z
+      .object({
+        state: z.enum(TEST_STATES).exclude(['NONE']),
+        label: z.string(),
+        testServer: ServerSummarySchema.nullable(),
+        recoveryPointId: z.string().nullable(),
+        error: OperationErrorSchema.nullable(),
+      })
+      .nullable(),
+    allowedActions: z.array(UserActionSchema),
+    mainServer: ServerSummarySchema,
+    shadowServer: ServerSummarySchema.nullable(),
+    shadowPlacement: ShadowPlacementSchema,
+    replication: z.object({
+      intervalHours: z.number().int().nullable(),
+      lastRecoveryPointAt: IsoSchema.nullable(),
+      rpoSeconds: z.number().nullable(),
+      error: OperationErrorSchema.nullable(),
+    }),
+    activeRecoveryPointId: z.string().nullable(),
+    currentJobId: z.string().nullable(),
+    createdAt: IsoSchema,
+    updatedAt: IsoSchema,
+  })
+  .openapi('DrPair');
+
+export const AttachSchema = z
+  .object({
+    mainServerId: IdSchema.openapi({ example: 'srv_1' }),
+    shadow: ShadowPlacementSchema,
+    name: z.string().min(1).max(255).optional(),
+  })
+  .strict()
+  .openapi('AttachServer');
+
+export const ListPairsQuerySchema = z.object({ status: DrPairStatusSchema.optional() });
+
+export const RecoveryPointSchema = z
+  .object({
+    id: z.string().openapi({ example: 'rp_1' }),
+    pairId: z.string(),
+    createdAt: IsoSchema,
+    status: z.enum(['AVAILABLE', 'READ_ONLY']),
+    tags: z.array(z.enum(['interval', 'daily', 'weekly', 'first'])),
+    sizeBytes: z.number().int(),
+    dataVersion: z.number().int(),
+    consistency: z.literal('crash-consistent'),
+  })
+  .openapi('RecoveryPoint');
+
+export const JobSchema = z
+  .object({
+    id: z.string().openapi({ example: 'job_1' }),
+    type: UserActionSchema,
+    pairId: z.string(),
+    status: z.enum(['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED']),
+    steps: z.array(
+      z.object({
+        name: z.string(),
+        status: z.enum(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED']),
+        startedAt: IsoSchema.nullable(),
+        endedAt: IsoSchema.nullable(),
+        log: z.array(z.string()),
+      }),
+    ),
+    error: OperationErrorSchema.nullable(),
+    request: z.record(z.string(), z.unknown()),
+    createdAt: IsoSchema,
+    endedAt: IsoSchema.nullable(),
+  })
+  .openapi('Job');
+
+export const SIM_EVENT_KINDS = [
+  'pair.attached',
+  'pair.transition',
+  'job.created',
+  'job.step',
+  'job.ended',
+  'recoveryPoint.created',
+  'recoveryPoint.deleted',
+  'fault.fired',
+  'server.created',
+  'server.power',
+  'server.outage',
+  'server.recovered',
+  'server.role',
+  'server.deleted',
+  'file.written',
+  'clock.advanced',
+] as const;
+
+export const SimEventSchema = z
+  .object({
+    seq: z.number().int(),
+    at: IsoSchema,
+    tenant: z.string(),
+    pairId: z.string().nullable(),
+    kind: z.enum(SIM_EVENT_KINDS),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .openapi('SimEvent');
+
+/** `?kinds=a,b` as a list of event kinds. */
+const KindsSchema = z
+  .string()
+  .max(1024)
+  .transform((value) => value.split(',').filter(Boolean))
+  .pipe(z.array(z.enum(SIM_EVENT_KINDS)))
+  .openapi({ type: 'string', example: 'pair.transition,job.ended' });
+
+export const EventQuerySchema = z.object({
+  kinds: KindsSchema.optional(),
+  afterSeq: z.coerce.number().int().min(0).optional(),
+});

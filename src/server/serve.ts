@@ -1,0 +1,119 @@
+/**
+ * Puts the app on a port: opens the simulator (a file database resumes where it stopped),
+ * seeds the demo data on request, keeps a realtime clock in step with the wall clock, and
+ * shuts down without losing an acknowledged change — stop accepting, let in-flight requests
+ * finish, then close the simulator (every change was already committed in its transaction).
+ */
+import type { AddressInfo } from 'node:net';
+import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Simulator } from '../sim/contract.js';
+import { createSimulator } from '../sim/index.js';
+import { createApp } from './app.js';
+import type { AppEnv } from './app-env.js';
+import type { TokenGrant } from './auth.js';
+import { seedDemo } from './demo.js';
+import { createLogger, type Logger } from './logger.js';
+import { DroppedConnection } from './problem.js';
+
+export interface ServeOptions {
+  /** 0 picks a free port. Default 4010. */
+  port?: number;
+  host?: string;
+  /** `:memory:` (default) or a file path. */
+  db?: string;
+  seed?: number;
+  /** When > 0 the clock runs in realtime mode at this many simulated seconds per second. */
+  speed?: number;
+  demo?: boolean;
+  tokens?: TokenGrant[];
+  adminToken?: string;
+  logger?: Logger;
+}
+
+export interface RunningServer {
+  /** e.g. `http://127.0.0.1:4010` */
+  url: string;
+  port: number;
+  sim: Simulator;
+  app: OpenAPIHono<AppEnv>;
+  /** Stops accepting, waits for in-flight requests, closes the simulator. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+const REALTIME_SYNC_MS = 250;
+/** How long in-flight requests may take to finish before their connections are cut. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger('info');
+  const sim = createSimulator({ seed: options.seed ?? 1, db: options.db ?? ':memory:' });
+  try {
+    if (options.speed !== undefined && options.speed > 0)
+      sim.setClock({ mode: 'realtime', speed: options.speed });
+    if (options.demo) {
+      logger.info(seedDemo(sim) ? 'seeded the demo tenant' : 'database not empty: demo data not seeded');
+    }
+  } catch (err) {
+    sim.close();
+    throw err;
+  }
+
+  const app = createApp({
+    sim,
+    logger,
+    ...(options.tokens ? { auth: { tokens: options.tokens } } : {}),
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+  });
+
+  // A realtime clock can also be switched on later through PUT /_sim/clock, so always tick.
+  const ticker = setInterval(() => {
+    try {
+      if (sim.clock().mode === 'realtime') sim.syncRealtime();
+    } catch (err) {
+      logger.error(`realtime clock sync failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }, REALTIME_SYNC_MS);
+  ticker.unref();
+
+  let inFlight = 0;
+  const fetch = async (request: Request, env: HttpBindings | Http2Bindings) => {
+    inFlight++;
+    try {
+      return await app.fetch(request, env);
+    } catch (err) {
+      // Chaos already destroyed the socket; nobody will read this.
+      if (err instanceof DroppedConnection) return new Response(null, { status: 500 });
+      throw err;
+    } finally {
+      inFlight--;
+    }
+  };
+
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch, port: options.port ?? 4010, hostname: options.host ?? '127.0.0.1' }, () =>
+      resolve(s),
+    );
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info(`drsim listening on ${url} (seed ${sim.seed}, db ${options.db ?? ':memory:'})`);
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      clearInterval(ticker);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+      while (inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      await closed;
+      sim.close();
+      logger.info('drsim stopped');
+    })();
+    return closing;
+  };
+  return { url, port, sim, app, close };
+}

@@ -1,0 +1,144 @@
+/**
+ * Access: bearer tokens name the tenant; a read-only policy can list and get but every write
+ * is 403 naming the IAM action; another tenant's resources do not exist (404); the control
+ * API takes the admin token when one is configured.
+ */
+import { describe, expect, it } from 'vitest';
+import { PAIR_ACTIONS } from '../../src/server/routes/pair-actions.js';
+import { act, attach, createServer, expectProblem, makeApp, replicatingPair } from './helpers.js';
+
+const TOKENS = [
+  { token: 'ops-token', tenant: 'acme', policy: 'full' as const },
+  { token: 'audit-token', tenant: 'acme', policy: 'read-only' as const },
+  { token: 'other-token', tenant: 'globex', policy: 'full' as const },
+];
+
+describe('authentication', () => {
+  it('401 without a token or with an unknown one, with a Bearer challenge', async () => {
+    const { call } = makeApp({ auth: { tokens: TOKENS } });
+    const none = await call('GET', '/v1/dr-pairs', { token: null });
+    expectProblem(none, 401, 'UNAUTHORIZED');
+    expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expectProblem(await call('GET', '/v1/dr-pairs', { token: 'guess' }), 401, 'UNAUTHORIZED');
+    expectProblem(
+      await call('GET', '/v1/dr-pairs', { token: null, headers: { Authorization: 'Basic eDp5' } }),
+      401,
+    );
+    expect((await call('GET', '/v1/dr-pairs', { token: 'ops-token' })).status).toBe(200);
+  });
+
+  it('in development mode any token is a tenant of its own', async () => {
+    const { call } = makeApp();
+    const server = await createServer(call, 'web-01', 'anything');
+    expect((await call('GET', `/v1/servers/${server.id}`, { token: 'anything' })).status).toBe(200);
+    expectProblem(await call('GET', `/v1/servers/${server.id}`, { token: 'someone-else' }), 404);
+  });
+});
+
+describe('policies', () => {
+  it('a read-only token lists and gets, and every write is 403 naming its IAM action', async () => {
+    const { call } = makeApp({ auth: { tokens: TOKENS } });
+    const { server, pair, points } = await replicatingPair(call, 'ops-token');
+    const ro = 'audit-token';
+    for (const path of [
+      '/v1/servers',
+      `/v1/servers/${server.id}`,
+      `/v1/servers/${server.id}/files`,
+      `/v1/servers/${server.id}/files/etc/hostname`,
+      '/v1/dr-pairs',
+      `/v1/dr-pairs/${pair.id}`,
+      `/v1/dr-pairs/${pair.id}/history`,
+      `/v1/dr-pairs/${pair.id}/recovery-points`,
+      `/v1/dr-pairs/${pair.id}/recovery-points/${points[0]?.id}/files`,
+      `/v1/dr-pairs/${pair.id}/jobs`,
+    ]) {
+      expect((await call('GET', path, { token: ro })).status, path).toBe(200);
+    }
+    const before = JSON.stringify((await call('GET', `/v1/dr-pairs/${pair.id}`, { token: ro })).body);
+    for (const spec of PAIR_ACTIONS) {
+      const method = spec.path === '' ? 'DELETE' : 'POST';
+      const res = await call(method, `/v1/dr-pairs/${pair.id}${spec.path}`, { token: ro, body: {} });
+      expectProblem(res, 403, 'FORBIDDEN');
+      expect(res.body.action).toBe(spec.iamAction);
+      expect(res.body.detail).toContain(spec.iamAction);
+    }
+    expect((await act(call, pair.id, 'failover', { recoveryPointId: points[0]?.id }, ro)).body.action).toBe(
+      'DrPairFailover',
+    );
+    const writes: [string, string, string][] = [
+      ['POST', '/v1/servers', 'CreateServer'],
+      ['POST', '/v1/dr-pairs', 'DrPairAttachServer'],
+      ['POST', `/v1/servers/${server.id}/start`, 'StartServer'],
+      ['POST', `/v1/servers/${server.id}/stop`, 'StopServer'],
+      ['PUT', `/v1/servers/${server.id}/files/a/b.txt`, 'PutServerFile'],
+    ];
+    for (const [method, path, action] of writes) {
+      const res = await call(method, path, { token: ro, body: { content: 'x' } });
+      expectProblem(res, 403, 'FORBIDDEN');
+      expect(res.body.action).toBe(action);
+    }
+    expect(JSON.stringify((await call('GET', `/v1/dr-pairs/${pair.id}`, { token: ro })).body)).toBe(before);
+  });
+});
+
+describe('tenant isolation', () => {
+  it("another tenant's servers, pairs, points and jobs are 404 to read and to act on", async () => {
+    const { call } = makeApp({ auth: { tokens: TOKENS } });
+    const { server, pair, points } = await replicatingPair(call, 'ops-token');
+    const jobs = (await call('GET', `/v1/dr-pairs/${pair.id}/jobs`, { token: 'ops-token' })).body.items;
+    const other = 'other-token';
+    for (const path of [
+      `/v1/servers/${server.id}`,
+      `/v1/servers/${server.id}/files`,
+      `/v1/servers/${server.id}/files/etc/hostname`,
+      `/v1/dr-pairs/${pair.id}`,
+      `/v1/dr-pairs/${pair.id}/history`,
+      `/v1/dr-pairs/${pair.id}/recovery-points`,
+      `/v1/dr-pairs/${pair.id}/recovery-points/${points[0]?.id}/files`,
+      `/v1/dr-pairs/${pair.id}/jobs`,
+      `/v1/jobs/${jobs[0].id}`,
+    ]) {
+      expectProblem(await call('GET', path, { token: other }), 404);
+    }
+    expectProblem(await act(call, pair.id, 'stop-replication', undefined, other), 404);
+    expectProblem(await call('DELETE', `/v1/dr-pairs/${pair.id}`, { token: other }), 404);
+    expectProblem(await call('POST', `/v1/servers/${server.id}/stop`, { token: other }), 404);
+    expectProblem(
+      await call('PUT', `/v1/servers/${server.id}/files/x`, { token: other, body: { content: 'x' } }),
+      404,
+    );
+    expectProblem(
+      await call('POST', '/v1/dr-pairs', {
+        token: other,
+        body: { mainServerId: server.id, shadow: { region: 'r', vpcId: 'v', subnetId: 's' } },
+      }),
+      404,
+    );
+    expect((await call('GET', '/v1/dr-pairs', { token: other })).body.items).toEqual([]);
+    expect((await call('GET', '/v1/servers', { token: other })).body.items).toEqual([]);
+    // The same tenant through another token sees everything.
+    expect((await call('GET', `/v1/dr-pairs/${pair.id}`, { token: 'audit-token' })).status).toBe(200);
+  });
+});
+
+describe('the control API', () => {
+  it('needs the admin token when one is configured, except health', async () => {
+    const { call } = makeApp({ adminToken: 'root' });
+    expectProblem(await call('GET', '/_sim/clock', { token: null }), 401, 'UNAUTHORIZED');
+    expectProblem(await call('GET', '/_sim/clock', { token: 'alice' }), 401, 'UNAUTHORIZED');
+    expect((await call('GET', '/_sim/clock', { token: 'root' })).status).toBe(200);
+    expect(
+      (await call('GET', '/_sim/clock', { token: 'alice', headers: { 'X-Drsim-Admin-Token': 'root' } }))
+        .status,
+    ).toBe(200);
+    expect((await call('GET', '/_sim/health', { token: null })).status).toBe(200);
+    expectProblem(await call('POST', '/_sim/clock/advance', { token: null, body: { by: '1h' } }), 401);
+  });
+
+  it('is open without an admin token', async () => {
+    const { call } = makeApp();
+    const server = await createServer(call);
+    await attach(call, server.id);
+    expect((await call('GET', '/_sim/clock', { token: null })).status).toBe(200);
+  });
+});
