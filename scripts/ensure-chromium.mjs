@@ -7,9 +7,13 @@ const CHROMIUM = process.env.DRSIM_CHROMIUM ?? '/usr/bin/chromium';
 if (!existsSync(CHROMIUM)) {
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!root || !existsSync('/usr/bin/apt-get')) {
-    console.error(`drsim: ${CHROMIUM} is missing; the browser tests need it. Install it: sudo apt-get install -y chromium`);
+    console.error(
+      `drsim: ${CHROMIUM} is missing; the browser tests need it. Install it: sudo apt-get install -y chromium`,
+    );
     process.exit(1);
   }
   console.log('drsim: installing chromium for the browser tests (apt-get)…');
-  execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium', { stdio: 'inherit' });
+  execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium', {
+    stdio: 'inherit',
+  });
 }

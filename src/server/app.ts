@@ -106,7 +106,12 @@ function limitBody(): MiddlewareHandler {
   };
   const api = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
   const state = bodyLimit({ maxSize: MAX_STATE_BYTES, onError: tooLarge });
-  return (c, next) => (c.req.method === 'PUT' && c.req.path === '/_sim/state' ? state : api)(c, next);
+  // GET and HEAD carry no body: skipping them keeps @hono/node-server from building a full
+  // Request (the body stream) on the hot read path.
+  return (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    return (c.req.method === 'PUT' && c.req.path === '/_sim/state' ? state : api)(c, next);
+  };
 }
 
 /**

@@ -14,13 +14,14 @@ import {
   statusOf,
   TEST_STATE_LABELS,
   testStateOf,
+  type UserAction,
 } from '../machine/index.js';
 import type { StoredPair } from './contract.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { iso, pairFromRow } from './rows.js';
-import { loadServer, type ServerRecord, serverById, setRole, summary } from './servers.js';
-import type { AttachInput, DrPair } from './types.js';
+import { loadServer, type ServerRecord, setRole } from './servers.js';
+import type { AttachInput, DrPair, PowerState, ServerRole, ServerSummary } from './types.js';
 import { check, isRecord, optionalString, requireString } from './validate.js';
 
 export type PairRecord = StoredPair & { seq: number };
@@ -46,8 +47,42 @@ export function pairById(e: Engine, pairId: string): PairRecord | null {
   return row ? pairFromRow(row) : null;
 }
 
+/**
+ * Resolved snapshots and their allowed actions, by the persisted snapshot's text. Pairs share
+ * a handful of distinct states, and asking the statechart for every action on every list view
+ * would dominate a read (the machine is pure, so memoising it cannot go stale).
+ */
+const resolved = new Map<string, { snapshot: DrPairSnapshot; allowed: Map<boolean, UserAction[]> }>();
+const MEMO_LIMIT = 2000;
+
+function resolve(pair: PairRecord) {
+  const key = JSON.stringify(pair.machine);
+  let entry = resolved.get(key);
+  if (!entry) {
+    if (resolved.size >= MEMO_LIMIT) resolved.clear();
+    const snapshot = drPairMachine.resolveState(
+      pair.machine as Parameters<typeof drPairMachine.resolveState>[0],
+    );
+    entry = { snapshot, allowed: new Map() };
+    resolved.set(key, entry);
+  }
+  return entry;
+}
+
 export function snapshotOf(pair: PairRecord): DrPairSnapshot {
-  return drPairMachine.resolveState(pair.machine as Parameters<typeof drPairMachine.resolveState>[0]);
+  return resolve(pair).snapshot;
+}
+
+/** The user actions the pair's statechart accepts now. */
+export function allowedOf(e: Engine, pair: PairRecord): UserAction[] {
+  const entry = resolve(pair);
+  const hasPoint = hasAvailablePoint(e, pair.id);
+  let allowed = entry.allowed.get(hasPoint);
+  if (!allowed) {
+    allowed = allowedActions(entry.snapshot, { hasAvailableRecoveryPoint: hasPoint });
+    entry.allowed.set(hasPoint, allowed);
+  }
+  return [...allowed];
 }
 
 export function hasAvailablePoint(e: Engine, pairId: string): boolean {
@@ -74,7 +109,7 @@ export function savePair(e: Engine, pair: PairRecord): void {
 /** The refusal a client sees when the statechart does not accept an action now. */
 export function invalidState(e: Engine, pair: PairRecord, action: string): DrError {
   const snapshot = snapshotOf(pair);
-  const allowed = allowedActions(snapshot, { hasAvailableRecoveryPoint: hasAvailablePoint(e, pair.id) });
+  const allowed = allowedOf(e, pair);
   return new DrError(
     'INVALID_STATE',
     `'${action}' is not allowed while the pair is ${labelOf(snapshot)} (${statusOf(snapshot)}${
@@ -196,12 +231,25 @@ export function lastPointAtMs(e: Engine, pairId: string): number | null {
   return points.length > 0 ? points[points.length - 1]!.createdAtMs : null;
 }
 
+function summaryById(e: Engine, serverId: string): ServerSummary | null {
+  const row = e.st.serverSummaryById.get(serverId);
+  return row
+    ? {
+        id: row.id,
+        name: row.name,
+        region: row.region,
+        role: row.role as ServerRole,
+        powerState: row.power_state as PowerState,
+      }
+    : null;
+}
+
 /** The pair as the API shows it. */
 export function pairView(e: Engine, pair: PairRecord): DrPair {
   const snapshot = snapshotOf(pair);
-  const main = serverById(e, pair.mainServerId);
-  const shadow = pair.shadowServerId ? serverById(e, pair.shadowServerId) : null;
-  const test = pair.testServerId ? serverById(e, pair.testServerId) : null;
+  const main = summaryById(e, pair.mainServerId);
+  const shadow = pair.shadowServerId ? summaryById(e, pair.shadowServerId) : null;
+  const test = pair.testServerId ? summaryById(e, pair.testServerId) : null;
   const lastMs = lastPointAtMs(e, pair.id);
   const now = e.ctx.clock.nowMs();
   const testState = testStateOf(snapshot);
@@ -216,16 +264,20 @@ export function pairView(e: Engine, pair: PairRecord): DrPair {
         : {
             state: testState,
             label: TEST_STATE_LABELS[testState] ?? testState,
-            testServer: test ? summary(test) : null,
+            testServer: test,
             recoveryPointId:
               snapshot.context.testRecoveryPointId ?? snapshot.context.pendingTestRecoveryPointId,
             error: snapshot.context.testError,
           },
-    allowedActions: allowedActions(snapshot, { hasAvailableRecoveryPoint: hasAvailablePoint(e, pair.id) }),
-    mainServer: main
-      ? summary(main)
-      : { id: pair.mainServerId, name: '', region: '', role: 'RETIRED', powerState: 'STOPPED' },
-    shadowServer: shadow ? summary(shadow) : null,
+    allowedActions: allowedOf(e, pair),
+    mainServer: main ?? {
+      id: pair.mainServerId,
+      name: '',
+      region: '',
+      role: 'RETIRED',
+      powerState: 'STOPPED',
+    },
+    shadowServer: shadow,
     shadowPlacement: pair.placement,
     replication: {
       intervalHours: pair.intervalHours,

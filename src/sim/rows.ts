@@ -172,6 +172,10 @@ export function jobFromRow(row: JobRow): StoredJob & { seq: number; hungBy: stri
 export function statements(db: Db) {
   return {
     serverById: db.prepare<[string], ServerRow>('SELECT * FROM servers WHERE id = ?'),
+    serverSummaryById: db.prepare<
+      [string],
+      { id: string; name: string; region: string; role: string; power_state: string }
+    >('SELECT id, name, region, role, power_state FROM servers WHERE id = ?'),
     serversOfTenant: db.prepare<[string, number, number], ServerRow>(
       'SELECT * FROM servers WHERE tenant = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),

@@ -3,6 +3,8 @@
  * change. Every engine mutation runs inside `store.tx`, so a crash loses nothing acknowledged
  * and never leaves half a change behind.
  */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './schema.js';
 
@@ -26,6 +28,7 @@ export interface Store {
 export type Durability = 'process' | 'power';
 
 export function openStore(file: string, durability: Durability = 'process'): Store {
+  if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
   const db = new Database(file);
   if (file !== ':memory:') {
     db.pragma('journal_mode = WAL');

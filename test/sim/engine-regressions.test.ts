@@ -8,7 +8,12 @@ function replicatingPair(intervalHours = 1) {
   const sim = createSimulator({ seed: 1 });
   const main = sim.createServer(T, { name: 'web-1', region: 'hcm', files: { 'a.txt': 'hello' } });
   const pair = sim.attach(T, { mainServerId: main.id, shadow: { region: 'han', vpcId: 'v', subnetId: 's' } });
-  return { sim, main, pair, start: () => sim.act(T, pair.id, { action: 'startReplication', shadowName: 'shadow-1', intervalHours }) };
+  return {
+    sim,
+    main,
+    pair,
+    start: () => sim.act(T, pair.id, { action: 'startReplication', shadowName: 'shadow-1', intervalHours }),
+  };
 }
 
 describe('engine regressions', () => {
@@ -17,7 +22,11 @@ describe('engine regressions', () => {
     start();
     sim.advanceTo('2026-01-05T01:28:00.000Z');
     const [latest] = sim.listRecoveryPoints(T, pair.id).items; // 01:15: off the 1 h interval
-    const job = sim.act(T, pair.id, { action: 'testFailover', testServerName: 'test-1', recoveryPointId: latest!.id });
+    const job = sim.act(T, pair.id, {
+      action: 'testFailover',
+      testServerName: 'test-1',
+      recoveryPointId: latest!.id,
+    });
     sim.advance('10m');
     sim.advance('10m');
     const ended = sim.getJob(T, job.id);
@@ -36,7 +45,10 @@ describe('engine regressions', () => {
     const job = sim.act(T, pair.id, { action: 'restartReplication' });
     sim.advance('30m');
     expect(sim.getJob(T, job.id).status).toBe('SUCCEEDED');
-    expect(sim.getPair(T, pair.id)).toMatchObject({ status: 'REPLICATING', shadowServer: { name: 'shadow-1' } });
+    expect(sim.getPair(T, pair.id)).toMatchObject({
+      status: 'REPLICATING',
+      shadowServer: { name: 'shadow-1' },
+    });
   });
 
   it('a restore records the data version it restored, not what was written after it', () => {
@@ -46,7 +58,8 @@ describe('engine regressions', () => {
     const [point] = sim.listRecoveryPoints(T, pair.id).items;
     const job = sim.act(T, pair.id, { action: 'failover', recoveryPointId: point!.id });
     const shadowId = sim.getPair(T, pair.id).shadowServer!.id;
-    while (sim.getJob(T, job.id).steps.find((s) => s.status === 'RUNNING')?.name !== 'verify data') sim.advance('10s');
+    while (sim.getJob(T, job.id).steps.find((s) => s.status === 'RUNNING')?.name !== 'verify data')
+      sim.advance('10s');
     sim.writeFile(T, shadowId, 'a.txt', 'written while verifying');
     sim.advance('5m');
     expect(sim.getJob(T, job.id).status).toBe('SUCCEEDED');

@@ -1,0 +1,395 @@
+/**
+ * The typed client for drsim's HTTP API: every `/v1` route as a method, the control API
+ * (`/_sim`) under `sim`, and `waitForJob`, which follows a 202's job to its end — advancing the
+ * simulated clock between polls when asked, so a test never waits for wall time. It needs
+ * nothing but `fetch`, so it runs against a served drsim, or in-process against the app.
+ */
+import type { AdvanceResult, SimState } from '../sim/contract.js';
+import type {
+  ActionRequest,
+  AttachInput,
+  CheckerVerdict,
+  ClockMode,
+  ClockView,
+  CreateServerInput,
+  DrPair,
+  Duration,
+  EventQuery,
+  FaultRule,
+  FaultRuleInput,
+  FileContent,
+  FileEntry,
+  Iso,
+  Job,
+  ListPairsRequest,
+  Page,
+  PageRequest,
+  ProgressionSettings,
+  RecoveryPoint,
+  Server,
+  SimEvent,
+} from '../sim/types.js';
+import { DrsimApiError, JobWaitTimeoutError, problemOf } from './errors.js';
+
+/** The `fetch` the client calls; the global one by default. */
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export interface ClientOptions {
+  /** Where drsim answers, e.g. `http://127.0.0.1:4010` (a path prefix is kept). */
+  baseUrl: string;
+  /** The bearer token of the public API. */
+  token: string;
+  /** The control API's token, when the server was started with `--admin-token`. */
+  adminToken?: string;
+  /**
+   * The token's tenant, which the control API needs named (outages, job steps, reset...).
+   * Defaults to the token itself, as in development mode.
+   */
+  tenant?: string;
+  fetch?: FetchLike;
+  /** Sent with every request, e.g. a trace id. */
+  headers?: Record<string, string>;
+}
+
+/** What an action takes besides the pair: its request without `action`. */
+export type ActionArgs<A extends ActionRequest['action']> = Omit<
+  Extract<ActionRequest, { action: A }>,
+  'action'
+>;
+
+export interface ActionOptions {
+  /** Sent as `Idempotency-Key`: a retry with the same key returns the same job. */
+  idempotencyKey?: string;
+}
+
+export interface WaitForJobOptions {
+  /** Wall time to give up after (JobWaitTimeoutError). Default 30 000. */
+  timeoutMs?: number;
+  /** Wall time between polls. Default 100, or 0 with `advance` (the clock moves instead). */
+  intervalMs?: number;
+  /** Advance the simulated clock by this much between polls (through `/_sim`), e.g. `'1m'`. */
+  advance?: Duration;
+}
+
+export interface Health {
+  status: 'ok';
+  time: Iso;
+  seed: number;
+}
+
+/** A rule as the control API takes it; `tenant: null` makes it apply to every tenant. */
+export type ClientFaultRuleInput = Omit<FaultRuleInput, 'tenant'> & { tenant?: string | null };
+
+export type ChaosEffect =
+  | { kind: 'status'; status: 429 | 500 | 503; retryAfterSeconds?: number }
+  | { kind: 'latency'; ms: number }
+  | { kind: 'drop' };
+
+/** An HTTP chaos rule: for a method and path pattern (`*` one segment, `**` several), answer badly. */
+export interface ChaosRuleInput {
+  method?: string;
+  path: string;
+  effect: ChaosEffect;
+  times?: number;
+  probability?: number;
+  /** `before` (default) answers instead of the route; `after` lets the route act, then loses the answer. */
+  phase?: 'before' | 'after';
+}
+
+export interface ChaosRule extends Required<Omit<ChaosRuleInput, 'times' | 'probability'>> {
+  id: string;
+  times: number | null;
+  probability: number | null;
+  fired: number;
+}
+
+/** One request the public API received (the control API is not journaled). */
+export interface JournalEntry {
+  seq: number;
+  simTime: Iso;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  status: number;
+  durationMs: number;
+  tenant: string | null;
+  idempotencyKey: string | null;
+  body?: unknown;
+}
+
+export interface JournalFilter {
+  method?: string;
+  /** A path pattern, as for chaos rules: `/v1/dr-pairs/*\/failover`. */
+  path?: string;
+}
+
+export type EventFilter = EventQuery & {
+  /** Default: the client's tenant; `null` for every tenant. */
+  tenant?: string | null;
+};
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | readonly string[] | null | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type DrsimClient = ReturnType<typeof createClient>;
+
+/** Path under `/v1/dr-pairs/{id}` and method of each action (detach is the DELETE of the pair). */
+export const ACTION_ROUTES: Readonly<
+  Record<ActionRequest['action'], { method: 'POST' | 'DELETE'; path: string }>
+> = {
+  startReplication: { method: 'POST', path: '/start-replication' },
+  stopReplication: { method: 'POST', path: '/stop-replication' },
+  resumeReplication: { method: 'POST', path: '/resume-replication' },
+  restartReplication: { method: 'POST', path: '/restart-replication' },
+  testFailover: { method: 'POST', path: '/test-failover' },
+  changeTestRecoveryPoint: { method: 'POST', path: '/test-failover/change-recovery-point' },
+  cleanTestEnvironment: { method: 'POST', path: '/clean-test-environment' },
+  failover: { method: 'POST', path: '/failover' },
+  changeRecoveryPoint: { method: 'POST', path: '/change-recovery-point' },
+  commitFailover: { method: 'POST', path: '/commit-failover' },
+  detach: { method: 'DELETE', path: '' },
+};
+
+const TERMINAL = new Set<Job['status']>(['SUCCEEDED', 'FAILED']);
+
+const id = (value: string) => encodeURIComponent(value);
+/** A file path keeps its slashes: the server reads the rest of the URL as the path. */
+const filePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Creates a client for one tenant (its token).
+ *
+ * @example
+ * const client = createClient({ baseUrl: 'http://127.0.0.1:4010', token: 'acme' });
+ * const server = await client.servers.create({ name: 'web-01', region: 'HCM-3', files: { 'etc/hostname': 'web-01' } });
+ * const pair = await client.pairs.attach({ mainServerId: server.id, shadow: { region: 'HAN-1', vpcId: 'vpc-1', subnetId: 'sn-1' } });
+ * const job = await client.pairs.startReplication(pair.id, { shadowName: 'web-01-shadow', intervalHours: 1 });
+ * await client.waitForJob(job, { advance: '1m' }); // SUCCEEDED, in simulated minutes
+ */
+export function createClient(options: ClientOptions) {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const doFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
+  const tenant = options.tenant ?? options.token;
+  const commonHeaders: Record<string, string> = {
+    Accept: 'application/json, application/problem+json',
+    ...options.headers,
+    Authorization: `Bearer ${options.token}`,
+    ...(options.adminToken === undefined ? {} : { 'X-Drsim-Admin-Token': options.adminToken }),
+  };
+
+  /**
+   * Any route, answering its parsed JSON body (undefined for 204). Not 2xx throws DrsimApiError.
+   * The typed methods below are all built on it.
+   */
+  async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const url = `${baseUrl}${path}${queryString(opts.query)}`;
+    const headers: Record<string, string> = { ...commonHeaders, ...opts.headers };
+    let body: string | undefined;
+    if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['Content-Type'] = 'application/json';
+    }
+    const response = await doFetch(url, { method, headers, ...(body === undefined ? {} : { body }) });
+    if (!response.ok) {
+      const retryAfter = Number(response.headers.get('retry-after'));
+      throw new DrsimApiError(
+        method,
+        url,
+        response.status,
+        await problemOf(response),
+        Number.isFinite(retryAfter) && response.headers.has('retry-after') ? retryAfter : null,
+      );
+    }
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  }
+
+  const get = <T>(path: string, query?: RequestOptions['query']) => request<T>('GET', path, { query });
+  const post = <T>(path: string, body?: unknown, query?: RequestOptions['query']) =>
+    request<T>('POST', path, { body, query });
+  const put = <T>(path: string, body: unknown, query?: RequestOptions['query']) =>
+    request<T>('PUT', path, { body, query });
+  const del = <T = void>(path: string) => request<T>('DELETE', path);
+  const items = async <T>(promise: Promise<Page<T>>): Promise<T[]> => (await promise).items;
+  /** `null` means "every tenant"; undefined means the client's. */
+  const tenantFilter = (value: string | null | undefined) => (value === null ? undefined : (value ?? tenant));
+
+  function act(
+    pairId: string,
+    actionRequest: ActionRequest,
+    actionOptions: ActionOptions = {},
+  ): Promise<Job> {
+    const { action, ...args } = actionRequest;
+    const route = ACTION_ROUTES[action];
+    const headers: Record<string, string> =
+      actionOptions.idempotencyKey === undefined ? {} : { 'Idempotency-Key': actionOptions.idempotencyKey };
+    return request<Job>(route.method, `/v1/dr-pairs/${id(pairId)}${route.path}`, { body: args, headers });
+  }
+
+  const servers = {
+    create: (input: CreateServerInput) => post<Server>('/v1/servers', input),
+    list: (page: PageRequest = {}) => get<Page<Server>>('/v1/servers', { ...page }),
+    get: (serverId: string) => get<Server>(`/v1/servers/${id(serverId)}`),
+    /** Every file on the server (the route answers them in one page). */
+    files: (serverId: string) => items(get<Page<FileEntry>>(`/v1/servers/${id(serverId)}/files`)),
+    readFile: (serverId: string, path: string) =>
+      get<FileContent>(`/v1/servers/${id(serverId)}/files/${filePath(path)}`),
+    /** Only on a running server (SERVER_STATE_CONFLICT otherwise). */
+    writeFile: (serverId: string, path: string, content: string) =>
+      put<FileEntry>(`/v1/servers/${id(serverId)}/files/${filePath(path)}`, { content }),
+    /** Starting a replicating shadow by hand breaks its replication, as on the real service. */
+    start: (serverId: string) => post<Server>(`/v1/servers/${id(serverId)}/start`),
+    stop: (serverId: string) => post<Server>(`/v1/servers/${id(serverId)}/stop`),
+  };
+
+  const pairs = {
+    list: (listRequest: ListPairsRequest = {}) => get<Page<DrPair>>('/v1/dr-pairs', { ...listRequest }),
+    get: (pairId: string) => get<DrPair>(`/v1/dr-pairs/${id(pairId)}`),
+    attach: (input: AttachInput) => post<DrPair>('/v1/dr-pairs', input),
+    history: (pairId: string, query: EventQuery = {}) =>
+      get<Page<SimEvent>>(`/v1/dr-pairs/${id(pairId)}/history`, { ...query }),
+    /** Newest first. */
+    recoveryPoints: (pairId: string, page: PageRequest = {}) =>
+      get<Page<RecoveryPoint>>(`/v1/dr-pairs/${id(pairId)}/recovery-points`, { ...page }),
+    /** The main server's files as the point captured them. */
+    recoveryPointFiles: (pairId: string, recoveryPointId: string) =>
+      items(get<Page<FileEntry>>(`/v1/dr-pairs/${id(pairId)}/recovery-points/${id(recoveryPointId)}/files`)),
+    jobs: (pairId: string, page: PageRequest = {}) =>
+      get<Page<Job>>(`/v1/dr-pairs/${id(pairId)}/jobs`, { ...page }),
+    /** Any action from its `ActionRequest`; the named methods below are shorthands. */
+    act,
+    startReplication: (pairId: string, args: ActionArgs<'startReplication'>, o?: ActionOptions) =>
+      act(pairId, { action: 'startReplication', ...args }, o),
+    stopReplication: (pairId: string, o?: ActionOptions) => act(pairId, { action: 'stopReplication' }, o),
+    resumeReplication: (pairId: string, o?: ActionOptions) => act(pairId, { action: 'resumeReplication' }, o),
+    /** Deletes every recovery point and copies everything again. */
+    restartReplication: (pairId: string, o?: ActionOptions) =>
+      act(pairId, { action: 'restartReplication' }, o),
+    testFailover: (pairId: string, args: ActionArgs<'testFailover'>, o?: ActionOptions) =>
+      act(pairId, { action: 'testFailover', ...args }, o),
+    changeTestRecoveryPoint: (
+      pairId: string,
+      args: ActionArgs<'changeTestRecoveryPoint'>,
+      o?: ActionOptions,
+    ) => act(pairId, { action: 'changeTestRecoveryPoint', ...args }, o),
+    cleanTestEnvironment: (pairId: string, o?: ActionOptions) =>
+      act(pairId, { action: 'cleanTestEnvironment' }, o),
+    failover: (pairId: string, args: ActionArgs<'failover'>, o?: ActionOptions) =>
+      act(pairId, { action: 'failover', ...args }, o),
+    changeRecoveryPoint: (pairId: string, args: ActionArgs<'changeRecoveryPoint'>, o?: ActionOptions) =>
+      act(pairId, { action: 'changeRecoveryPoint', ...args }, o),
+    commitFailover: (pairId: string, args: ActionArgs<'commitFailover'>, o?: ActionOptions) =>
+      act(pairId, { action: 'commitFailover', ...args }, o),
+    detach: (pairId: string, o?: ActionOptions) => act(pairId, { action: 'detach' }, o),
+  };
+
+  const jobs = {
+    /** A poll: under manual progression each one advances the job by a step, as on the real service. */
+    get: (jobId: string) => get<Job>(`/v1/jobs/${id(jobId)}`),
+  };
+
+  const sim = {
+    /** Never needs a token. */
+    health: () => get<Health>('/_sim/health'),
+    clock: () => get<ClockView>('/_sim/clock'),
+    setClock: (settings: { mode?: ClockMode; speed?: number }) => put<ClockView>('/_sim/clock', settings),
+    advance: (by: Duration) => post<AdvanceResult & { clock: ClockView }>('/_sim/clock/advance', { by }),
+    advanceTo: (to: Iso) => post<AdvanceResult & { clock: ClockView }>('/_sim/clock/advance', { to }),
+    progression: () => get<ProgressionSettings>('/_sim/progression'),
+    /** Sets the job types named, e.g. `{ failover: 'manual' }` or `{ default: 'immediate' }`. */
+    setProgression: (settings: ProgressionSettings) =>
+      put<ProgressionSettings>('/_sim/progression', settings),
+    faults: {
+      /** The client's tenant's rules and the global ones; `null` lists every tenant's. */
+      list: (ofTenant?: string | null) =>
+        items(get<Page<FaultRule>>('/_sim/faults', { tenant: tenantFilter(ofTenant) })),
+      /**
+       * Adds an engine fault rule, for the client's tenant unless the input names another
+       * (`tenant: null` for all).
+       *
+       * @example
+       * await client.sim.faults.add({ target: 'failover', effect: { kind: 'fail', code: 'COPY_FAILED' }, trigger: { times: 1 } });
+       */
+      add: ({ tenant: ruleTenant, ...input }: ClientFaultRuleInput) => {
+        const scoped = tenantFilter(ruleTenant);
+        return post<FaultRule>('/_sim/faults', scoped === undefined ? input : { ...input, tenant: scoped });
+      },
+      remove: (faultId: string) => del(`/_sim/faults/${id(faultId)}`),
+    },
+    chaos: {
+      list: () => items(get<Page<ChaosRule>>('/_sim/chaos')),
+      add: (input: ChaosRuleInput) => post<ChaosRule>('/_sim/chaos', input),
+      remove: (ruleId: string) => del(`/_sim/chaos/${id(ruleId)}`),
+      clear: () => del('/_sim/chaos'),
+    },
+    /** A disaster: the server goes DOWN and replication from it fails until `recover`. */
+    outage: (serverId: string) => post<Server>(`/_sim/servers/${id(serverId)}/outage`, undefined, { tenant }),
+    recover: (serverId: string) =>
+      post<Server>(`/_sim/servers/${id(serverId)}/recover`, undefined, { tenant }),
+    /** Seeded background writes per simulated minute (0 stops them). */
+    setWorkload: (serverId: string, writesPerMinute: number) =>
+      put<void>(`/_sim/servers/${id(serverId)}/workload`, { writesPerMinute, tenant }),
+    /** Advances a job in manual progression by one step. */
+    stepJob: (jobId: string) => post<Job>(`/_sim/jobs/${id(jobId)}/step`, undefined, { tenant }),
+    /** Deletes everything of a tenant (the client's by default). */
+    resetTenant: (ofTenant: string = tenant) => post<void>(`/_sim/tenants/${id(ofTenant)}/reset`),
+    snapshots: {
+      list: () => items(get<Page<{ name: string; createdAt: Iso }>>('/_sim/snapshots')),
+      save: (name: string) => post<{ name: string; createdAt: Iso }>('/_sim/snapshots', { name }),
+      restore: (name: string) => post<void>(`/_sim/snapshots/${id(name)}/restore`),
+    },
+    exportState: () => get<SimState>('/_sim/state'),
+    importState: (state: SimState) => put<void>('/_sim/state', state),
+    checks: () => get<{ ok: boolean; items: CheckerVerdict[] }>('/_sim/checks'),
+    /** Events of the client's tenant by default; `tenant: null` for all. */
+    events: ({ tenant: ofTenant, ...query }: EventFilter = {}) =>
+      get<Page<SimEvent>>('/_sim/events', { ...query, tenant: tenantFilter(ofTenant) }),
+    requests: {
+      find: (filter: JournalFilter = {}) => items(get<Page<JournalEntry>>('/_sim/requests', { ...filter })),
+      count: async (filter: JournalFilter = {}) =>
+        (await get<{ count: number }>('/_sim/requests/count', { ...filter })).count,
+      clear: () => del('/_sim/requests'),
+    },
+  };
+
+  /**
+   * Polls a job until it SUCCEEDED or FAILED and answers it (a FAILED job is not thrown: look at
+   * `job.error`). With `advance`, the simulated clock moves that much between polls instead of
+   * the test sleeping.
+   *
+   * @example
+   * const job = await client.waitForJob(await client.pairs.failover(pairId, { recoveryPointId }), { advance: '1m' });
+   * expect(job.status).toBe('SUCCEEDED');
+   */
+  async function waitForJob(job: string | { id: string }, waitOptions: WaitForJobOptions = {}): Promise<Job> {
+    const jobId = typeof job === 'string' ? job : job.id;
+    const timeoutMs = waitOptions.timeoutMs ?? 30_000;
+    const intervalMs = waitOptions.intervalMs ?? (waitOptions.advance === undefined ? 100 : 0);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const current = await jobs.get(jobId);
+      if (TERMINAL.has(current.status)) return current;
+      if (Date.now() >= deadline) throw new JobWaitTimeoutError(current, timeoutMs);
+      if (waitOptions.advance !== undefined) await sim.advance(waitOptions.advance);
+      if (intervalMs > 0) await sleep(intervalMs);
+    }
+  }
+
+  return { baseUrl, tenant, request, servers, pairs, jobs, sim, waitForJob };
+}
+
+function queryString(query: RequestOptions['query']): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    params.set(key, Array.isArray(value) ? value.join(',') : String(value));
+  }
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}

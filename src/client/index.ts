@@ -1,0 +1,29 @@
+/**
+ * `drsim/client`: talk to a drsim server from TypeScript — the typed client (`createClient`),
+ * its errors, pagination helpers, and `remoteSimulator`, the engine's API over HTTP.
+ */
+
+export { DrError, ERROR_CODES, type ErrorCode } from '../sim/errors.js';
+export type * from '../sim/types.js';
+export {
+  ACTION_ROUTES,
+  type ActionArgs,
+  type ActionOptions,
+  type ChaosEffect,
+  type ChaosRule,
+  type ChaosRuleInput,
+  type ClientFaultRuleInput,
+  type ClientOptions,
+  createClient,
+  type DrsimClient,
+  type EventFilter,
+  type FetchLike,
+  type Health,
+  type JournalEntry,
+  type JournalFilter,
+  type RequestOptions,
+  type WaitForJobOptions,
+} from './client.js';
+export { DrsimApiError, JobWaitTimeoutError, type Problem } from './errors.js';
+export { listAll, type PageFetcher, type PaginateOptions, paginate } from './paginate.js';
+export { type RemoteSimulatorOptions, remoteSimulator, toDrError } from './remote-simulator.js';

@@ -1,0 +1,473 @@
+/**
+ * The buttons of a DR pair and the dialogs behind them. A button exists only when the pair's
+ * `allowedActions` (read off the statechart by the API) names its action; every dialog sends
+ * its form to the action's own `/v1` route, taken from the API's route table.
+ */
+import type { Child } from 'hono/jsx';
+import type { UserAction } from '../../../machine/index.js';
+import type { DrPair, Job, RecoveryPoint, Server } from '../../../sim/types.js';
+import { PAIR_ACTIONS } from '../../routes/pair-actions.js';
+import { enc } from '../api.js';
+import { formatTime } from '../format.js';
+import { RecoveryPointChoices } from './recovery-points.js';
+import { ApiDialog, type ApiTarget, Field, OpenButton } from './ui.js';
+
+export const ACTION_LABELS: Record<UserAction, string> = {
+  startReplication: 'Start Replication',
+  stopReplication: 'Stop Replication',
+  resumeReplication: 'Resume Replication',
+  restartReplication: 'Restart Replication',
+  testFailover: 'Test Failover',
+  changeTestRecoveryPoint: 'Change Test Recovery Point',
+  cleanTestEnvironment: 'Clean Test Environment',
+  failover: 'Failover',
+  changeRecoveryPoint: 'Change Recovery Point',
+  commitFailover: 'Commit Failover',
+  detach: 'Detach',
+};
+
+/** The dialog each action opens. */
+export const ACTION_DIALOGS: Record<UserAction, string> = {
+  startReplication: 'dlg-start-replication',
+  stopReplication: 'dlg-stop-replication',
+  resumeReplication: 'dlg-resume-replication',
+  restartReplication: 'dlg-restart-replication',
+  testFailover: 'dlg-test-failover',
+  changeTestRecoveryPoint: 'dlg-change-test-recovery-point',
+  cleanTestEnvironment: 'dlg-clean-test-environment',
+  failover: 'dlg-failover',
+  changeRecoveryPoint: 'dlg-change-recovery-point',
+  commitFailover: 'dlg-commit-failover',
+  detach: 'dlg-detach',
+};
+
+/** Shown as buttons of their own; the rest live under "Actions", as in the service's console. */
+const MAIN_ACTIONS: UserAction[] = [
+  'startReplication',
+  'failover',
+  'changeRecoveryPoint',
+  'commitFailover',
+  'testFailover',
+  'changeTestRecoveryPoint',
+  'cleanTestEnvironment',
+];
+const MENU_ACTIONS: UserAction[] = ['stopReplication', 'resumeReplication', 'restartReplication', 'detach'];
+/** The procedure's next step where it is one: drawn as the page's primary button. */
+const PRIMARY_ACTIONS: ReadonlySet<UserAction> = new Set(['startReplication', 'failover', 'commitFailover']);
+
+export function actionTarget(pair: DrPair, action: UserAction, done: string): ApiTarget {
+  const spec = PAIR_ACTIONS.find((candidate) => candidate.action === action);
+  const path = `/v1/dr-pairs/${enc(pair.id)}${spec?.path ?? ''}`;
+  return { method: spec?.path === '' ? 'DELETE' : 'POST', path, done };
+}
+
+export interface PairActionContext {
+  pair: DrPair;
+  /** Newest first, as the API lists them. */
+  points: RecoveryPoint[];
+  now: string | null;
+  main: Server | null;
+  /** The failover that failed, when the pair is in Failover Error. */
+  failedFailover: Job | null;
+}
+
+export function ActionBar(props: { ctx: PairActionContext }) {
+  const allowed = new Set(props.ctx.pair.allowedActions);
+  const main = MAIN_ACTIONS.filter((action) => allowed.has(action));
+  const menu = MENU_ACTIONS.filter((action) => allowed.has(action));
+  if (main.length === 0 && menu.length === 0) {
+    return <p class="quiet">No action is possible in this state.</p>;
+  }
+  return (
+    <fieldset class="action-bar">
+      <legend class="visually-hidden">Actions on this DR pair</legend>
+      {main.map((action) => (
+        <OpenButton
+          dialog={ACTION_DIALOGS[action]}
+          tone={PRIMARY_ACTIONS.has(action) ? 'primary' : 'secondary'}
+        >
+          {ACTION_LABELS[action]}
+        </OpenButton>
+      ))}
+      {menu.length > 0 ? (
+        <details class="menu" id="pair-actions-menu">
+          <summary class="secondary button-like">Actions</summary>
+          <ul class="menu-list">
+            {menu.map((action) => (
+              <li>
+                <button
+                  type="button"
+                  class="menu-item"
+                  data-open={ACTION_DIALOGS[action]}
+                  aria-haspopup="dialog"
+                >
+                  {ACTION_LABELS[action]}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </fieldset>
+  );
+}
+
+/** The dialogs of the actions allowed now. */
+export function ActionDialogs(props: { ctx: PairActionContext }) {
+  const { pair } = props.ctx;
+  const allowed = new Set(pair.allowedActions);
+  return (
+    <>
+      {allowed.has('startReplication') ? <StartReplicationDialog ctx={props.ctx} /> : null}
+      {allowed.has('stopReplication') ? (
+        <ConfirmDialog ctx={props.ctx} action="stopReplication" done="Replication stopped">
+          <p>
+            Replication of <strong>{pair.name}</strong> stops and its status becomes <em>Pending</em>.
+            Recovery points are kept; new ones follow the schedule again after you resume.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+      {allowed.has('resumeReplication') ? (
+        <ConfirmDialog ctx={props.ctx} action="resumeReplication" done="Replication resumed">
+          <p>
+            Replication of <strong>{pair.name}</strong> resumes; recovery points follow the schedule again.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+      {allowed.has('restartReplication') ? (
+        <ConfirmDialog
+          ctx={props.ctx}
+          action="restartReplication"
+          done="Replication restart started ({job})"
+          danger
+        >
+          <div class="warning" role="note">
+            <strong>Every recovery point of this pair will be deleted</strong> ({props.ctx.points.length}{' '}
+            now).
+          </div>
+          <p>
+            Replication then copies all data of the main server again (status <em>Start Replication</em>).
+            Failover is not possible until the copy completes.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+      {allowed.has('testFailover') ? <TestFailoverDialog ctx={props.ctx} /> : null}
+      {allowed.has('changeTestRecoveryPoint') ? (
+        <RecoveryPointDialog
+          ctx={props.ctx}
+          action="changeTestRecoveryPoint"
+          currentId={pair.testFailover?.recoveryPointId ?? null}
+          done="Changing the test server's recovery point ({job})"
+          intro="The test server is restored to the recovery point you choose. Replication goes on."
+        />
+      ) : null}
+      {allowed.has('cleanTestEnvironment') ? (
+        <ConfirmDialog
+          ctx={props.ctx}
+          action="cleanTestEnvironment"
+          done="Cleaning the test environment ({job})"
+        >
+          <p>
+            The test server{' '}
+            {pair.testFailover?.testServer ? <strong>{pair.testFailover.testServer.name}</strong> : null} and
+            its temporary resources are deleted; the "In Testing Failover" column empties.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+      {allowed.has('failover') ? (
+        <RecoveryPointDialog
+          ctx={props.ctx}
+          action="failover"
+          currentId={null}
+          failedId={recoveryPointOf(props.ctx.failedFailover)}
+          done="Failover started ({job})"
+          intro="Select the time point to restore the data to. Replication will be stopped completely during Failover."
+          danger
+        />
+      ) : null}
+      {allowed.has('changeRecoveryPoint') ? (
+        <RecoveryPointDialog
+          ctx={props.ctx}
+          action="changeRecoveryPoint"
+          currentId={pair.activeRecoveryPointId}
+          done="Changing the recovery point ({job})"
+          intro="The failover server is restored to the recovery point you choose."
+        />
+      ) : null}
+      {allowed.has('commitFailover') ? <CommitDialog ctx={props.ctx} /> : null}
+      {allowed.has('detach') ? (
+        <ConfirmDialog ctx={props.ctx} action="detach" done="Detaching ({job})" danger>
+          <p>
+            The pairing information of <strong>{pair.name}</strong> is removed. The main server stays as it is
+            and can be attached again.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+    </>
+  );
+}
+
+const recoveryPointOf = (job: Job | null): string | null => {
+  const id = job?.request.recoveryPointId;
+  return typeof id === 'string' ? id : null;
+};
+
+function ConfirmDialog(props: {
+  ctx: PairActionContext;
+  action: UserAction;
+  done: string;
+  danger?: boolean;
+  children: Child;
+}) {
+  const label = ACTION_LABELS[props.action];
+  return (
+    <ApiDialog
+      id={ACTION_DIALOGS[props.action]}
+      title={`${label}?`}
+      api={actionTarget(props.ctx.pair, props.action, props.done)}
+      submitLabel={label}
+      tone={props.danger ? 'danger' : 'primary'}
+    >
+      {props.children}
+    </ApiDialog>
+  );
+}
+
+function RecoveryPointDialog(props: {
+  ctx: PairActionContext;
+  action: 'failover' | 'changeRecoveryPoint' | 'changeTestRecoveryPoint';
+  currentId: string | null;
+  failedId?: string | null;
+  done: string;
+  intro: string;
+  danger?: boolean;
+}) {
+  const { points } = props.ctx;
+  // Preselect the newest point that is a change: not the one in use, not the one that just failed.
+  const preselected =
+    points.find((point) => point.id !== props.currentId && point.id !== props.failedId) ?? points[0] ?? null;
+  const label = ACTION_LABELS[props.action];
+  return (
+    <ApiDialog
+      id={ACTION_DIALOGS[props.action]}
+      title={label}
+      api={actionTarget(props.ctx.pair, props.action, props.done)}
+      submitLabel={label}
+      tone={props.danger ? 'danger' : 'primary'}
+      wide
+    >
+      <p>{props.intro}</p>
+      {props.failedId ? (
+        <p class="quiet">The last failover used {props.failedId} and failed; another point is preselected.</p>
+      ) : null}
+      <RecoveryPointChoices
+        id={`${ACTION_DIALOGS[props.action]}-rp`}
+        points={points}
+        now={props.ctx.now}
+        selectedId={preselected?.id ?? null}
+        currentId={props.currentId}
+        legend="Recovery point"
+      />
+    </ApiDialog>
+  );
+}
+
+function StartReplicationDialog(props: { ctx: PairActionContext }) {
+  const { pair, main } = props.ctx;
+  const id = ACTION_DIALOGS.startReplication;
+  const mainVolume = main?.volumes[0];
+  return (
+    <ApiDialog
+      id={id}
+      title="Start Replication"
+      api={actionTarget(pair, 'startReplication', 'Replication starting ({job})')}
+      submitLabel="Start Replication"
+      wide
+    >
+      <p>
+        The shadow server is created powered off, then a full replication copies all data of{' '}
+        <strong>{pair.mainServer.name}</strong>.
+      </p>
+      <div class="field-grid">
+        <Field
+          id={`${id}-name`}
+          name="shadowName"
+          label="Shadow server name"
+          value={`${pair.name}-shadow`}
+          required
+          autofocus
+        />
+        <Field
+          id={`${id}-region`}
+          name="region"
+          label="Region"
+          value={pair.shadowPlacement.region}
+          hint="Default: the region chosen when attaching."
+        />
+        <Field
+          id={`${id}-interval`}
+          name="intervalHours"
+          label="Replication interval (hours)"
+          numeric
+          min={1}
+          max={12}
+          value={1}
+          required
+          hint="1 to 12 hours. Points on the interval are kept."
+        />
+        <Field
+          id={`${id}-flavor`}
+          name="flavor"
+          label="Instance type (flavor)"
+          placeholder={main?.flavor}
+          hint={main ? `Default: ${main.flavor}, as the main server.` : undefined}
+        />
+        <Field
+          id={`${id}-volume-type`}
+          name="volumeType"
+          label="Volume type"
+          options={[
+            { value: '', label: `Same as the main server${mainVolume ? ` (${mainVolume.type})` : ''}` },
+            { value: 'SSD', label: 'SSD' },
+            { value: 'NVMe', label: 'NVMe' },
+          ]}
+        />
+        <Field
+          id={`${id}-iops`}
+          name="iops"
+          label="IOPS"
+          numeric
+          placeholder={mainVolume ? String(mainVolume.iops) : undefined}
+          hint="Default: the main server's."
+        />
+      </div>
+      <NetworkSummary pair={pair} />
+    </ApiDialog>
+  );
+}
+
+/** The shadow's network was chosen when attaching; Start Replication's API takes no network. */
+function NetworkSummary(props: { pair: DrPair }) {
+  const placement = props.pair.shadowPlacement;
+  return (
+    <div class="field">
+      <span class="label">Network</span>
+      <p class="readonly">
+        VPC <code>{placement.vpcId}</code>, subnet <code>{placement.subnetId}</code> in {placement.region}
+      </p>
+      <p class="hint">Chosen when the server was attached.</p>
+    </div>
+  );
+}
+
+function TestFailoverDialog(props: { ctx: PairActionContext }) {
+  const { pair, points, main } = props.ctx;
+  const id = ACTION_DIALOGS.testFailover;
+  const mainVolume = main?.volumes[0];
+  return (
+    <ApiDialog
+      id={id}
+      title="Test Failover"
+      api={actionTarget(pair, 'testFailover', 'Test failover started ({job})')}
+      submitLabel="Test Failover"
+      wide
+    >
+      <p>A temporary test server is created from a recovery point. Replication goes on during the test.</p>
+      <div class="field-grid">
+        <Field
+          id={`${id}-name`}
+          name="testServerName"
+          label="Test server name"
+          value={`${pair.name}-test`}
+          required
+          autofocus
+          hint="5 to 50 letters, digits, _ or -."
+        />
+        <Field
+          id={`${id}-region`}
+          name="region"
+          label="Region"
+          value={pair.shadowServer?.region ?? pair.shadowPlacement.region}
+          hint="Default: the shadow server's region."
+        />
+        <Field id={`${id}-vpc`} name="network.vpcId" label="VPC" value={pair.shadowPlacement.vpcId} />
+        <Field
+          id={`${id}-subnet`}
+          name="network.subnetId"
+          label="Subnet"
+          value={pair.shadowPlacement.subnetId}
+        />
+        <Field
+          id={`${id}-volume-type`}
+          name="volumeType"
+          label="Volume type"
+          options={[
+            { value: '', label: `Same as the main server${mainVolume ? ` (${mainVolume.type})` : ''}` },
+            { value: 'SSD', label: 'SSD' },
+            { value: 'NVMe', label: 'NVMe' },
+          ]}
+        />
+        <Field
+          id={`${id}-iops`}
+          name="iops"
+          label="IOPS"
+          numeric
+          placeholder={mainVolume ? String(mainVolume.iops) : undefined}
+        />
+        <Field
+          id={`${id}-family`}
+          name="instanceFamily"
+          label="Instance family"
+          placeholder={main?.flavor}
+          hint={main ? `Default: ${main.flavor}.` : undefined}
+        />
+      </div>
+      <RecoveryPointChoices
+        id={`${id}-rp`}
+        points={points}
+        now={props.ctx.now}
+        selectedId={points[0]?.id ?? null}
+        legend="Recovery point (the latest is the closest to now)"
+      />
+    </ApiDialog>
+  );
+}
+
+function CommitDialog(props: { ctx: PairActionContext }) {
+  const { pair, points } = props.ctx;
+  const id = ACTION_DIALOGS.commitFailover;
+  const active = points.find((point) => point.id === pair.activeRecoveryPointId);
+  return (
+    <ApiDialog
+      id={id}
+      title="Commit Failover"
+      api={actionTarget(pair, 'commitFailover', 'Committing the failover ({job})')}
+      submitLabel="Commit Failover"
+      tone="danger"
+    >
+      <div class="warning" role="note">
+        <p>
+          <strong>
+            After Commit Failover, the standby server becomes the primary server and replication will no
+            longer work.
+          </strong>
+        </p>
+        <p>This cannot be undone and affects your entire system: consider carefully before committing.</p>
+      </div>
+      <dl class="facts">
+        <dt>New primary</dt>
+        <dd>{pair.shadowServer ? `${pair.shadowServer.name} (${pair.shadowServer.region})` : '—'}</dd>
+        <dt>Running from</dt>
+        <dd>
+          {active ? `${formatTime(active.createdAt)} (${active.id})` : (pair.activeRecoveryPointId ?? '—')}
+        </dd>
+      </dl>
+      <div class="checkbox-field">
+        <input type="checkbox" id={`${id}-delete`} name="deleteAllRecoveryPoints" data-type="boolean" />
+        <label for={`${id}-delete`}>Delete all associated recovery points</label>
+      </div>
+      <p class="hint">Unchecked, the {points.length} recovery points are kept, read-only.</p>
+      <p class="field-error" data-error-for="deleteAllRecoveryPoints" hidden />
+    </ApiDialog>
+  );
+}
