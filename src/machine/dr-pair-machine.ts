@@ -169,6 +169,8 @@ export const drPairMachine = setup({
                   guard: 'initialCopyDone',
                   actions: 'clearError',
                 },
+                // The cause changed while in error (the main came back, but the shadow was started by hand).
+                REPLICATION_FAILED: { actions: 'recordError' },
               },
             },
           },

@@ -148,10 +148,12 @@ function begin(
   const { action, ...args } = request;
   const job = createJob(e, pair, action, args, planSteps(e, pair, { type: action, request: args }));
   if (AT_ONCE.has(action)) {
+    // Only `fail` means anything for an action that completes at once (decision 0002).
+    const failRules = e.ctx.faults.filter((r) => r.effect.kind === 'fail');
     const rule =
-      e.ctx.faults.length > 0
+      failRules.length > 0
         ? matchFault(
-            e.ctx.faults,
+            failRules,
             {
               tenant: pair.tenant,
               target: action,

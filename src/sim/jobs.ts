@@ -162,13 +162,17 @@ function beginStep(e: Engine, job: JobRecord, index: number): void {
     return;
   }
   const now = e.ctx.clock.nowMs();
+  // A rule naming no step applies to the job once, at its first step ("the job takes that
+  // much longer", "the job fails"); a rule naming a step applies at that step.
+  const firstStep = !job.steps.some((s) => s.startedAt !== null);
+  const rules = firstStep ? e.ctx.faults : e.ctx.faults.filter((r) => r.selector.step !== undefined);
   step.status = 'RUNNING';
   step.startedAt = iso(now);
   const rule =
-    e.ctx.faults.length === 0
+    rules.length === 0
       ? null
       : matchFault(
-          e.ctx.faults,
+          rules,
           {
             tenant: job.tenant,
             target: job.type,
@@ -304,8 +308,23 @@ export function onScheduledStep(e: Engine, payload: { jobId: string; step: numbe
   const row = e.st.jobById.get(payload.jobId);
   if (!row) return;
   const job = jobFromRow(row) as JobRecord;
-  if (job.hungBy) return;
+  // Switched to manual meanwhile: the step now ends only when told.
+  if (job.hungBy || progressionOf(e, job.type) === 'manual') return;
   completeStep(e, job, payload.step);
+}
+
+/**
+ * After a progression change: running steps that no longer wait for a `stepJob` (switched
+ * from manual to clock or immediate) continue as their new mode says.
+ */
+export function resumeProgression(e: Engine): void {
+  for (const row of e.st.runningJobs.all()) {
+    const job = jobFromRow(row) as JobRecord;
+    const index = runningStepIndex(job);
+    if (job.hungBy || index < 0 || progressionOf(e, job.type) === 'manual') continue;
+    if (e.st.scheduledFor.get(JSON.stringify({ jobId: job.id, step: index }))) continue;
+    continueStep(e, job, index);
+  }
 }
 
 /** Creates a job that completed at once (actions with no processing state: stop, resume, detach). */

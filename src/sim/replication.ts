@@ -124,8 +124,14 @@ export function recoverIfPossible(e: Engine, pairId: string): void {
   if (!snapshotOf(pair).context.initialCopyDone) return;
   const main = serverById(e, pair.mainServerId);
   const shadow = pair.shadowServerId ? serverById(e, pair.shadowServerId) : null;
-  if (!main || failureCause({ main_power: main.powerState, shadow_power: shadow?.powerState ?? null }))
+  if (!main) return;
+  const cause = failureCause({ main_power: main.powerState, shadow_power: shadow?.powerState ?? null });
+  // The main is back but the shadow was started by hand meanwhile: that is the error now.
+  if (cause) {
+    if (cause.code !== pair.replicationError.code)
+      sendEvent(e, pair, { type: 'REPLICATION_FAILED', error: cause });
     return;
+  }
   sendEvent(e, pair, { type: 'REPLICATION_RECOVERED' });
 }
 

@@ -279,6 +279,9 @@ export function statements(db: Db) {
       'SELECT * FROM schedule WHERE at_ms <= ? ORDER BY at_ms, seq LIMIT 1',
     ),
     deleteScheduled: db.prepare('DELETE FROM schedule WHERE seq = ?'),
+    scheduledFor: db.prepare<[string], { seq: number }>(
+      "SELECT seq FROM schedule WHERE kind = 'job.step' AND payload = ?",
+    ),
     idempotencyGet: db.prepare<[string, string], { pair_id: string; action: string; job_id: string }>(
       'SELECT pair_id, action, job_id FROM idempotency WHERE tenant = ? AND key = ?',
     ),

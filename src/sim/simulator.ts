@@ -13,7 +13,7 @@ import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { validateFaultRule } from './faults.js';
 import './job-plans.js';
-import { jobView, loadJob, releaseHung, stepJob } from './jobs.js';
+import { jobView, loadJob, releaseHung, resumeProgression, stepJob } from './jobs.js';
 import { pageOf, pageParams, toPage } from './pagination.js';
 import { attach, loadPair, pairView } from './pairs.js';
 import { fired, listPoints, loadPoint } from './recovery-points.js';
@@ -111,6 +111,7 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
         );
         check(PROGRESSION_MODES.includes(mode), 'mode', "'clock', 'immediate' or 'manual'");
         ctx.settings.progression = { ...ctx.settings.progression, [kind]: mode } as ProgressionSettings;
+        resumeProgression(e);
       }),
 
     createServer: (tenant, input) => mutate(() => publicServer(createServer(e, tenant, input))),
