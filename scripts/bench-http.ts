@@ -41,7 +41,8 @@ const TARGETS = { getRatio: 0.5, p99Ms: 20, actionRatio: 1, startupMs: 200, peak
 
 const SCRIPT = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const DRSIM_BIN = join(ROOT, 'bin', 'drsim.js');
+// The built bundle, as `npm start` runs it: startup and memory without compiling TypeScript.
+const DRSIM_BIN = join(ROOT, 'dist', 'drsim.mjs');
 
 interface FloorData {
   pairsPage: Page<DrPair>;

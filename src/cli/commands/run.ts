@@ -6,10 +6,10 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadScenarios } from '../../scenarios/discover.js';
-import { planRuns, parseShard } from '../../scenarios/plan.js';
+import { parseShard, planRuns } from '../../scenarios/plan.js';
 import { toJson } from '../../scenarios/reporters/json.js';
 import { toJUnit } from '../../scenarios/reporters/junit.js';
-import { Progress } from '../../scenarios/reporters/pretty.js';
+import { Progress, toPrettyText } from '../../scenarios/reporters/pretty.js';
 import { runAll } from '../../scenarios/runner.js';
 import { inProcessTarget, remoteTarget } from '../../scenarios/targets.js';
 import { formatProblem } from '../../scenarios/yaml-source.js';
@@ -104,7 +104,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { scenarios, problems } = loadScenarios(args.paths);
   const grep = args.grep?.toLowerCase();
-  const chosen = grep ? scenarios.filter((s) => `${s.file} ${s.name}`.toLowerCase().includes(grep)) : scenarios;
+  const chosen = grep
+    ? scenarios.filter((s) => `${s.file} ${s.name}`.toLowerCase().includes(grep))
+    : scenarios;
   const units = planRuns(chosen, {
     ...(args.seed !== undefined && { seed: args.seed }),
     ...(args.repeat !== undefined && { repeat: args.repeat }),
@@ -113,13 +115,16 @@ export async function run(argv: string[]): Promise<number> {
 
   const report = (text: string) => (args.out ? writeFileSync(args.out, text) : process.stdout.write(text));
   if (problems.length > 0) {
-    process.stderr.write(`${problems.map(formatProblem).join('\n')}\n\n${problems.length} problem(s) in scenario files; nothing was run.\n`);
+    process.stderr.write(
+      `${problems.map(formatProblem).join('\n')}\n\n${problems.length} problem(s) in scenario files; nothing was run.\n`,
+    );
     if (args.reporter === 'junit') report(toJUnit([], 0, problems));
     if (args.reporter === 'json') report(toJson([], 0, problems));
     return 2;
   }
   if (args.list) {
-    for (const unit of units) process.stdout.write(`${unit.scenario.file}\tseed ${unit.seed}\t${unit.scenario.name}\n`);
+    for (const unit of units)
+      process.stdout.write(`${unit.scenario.file}\tseed ${unit.seed}\t${unit.scenario.name}\n`);
     return 0;
   }
 
@@ -147,5 +152,6 @@ export async function run(argv: string[]): Promise<number> {
   progress.summary(results, totalMs);
   if (args.reporter === 'junit') report(toJUnit(results, totalMs));
   if (args.reporter === 'json') report(toJson(results, totalMs));
+  if (args.reporter === 'pretty' && args.out) report(toPrettyText(results, totalMs));
   return results.some((r) => r.status === 'failed') ? 1 : 0;
 }

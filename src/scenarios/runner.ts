@@ -1,0 +1,175 @@
+/**
+ * Runs scenarios: setup, then each step, with every invariant checker after each (a violation
+ * fails the run with the checker's explanation). A failure records the seed, the step and its
+ * line, what was expected and found, the last events, and the one command that replays it.
+ */
+import { formatEvent } from './event-format.js';
+import { checkInvariants } from './invariants.js';
+import type { RunUnit } from './plan.js';
+import { runSetup } from './setup.js';
+import { describeError, InvariantViolation, StepFailure } from './step-failure.js';
+import { STEP_RUNNERS } from './steps/index.js';
+import type { Target } from './targets.js';
+import { World } from './world.js';
+
+const LAST_EVENTS = 12;
+/** Events that say little on their own in a failure report. */
+const QUIET = new Set(['file.written', 'clock.advanced', 'job.step']);
+
+export interface Failure {
+  /** 1-based step number; 0 for the setup. */
+  step: number;
+  kind: string;
+  /** `file:line` of the step. */
+  location: string;
+  message: string;
+  expected?: string;
+  found?: string;
+  /** Names of the invariant checkers that failed, when one did. */
+  checkers?: string[];
+  lastEvents: string[];
+  reproduce: string;
+}
+
+/** A statechart transition a run went through, from its `pair.transition` events. */
+export interface TransitionSeen {
+  event: string;
+  from: string;
+  to: string;
+  testFrom: string;
+  testTo: string;
+}
+
+export interface ScenarioResult {
+  file: string;
+  name: string;
+  seed: number;
+  repeat: number;
+  target: string;
+  status: 'passed' | 'failed';
+  durationMs: number;
+  steps: number;
+  stepsRun: number;
+  failure?: Failure;
+  transitions: TransitionSeen[];
+}
+
+const shellQuote = (arg: string): string =>
+  /^[\w./:=@%+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+
+export function reproduceCommand(file: string, seed: number, target: Target): string {
+  return ['node', 'bin/drsim.js', 'run', file, '--seed', String(seed), ...target.flags]
+    .map(shellQuote)
+    .join(' ');
+}
+
+export async function runScenario(unit: RunUnit, target: Target): Promise<ScenarioResult> {
+  const { scenario, seed } = unit;
+  const started = performance.now();
+  const result: ScenarioResult = {
+    file: scenario.file,
+    name: scenario.name,
+    seed,
+    repeat: unit.repeat,
+    target: target.name,
+    status: 'passed',
+    durationMs: 0,
+    steps: scenario.steps.length,
+    stepsRun: 0,
+    transitions: [],
+  };
+  let current = { step: 0, kind: 'setup', line: scenario.setupLine };
+  let world: World | null = null;
+  let close = async () => {};
+  try {
+    const opened = await target.open(scenario, seed);
+    close = opened.close;
+    world = new World(opened.sim, opened.tenant, scenario, seed);
+    await runSetup(world, scenario.setup);
+    await checkInvariants(world, 'after the setup');
+    for (const step of scenario.steps) {
+      current = { step: step.index + 1, kind: step.kind, line: step.line };
+      if (step.as !== undefined) {
+        await world.syncEvents();
+        world.marks.set(step.as, world.eventSeq);
+      }
+      await (STEP_RUNNERS[step.kind] as (w: World, s: typeof step) => Promise<void>)(world, step);
+      await checkInvariants(world);
+      result.stepsRun++;
+    }
+  } catch (err) {
+    result.status = 'failed';
+    result.failure = await failureOf(err, current, unit, target, world);
+  } finally {
+    if (world) {
+      try {
+        await world.syncEvents();
+        result.transitions = world.events
+          .filter((e) => e.kind === 'pair.transition')
+          .map((e) => e.data as unknown as TransitionSeen);
+      } catch {
+        // The target may be gone (that is the failure being reported); coverage loses this run.
+      }
+    }
+    await close();
+    result.durationMs = Math.round(performance.now() - started);
+  }
+  return result;
+}
+
+async function failureOf(
+  err: unknown,
+  at: { step: number; kind: string; line: number },
+  unit: RunUnit,
+  target: Target,
+  world: World | null,
+): Promise<Failure> {
+  const failure: Failure = {
+    step: at.step,
+    kind: at.kind,
+    location: `${unit.scenario.file}:${at.line}`,
+    message: err instanceof StepFailure ? err.message : `${at.kind} failed: ${describeError(err)}`,
+    lastEvents: [],
+    reproduce: reproduceCommand(unit.scenario.file, unit.seed, target),
+  };
+  if (err instanceof StepFailure) {
+    if (err.expected !== undefined) failure.expected = err.expected;
+    if (err.found !== undefined) failure.found = err.found;
+  }
+  if (err instanceof InvariantViolation) failure.checkers = err.checkers;
+  if (world) {
+    try {
+      await world.syncEvents();
+      failure.lastEvents = world.events
+        .filter((e) => !QUIET.has(e.kind))
+        .slice(-LAST_EVENTS)
+        .map((e) => formatEvent(e, world));
+    } catch {
+      // Without events the report still has the seed, the step and the reproduce command.
+    }
+  }
+  return failure;
+}
+
+export interface RunAllOptions {
+  bail?: boolean;
+  onStart?: (unit: RunUnit, index: number, total: number) => void;
+  onResult?: (result: ScenarioResult, index: number, total: number) => void;
+}
+
+/** Runs the units one after another (a server has one clock); stops at the first failure with `bail`. */
+export async function runAll(
+  units: readonly RunUnit[],
+  target: Target,
+  options: RunAllOptions = {},
+): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
+  for (const [index, unit] of units.entries()) {
+    options.onStart?.(unit, index, units.length);
+    const result = await runScenario(unit, target);
+    results.push(result);
+    options.onResult?.(result, index, units.length);
+    if (options.bail && result.status === 'failed') break;
+  }
+  return results;
+}

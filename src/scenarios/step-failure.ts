@@ -1,0 +1,41 @@
+/** A step that did not go as the scenario says: what it expected and what it found. */
+export class StepFailure extends Error {
+  override readonly name = 'StepFailure';
+  constructor(
+    message: string,
+    readonly expected?: string,
+    readonly found?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** An error with a code, as the engine (DrError) and the HTTP client both throw them. */
+export interface CodedError {
+  code: string;
+  message: string;
+}
+
+export function isCodedError(err: unknown): err is CodedError {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    typeof (err as { code?: unknown }).code === 'string' &&
+    typeof (err as { message?: unknown }).message === 'string'
+  );
+}
+
+export const describeError = (err: unknown): string =>
+  isCodedError(err) ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
+
+/** An invariant checker found the state wrong: the engine broke a guarantee, whatever the scenario said. */
+export class InvariantViolation extends StepFailure {
+  constructor(
+    message: string,
+    expected: string,
+    found: string,
+    readonly checkers: string[],
+  ) {
+    super(message, expected, found);
+  }
+}

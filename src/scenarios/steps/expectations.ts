@@ -1,0 +1,202 @@
+/** Expectations: read the world and compare; nothing here changes it. */
+import { isDeepStrictEqual } from 'node:util';
+import type { SimEvent } from '../../sim/types.js';
+import { formatEvent } from '../event-format.js';
+import { StepFailure } from '../step-failure.js';
+import { durationMs, World } from '../world.js';
+import type { StepRunners } from './types.js';
+
+type ExpectationKind =
+  | 'expectStatus'
+  | 'expectAllowedActions'
+  | 'expectJob'
+  | 'expectRecoveryPoints'
+  | 'expectData'
+  | 'expectRpo'
+  | 'expectEvents'
+  | 'expectServer';
+
+const sorted = (items: readonly string[]) => [...items].sort();
+const list = (items: readonly string[]) => (items.length === 0 ? '(none)' : items.join(', '));
+
+function compare(what: string, expected: unknown, found: unknown): void {
+  if (expected !== undefined && !isDeepStrictEqual(expected, found)) {
+    throw new StepFailure(
+      `${what} is not as expected`,
+      `${what} ${String(expected)}`,
+      `${what} ${String(found)}`,
+    );
+  }
+}
+
+type Matcher = { kind: string } & Record<string, unknown>;
+
+function matches(event: SimEvent, matcher: Matcher): boolean {
+  if (event.kind !== matcher.kind) return false;
+  return Object.entries(matcher).every(([key, want]) => {
+    if (key === 'kind') return true;
+    const got = event.data[key];
+    if (got !== null && typeof got === 'object' && 'code' in got)
+      return (got as { code: unknown }).code === want;
+    return got === want || (want !== null && got !== undefined && String(got) === String(want));
+  });
+}
+
+const describeMatcher = ({ kind, ...data }: Matcher): string =>
+  `${kind}${
+    Object.keys(data).length
+      ? ` ${Object.entries(data)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(' ')}`
+      : ''
+  }`;
+
+export const EXPECTATION_RUNNERS: StepRunners<ExpectationKind> = {
+  expectStatus: async (world, { body }) => {
+    const name = World.pairOf(body);
+    const pair = await world.pair(name);
+    compare(`pair "${name}" status`, body.status, pair.status);
+    compare(`pair "${name}" test failover`, body.testFailover, pair.testFailover?.state ?? 'NONE');
+  },
+
+  expectAllowedActions: async (world, { body }) => {
+    const name = World.pairOf(body);
+    const allowed = (await world.pair(name)).allowedActions;
+    const found = `allowed: ${list(allowed)}`;
+    if (body.exactly && !isDeepStrictEqual(sorted(body.exactly), sorted(allowed))) {
+      throw new StepFailure(
+        `pair "${name}" allows other actions`,
+        `exactly: ${list(sorted(body.exactly))}`,
+        found,
+      );
+    }
+    const missing = (body.includes ?? []).filter((a) => !allowed.includes(a));
+    if (missing.length > 0)
+      throw new StepFailure(
+        `pair "${name}" does not allow ${list(missing)}`,
+        `includes: ${list(body.includes ?? [])}`,
+        found,
+      );
+    const extra = (body.excludes ?? []).filter((a) => allowed.includes(a));
+    if (extra.length > 0)
+      throw new StepFailure(
+        `pair "${name}" allows ${list(extra)}`,
+        `excludes: ${list(body.excludes ?? [])}`,
+        found,
+      );
+  },
+
+  expectJob: async (world, { body }) => {
+    const id = world.jobId(body.job);
+    const job = await world.sim.getJob(world.tenant, id);
+    compare(`job ${id} type`, body.type, job.type);
+    if (body.status !== undefined && body.status !== job.status) {
+      throw new StepFailure(
+        `job ${id} (${job.type}) is ${job.status}`,
+        `status ${body.status}`,
+        `status ${job.status}${job.error ? ` with ${job.error.code}: ${job.error.message}` : ''}`,
+      );
+    }
+    compare(`job ${id} error code`, body.errorCode, job.error?.code ?? null);
+  },
+
+  expectRecoveryPoints: async (world, { body }) => {
+    const name = World.pairOf(body);
+    const points = await world.recoveryPoints(name);
+    const n = points.length;
+    const found = `${n} recovery points${n > 0 ? ` (oldest ${points.at(-1)?.createdAt}, newest ${points[0]?.createdAt})` : ''}`;
+    const fail = (expected: string) => {
+      throw new StepFailure(`pair "${name}" has ${n} recovery points`, expected, found);
+    };
+    if (body.count !== undefined && n !== body.count) fail(`exactly ${body.count}`);
+    if (body.atLeast !== undefined && n < body.atLeast) fail(`at least ${body.atLeast}`);
+    if (body.atMost !== undefined && n > body.atMost) fail(`at most ${body.atMost}`);
+    if (body.maxAge !== undefined) {
+      const oldest = points.at(-1);
+      const limit = (await world.nowMs()) - durationMs(body.maxAge);
+      if (oldest && Date.parse(oldest.createdAt) < limit) {
+        throw new StepFailure(
+          `pair "${name}" keeps a point older than ${body.maxAge}`,
+          `no point before ${new Date(limit).toISOString()}`,
+          found,
+        );
+      }
+    }
+  },
+
+  expectData: async (world, { body }) => {
+    const name = World.pairOf(body);
+    const serverRef = body.server ?? `shadow of ${name}`;
+    const serverId = await world.serverId(serverRef);
+    const pointId = await world.pointId(
+      name,
+      body.recoveryPoint ?? (serverRef.startsWith('test server of') ? 'tested' : 'active'),
+    );
+    const snapshot = (files: { path: string; checksum: string }[]) =>
+      files.map((f) => `${f.path} ${f.checksum}`).sort();
+    const onServer = snapshot(await world.sim.listFiles(world.tenant, serverId));
+    const atPoint = snapshot(await world.sim.recoveryPointFiles(world.tenant, world.pairId(name), pointId));
+    if (!isDeepStrictEqual(onServer, atPoint)) {
+      const missing = atPoint.filter((f) => !onServer.includes(f));
+      const extra = onServer.filter((f) => !atPoint.includes(f));
+      throw new StepFailure(
+        `the data on ${serverRef} (${serverId}) differs from the main's data at recovery point ${pointId}`,
+        `${atPoint.length} files as at ${pointId}`,
+        `${onServer.length} files; missing or different: ${list(missing.slice(0, 5))}; unexpected: ${list(extra.slice(0, 5))}`,
+      );
+    }
+  },
+
+  expectRpo: async (world, { body }) => {
+    const name = World.pairOf(body);
+    const rpo = (await world.pair(name)).replication.rpoSeconds;
+    const found = rpo === null ? 'no recovery point yet' : `RPO ${rpo}s`;
+    if (body.below !== undefined && (rpo === null || rpo * 1000 >= durationMs(body.below))) {
+      throw new StepFailure(`pair "${name}" RPO is not below ${body.below}`, `RPO < ${body.below}`, found);
+    }
+    if (body.atLeast !== undefined && (rpo === null || rpo * 1000 < durationMs(body.atLeast))) {
+      throw new StepFailure(`pair "${name}" RPO is below ${body.atLeast}`, `RPO ≥ ${body.atLeast}`, found);
+    }
+  },
+
+  expectEvents: async (world, { body }) => {
+    await world.syncEvents();
+    const since = body.since === undefined || body.since === 'start' ? 0 : (world.marks.get(body.since) ?? 0);
+    const pairId = body.pair === undefined ? undefined : world.pairId(body.pair);
+    const events = world.events.filter((e) => e.seq > since && (pairId === undefined || e.pairId === pairId));
+    let from = 0;
+    (body.inOrder ?? []).forEach((matcher, i) => {
+      const at = events.findIndex((e, index) => index >= from && matches(e, matcher as Matcher));
+      if (at === -1) {
+        const sameKind = events.slice(from).filter((e) => e.kind === matcher.kind);
+        throw new StepFailure(
+          `event ${i + 1} of inOrder did not happen${i > 0 ? ' after the previous one' : ''}`,
+          describeMatcher(matcher as Matcher),
+          sameKind.length === 0
+            ? `no ${matcher.kind} event`
+            : sameKind
+                .slice(-5)
+                .map((e) => formatEvent(e, world))
+                .join('\n'),
+        );
+      }
+      from = at + 1;
+    });
+    for (const matcher of body.none ?? []) {
+      const hit = events.find((e) => matches(e, matcher as Matcher));
+      if (hit)
+        throw new StepFailure(
+          'an event that must not happen happened',
+          `no ${describeMatcher(matcher as Matcher)}`,
+          formatEvent(hit, world),
+        );
+    }
+  },
+
+  expectServer: async (world, { body }) => {
+    const id = await world.serverId(body.server);
+    const server = await world.sim.getServer(world.tenant, id);
+    compare(`server ${body.server} (${id}) power state`, body.powerState, server.powerState);
+    compare(`server ${body.server} (${id}) role`, body.role, server.role);
+  },
+};

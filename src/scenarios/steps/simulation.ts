@@ -1,0 +1,84 @@
+/**
+ * Simulation steps: the clock, fault rules, outages, servers powered by hand, data written on
+ * a server, and names for recovery points. (Chaos has its own module.)
+ */
+import type { FaultRuleInput, FaultTarget } from '../../sim/types.js';
+import { durationMs, World } from '../world.js';
+import { CHAOS_RUNNER } from './chaos.js';
+import type { StepRunners } from './types.js';
+
+type SimulationKind =
+  | 'advance'
+  | 'addFault'
+  | 'removeFault'
+  | 'outage'
+  | 'recover'
+  | 'startServer'
+  | 'stopServer'
+  | 'writeFile'
+  | 'setWorkload'
+  | 'remember'
+  | 'chaos';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export const SIMULATION_RUNNERS: StepRunners<SimulationKind> = {
+  advance: async (world, { body }) => {
+    await world.sim.advance(durationMs(body.by));
+  },
+  addFault: async (world, step) => {
+    const { target, effect, selector, trigger } = step.body;
+    const pairName =
+      selector?.pair ?? (selector?.recoveryPoint !== undefined ? World.pairOf(selector) : undefined);
+    const now = await world.nowMs();
+    const from = trigger?.after !== undefined ? now + durationMs(trigger.after) : undefined;
+    const until = trigger?.for !== undefined ? (from ?? now) + durationMs(trigger.for) : undefined;
+    const rule: FaultRuleInput = {
+      target: target as FaultTarget,
+      effect,
+      tenant: world.tenant,
+      selector: {
+        ...(pairName !== undefined && { pairId: world.pairId(pairName) }),
+        ...(selector?.recoveryPoint !== undefined &&
+          pairName !== undefined && {
+            recoveryPointId: await world.pointId(pairName, selector.recoveryPoint),
+          }),
+        ...(selector?.step !== undefined && { step: selector.step }),
+      },
+      trigger: {
+        ...(trigger?.times !== undefined && { times: trigger.times }),
+        ...(trigger?.probability !== undefined && { probability: trigger.probability }),
+        ...(from !== undefined && { from: iso(from) }),
+        ...(until !== undefined && { until: iso(until) }),
+      },
+    };
+    const added = await world.sim.addFault(rule);
+    world.lastFaultId = added.id;
+    if (step.as !== undefined) world.faults.set(step.as, added.id);
+  },
+  removeFault: async (world, { body }) => {
+    await world.sim.removeFault(world.faultId(body.fault));
+  },
+  outage: async (world, { body }) => {
+    await world.sim.failServer(world.tenant, await world.serverId(body.server));
+  },
+  recover: async (world, { body }) => {
+    await world.sim.recoverServer(world.tenant, await world.serverId(body.server));
+  },
+  startServer: async (world, { body }) => {
+    await world.sim.startServer(world.tenant, await world.serverId(body.server));
+  },
+  stopServer: async (world, { body }) => {
+    await world.sim.stopServer(world.tenant, await world.serverId(body.server));
+  },
+  writeFile: async (world, { body }) => {
+    await world.sim.writeFile(world.tenant, await world.serverId(body.server), body.path, body.content);
+  },
+  setWorkload: async (world, { body }) => {
+    await world.sim.setWorkload(world.tenant, await world.serverId(body.server), body.writesPerMinute);
+  },
+  remember: async (world, { body }) => {
+    world.points.set(body.name, await world.pointId(World.pairOf(body), body.recoveryPoint));
+  },
+  chaos: CHAOS_RUNNER,
+};

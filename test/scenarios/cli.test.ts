@@ -1,0 +1,171 @@
+/**
+ * The commands as CI runs them (`node bin/drsim.js ...`, not a terminal): exit codes, the
+ * reports they write, a failure's reproduce command replaying the same failure, --shard and
+ * --repeat from the command line, and --help for every command.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/server/logger.js';
+import { type RunningServer, startServer } from '../../src/server/serve.js';
+import { cli, tempDir, withSteps, writeTemp } from './helpers.js';
+import { parseXml } from './xml.js';
+
+const PASSING = `# yaml-language-server: $schema=../schemas/scenario.schema.json
+${withSteps('  - expectStatus: REPLICATING\n  - failover: { recoveryPoint: latest }\n  - waitForJob: previous\n  - expectStatus: FAILED_OVER\n')}`;
+const FAILING = withSteps(
+  '  - failover: { recoveryPoint: latest }\n  - waitForJob: previous\n  - expectStatus: COMMITTED\n',
+);
+const INVALID = withSteps('  - falover: { recoveryPoint: latest }\n');
+
+describe('drsim run', () => {
+  const dir = tempDir();
+  const passing = writeTemp(dir, 'passing.scenario.yaml', PASSING);
+  const failing = writeTemp(dir, 'failing.scenario.yaml', FAILING);
+  const invalid = writeTemp(dir, 'invalid.scenario.yaml', INVALID);
+
+  it('exit 0 when every run passes, 1 when one fails, 2 when a file is invalid', async () => {
+    const [ok, bad, broken] = await Promise.all([
+      cli(['run', passing]),
+      cli(['run', failing]),
+      cli(['run', passing, invalid]),
+    ]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^✓ .*passing\.scenario\.yaml — test \(seed 5, \d+m?s\)$/m);
+    expect(ok.stdout).toMatch(/^1 passed \(1 runs, .*, in-process\)$/m);
+
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('step 3 (expectStatus) at ');
+    expect(bad.stdout).toMatch(/failing\.scenario\.yaml:\d+, seed 5, target in-process/);
+    expect(bad.stdout).toContain('expected: pair "web" status COMMITTED');
+    expect(bad.stdout).toContain('found:    pair "web" status FAILED_OVER');
+    expect(bad.stdout).toContain('last events:');
+
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(
+      /invalid\.scenario\.yaml:\d+:5: steps\[0\]: unknown step "falover"\. Did you mean "failover"\?/,
+    );
+    expect(broken.stdout).toBe('');
+  });
+
+  it("a failure's reproduce command replays exactly that failure", async () => {
+    const first = await cli(['run', failing, '--seed', '77']);
+    const reproduce = /reproduce: (.*)$/m.exec(first.stdout)?.[1] ?? '';
+    expect(reproduce).toMatch(/^node bin\/drsim\.js run \S+failing\.scenario\.yaml --seed 77$/);
+    const again = await cli(reproduce.split(' ').slice(2));
+    const stable = (out: string) => out.replace(/\b\d+(\.\d+)?m?s\b/g, 'T');
+    expect(stable(again.stdout)).toBe(stable(first.stdout));
+    expect(again.code).toBe(1);
+  });
+
+  it('writes JUnit to --out while the progress goes to the terminal, JSON to stdout; --bail stops early', async () => {
+    const out = `${dir}/junit.xml`;
+    const [junit, json, bail] = await Promise.all([
+      cli(['run', passing, failing, '--reporter', 'junit', '--out', out]),
+      cli(['run', passing, failing, '--reporter', 'json']),
+      cli(['run', passing, failing, '--bail']),
+    ]);
+    // Runs go in file order: "failing" comes first, and --bail stops there.
+    expect(bail.code).toBe(1);
+    expect(bail.stdout).toContain('0 passed, 1 failed (1 runs, ');
+    expect(junit.code).toBe(1);
+    expect(junit.stdout).toContain('1 passed, 1 failed');
+    const root = parseXml(readFileSync(out, 'utf8'));
+    expect(root.attrs).toMatchObject({ tests: '2', failures: '1' });
+
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout);
+    expect(report.summary).toMatchObject({ runs: 2, passed: 1, failed: 1 });
+    expect(json.stderr).toContain('1 passed, 1 failed');
+  });
+
+  it('--shard splits the library deterministically and --repeat derives seeds', async () => {
+    const [all, first, second, repeated] = await Promise.all([
+      cli(['run', '--list']),
+      cli(['run', '--list', '--shard', '1/2']),
+      cli(['run', '--list', '--shard', '2/2']),
+      cli(['run', 'scenarios/chaos', '--list', '--repeat', '3']),
+    ]);
+    const lines = (out: string) => out.trim().split('\n');
+    expect(lines(all.stdout).length).toBeGreaterThanOrEqual(30);
+    expect([...lines(first.stdout), ...lines(second.stdout)].sort()).toEqual(lines(all.stdout).sort());
+    expect(lines(first.stdout).filter((l) => lines(second.stdout).includes(l))).toEqual([]);
+    const chaos = lines(repeated.stdout);
+    expect(chaos.length % 3).toBe(0);
+    expect(new Set(chaos.map((l) => l.split('\t')[1])).size).toBeGreaterThanOrEqual(3);
+    expect((await cli(['run', '--list', '--shard', '1/2'])).stdout).toBe(first.stdout);
+  });
+
+  describe('--target', () => {
+    let server: RunningServer;
+    beforeAll(async () => {
+      server = await startServer({ port: 0, seed: 3, logger: createLogger('error', () => {}) });
+    });
+    afterAll(() => server?.close());
+
+    it('runs over HTTP, and the reproduce command names the target', async () => {
+      const result = await cli(['run', passing, failing, '--target', server.url, '--token', 'cli']);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain(`1 passed, 1 failed (2 runs, `);
+      expect(result.stdout).toContain(`, target ${server.url}`);
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `reproduce: node bin/drsim\\.js run \\S+failing\\.scenario\\.yaml --seed 5 --target ${server.url.replace(/[.]/g, '\\.')} --token cli$`,
+          'm',
+        ),
+      );
+    });
+  });
+
+  it('bad options are usage errors (exit 2)', async () => {
+    const results = await Promise.all([
+      cli(['run', '--shard', '5/4']),
+      cli(['run', '--reporter', 'xml']),
+      cli(['run', '--target', 'http://x']),
+    ]);
+    for (const r of results) expect(r.code).toBe(2);
+    expect(results[0]?.stderr).toContain('--shard 5/4: expected K/N');
+  });
+});
+
+describe('flow tools', () => {
+  it('check-flow: 0 valid, 1 diverges, 2 unreadable', async () => {
+    const [valid, diverges, unreadable] = await Promise.all([
+      cli(['check-flow', 'scenarios/flows/failover-with-retry.flow.yaml']),
+      cli(['check-flow', 'test/scenarios/fixtures/commit-too-early.flow.yaml']),
+      cli(['check-flow', 'test/scenarios/fixtures/unknown-word.flow.yaml']),
+    ]);
+    expect(valid.code).toBe(0);
+    expect(valid.stdout).toMatch(/valid — 24 steps, ending Committed \(COMMITTED\)\.$/m);
+    expect(diverges.code).toBe(1);
+    expect(diverges.stdout).toMatch(
+      /commit-too-early\.flow\.yaml:6: the flow diverges from the statechart: "commitFailover" is not allowed/,
+    );
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toContain(
+      ':3:5: "succeed" is not a user action, an outcome or a status. Did you mean "succeeds"?',
+    );
+  });
+
+  it('paths, chart and coverage', async () => {
+    const [paths, chart, coverage] = await Promise.all([
+      cli(['paths', '--to', 'COMMITTED', '--max-depth', '6']),
+      cli(['chart', '--format', 'json']),
+      cli(['coverage', 'scenarios/failover/latest-and-commit.scenario.yaml']),
+    ]);
+    expect(paths.code).toBe(0);
+    expect(paths.stdout).toContain('- [ ] 1. **startReplication**');
+    expect(JSON.parse(chart.stdout).states.length).toBeGreaterThan(10);
+    expect(coverage.code).toBe(0);
+    expect(coverage.stdout).toMatch(/\| `FAILED_OVER` \| Failed Over \| 1 \|/);
+    expect(coverage.stdout).toMatch(/States with no scenario: .*`DETACHED`/);
+  });
+
+  it('every command has --help', async () => {
+    const commands = ['run', 'chart', 'paths', 'check-flow', 'coverage'];
+    const results = await Promise.all(commands.map((command) => cli([command, '--help'])));
+    results.forEach((result, i) => {
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^Usage: drsim ${commands[i]}`));
+    });
+  });
+});
