@@ -90,11 +90,29 @@ function restoreTo(w: World, target: ServerRecord | null, log: (line: string) =>
     );
   }
   if (!target) throw new StepFailure('SERVER_MISSING', 'The server to restore no longer exists.');
+  requireUp(target);
   const restored = restoreFiles(w.e, target, w.pair.mainServerId, point.dataVersion);
   w.job.result = { recoveryPointId: point.id, serverId: restored.id, dataVersion: restored.dataVersion };
   log(
     `restored ${target.id} to recovery point ${point.id} (${point.createdAt}), data version ${restored.dataVersion}`,
   );
+}
+
+/** An outage is not ended by a job: restoring to or starting a DOWN server fails. */
+function requireUp(server: ServerRecord): void {
+  if (server.powerState === 'DOWN') {
+    throw new StepFailure(
+      'SERVER_DOWN',
+      `Server ${server.id} is down (an outage); recover it, then try again.`,
+    );
+  }
+}
+
+/** Starts a server a job restored, unless an outage holds it down. */
+function startRestored(w: World, server: ServerRecord | null, reason: string): void {
+  if (!server) throw new StepFailure('SERVER_MISSING', 'The server to start no longer exists.');
+  requireUp(server);
+  setPower(w.e, server, 'RUNNING', reason);
 }
 
 /** Puts a server back on a recovery point after a failed change (I7: nothing moves on failure). */
@@ -227,7 +245,7 @@ const failoverPlan: Plan = {
     {
       name: 'start failover server',
       durationMs: () => 1 * M,
-      run: (w) => setPower(w.e, shadow(w)!, 'RUNNING', 'failover'),
+      run: (w) => startRestored(w, shadow(w), 'failover'),
     },
     { name: 'verify data', durationMs: () => 30 * S },
   ],
@@ -254,7 +272,7 @@ const changePlan: Plan = {
     {
       name: 'start failover server',
       durationMs: () => 1 * M,
-      run: (w) => setPower(w.e, shadow(w)!, 'RUNNING', 'change recovery point'),
+      run: (w) => startRestored(w, shadow(w), 'change recovery point'),
     },
     { name: 'verify data', durationMs: () => 30 * S },
   ],
@@ -336,7 +354,7 @@ const testPlan: Plan = {
     {
       name: 'start test server',
       durationMs: () => 1 * M,
-      run: (w) => setPower(w.e, testServer(w)!, 'RUNNING', 'test failover'),
+      run: (w) => startRestored(w, testServer(w), 'test failover'),
     },
   ],
   succeed: (w) => sendEvent(w.e, w.pair, { type: 'TEST_OPERATION_SUCCEEDED' }, { jobId: w.job.id }),
@@ -358,7 +376,7 @@ const changeTestPlan: Plan = {
     {
       name: 'start test server',
       durationMs: () => 1 * M,
-      run: (w) => setPower(w.e, testServer(w)!, 'RUNNING', 'change test point'),
+      run: (w) => startRestored(w, testServer(w), 'change test point'),
     },
   ],
   succeed: (w) => sendEvent(w.e, w.pair, { type: 'TEST_OPERATION_SUCCEEDED' }, { jobId: w.job.id }),

@@ -12,6 +12,8 @@ import { serverFromRow } from './rows.js';
 import { type ServerRecord, serverById, writeVersion } from './servers.js';
 
 export const TICK_MS = 15 * 60 * 1000;
+/** Errors an outage causes: they heal when the server is back. */
+const OUTAGES = new Set(['MAIN_SERVER_DOWN', 'SHADOW_SERVER_DOWN']);
 const WORKLOAD_FILES = 8;
 
 /** The first tick strictly after `ms`. */
@@ -98,6 +100,12 @@ function failureCause(row: { main_power: string; shadow_power: string | null }) 
   if (row.main_power === 'DOWN') {
     return { code: 'MAIN_SERVER_DOWN', message: 'The main server is down; replication cannot read it.' };
   }
+  if (row.shadow_power === 'DOWN') {
+    return {
+      code: 'SHADOW_SERVER_DOWN',
+      message: 'The shadow server is down; replication cannot write to it.',
+    };
+  }
   if (row.shadow_power === 'RUNNING') {
     return {
       code: 'SHADOW_STARTED_MANUALLY',
@@ -114,21 +122,21 @@ function failReplication(e: Engine, pairId: string, code: string, message: strin
 }
 
 /**
- * A pair in error because its main server was down goes back to replicating once the server is
- * back (after a completed full copy). Other errors (a shadow started by hand, an injected
+ * A pair in error because its main or shadow server was down goes back to replicating once the
+ * server is back (after a completed full copy). Other errors (a shadow started by hand, an injected
  * failure) need the user's Restart Replication, as on the real service.
  */
 export function recoverIfPossible(e: Engine, pairId: string): void {
   const pair = pairById(e, pairId);
-  if (pair?.status !== 'REPLICATION_ERROR' || pair.replicationError?.code !== 'MAIN_SERVER_DOWN') return;
+  if (pair?.status !== 'REPLICATION_ERROR' || !OUTAGES.has(pair.replicationError?.code ?? '')) return;
   if (!snapshotOf(pair).context.initialCopyDone) return;
   const main = serverById(e, pair.mainServerId);
   const shadow = pair.shadowServerId ? serverById(e, pair.shadowServerId) : null;
   if (!main) return;
   const cause = failureCause({ main_power: main.powerState, shadow_power: shadow?.powerState ?? null });
-  // The main is back but the shadow was started by hand meanwhile: that is the error now.
+  // One server is back but another cause remains (e.g. the shadow was started by hand meanwhile).
   if (cause) {
-    if (cause.code !== pair.replicationError.code)
+    if (cause.code !== pair.replicationError?.code)
       sendEvent(e, pair, { type: 'REPLICATION_FAILED', error: cause });
     return;
   }

@@ -161,6 +161,8 @@ export function saveServer(e: Engine, server: ServerRecord): void {
 
 export function setPower(e: Engine, server: ServerRecord, power: PowerState, reason: string): void {
   if (server.powerState === power) return;
+  // Only a recovery ends an outage: no job or user action powers a DOWN server on or off.
+  if (server.powerState === 'DOWN' && reason !== 'recovered') return;
   server.powerState = power;
   saveServer(e, server);
   e.ctx.emit(server.tenant, server.pairId, 'server.power', {

@@ -15,7 +15,7 @@ import { validateFaultRule } from './faults.js';
 import './job-plans.js';
 import { jobView, loadJob, releaseHung, resumeProgression, stepJob } from './jobs.js';
 import { pageOf, pageParams, toPage } from './pagination.js';
-import { attach, loadPair, pairView } from './pairs.js';
+import { attach, loadPair, pairById, pairView } from './pairs.js';
 import { fired, listPoints, loadPoint } from './recovery-points.js';
 import { onPowerChange, replicationStatements } from './replication.js';
 import { validateTimeZone } from './retention.js';
@@ -170,7 +170,7 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
       mutate(() => {
         const server = loadServer(e, tenant, id);
         if (server.powerState === 'DOWN') {
-          setPower(e, server, 'RUNNING', 'recovered');
+          setPower(e, server, powerAfterOutage(server), 'recovered');
           e.ctx.emit(tenant, server.pairId, 'server.recovered', { serverId: server.id });
           onPowerChange(e, server);
         }
@@ -314,6 +314,12 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     return toPage(matched, limit, (r) => r.seq, stateIo.eventFromRow);
   }
 
+  /** A shadow that replication keeps powered off comes back off; any other server comes back on. */
+  function powerAfterOutage(server: { role: string; pairId: string | null }): 'RUNNING' | 'STOPPED' {
+    const status = server.role === 'SHADOW' && server.pairId ? pairById(e, server.pairId)?.status : undefined;
+    return status !== undefined && KEPT_OFF.has(status) ? 'STOPPED' : 'RUNNING';
+  }
+
   function progressionMode(type: string): ProgressionMode {
     return (
       (ctx.settings.progression as Record<string, ProgressionMode | undefined>)[type] ??
@@ -352,6 +358,15 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
 
   return sim;
 }
+
+/** Statuses in which the shadow is kept powered off by replication. */
+const KEPT_OFF = new Set([
+  'STARTING_REPLICATION',
+  'REPLICATING',
+  'PAUSED',
+  'REPLICATION_ERROR',
+  'FAILOVER_FAILED',
+]);
 
 const STATUS_KINDS = [
   'startReplication',

@@ -65,4 +65,37 @@ describe('engine regressions', () => {
     expect(sim.getJob(T, job.id).status).toBe('SUCCEEDED');
     expect(sim.check().filter((v) => !v.ok)).toEqual([]);
   });
+
+  it('an outage of the shadow breaks replication, a failover to it fails without ending the outage, and recovery heals both', () => {
+    const { sim, pair, start } = replicatingPair();
+    start();
+    sim.advance('1h');
+    const shadowId = sim.getPair(T, pair.id).shadowServer!.id;
+    sim.failServer(T, shadowId);
+    expect(sim.getPair(T, pair.id).replication.error?.code).toBe('SHADOW_SERVER_DOWN');
+    const [point] = sim.listRecoveryPoints(T, pair.id).items;
+    const failed = sim.act(T, pair.id, { action: 'failover', recoveryPointId: point!.id });
+    sim.advance('15m');
+    expect(sim.getJob(T, failed.id).error?.code).toBe('SERVER_DOWN');
+    expect(sim.getServer(T, shadowId).powerState).toBe('DOWN');
+    sim.recoverServer(T, shadowId);
+    const retried = sim.act(T, pair.id, { action: 'failover', recoveryPointId: point!.id });
+    sim.advance('15m');
+    expect(sim.getJob(T, retried.id).status).toBe('SUCCEEDED');
+    expect(sim.check().filter((v) => !v.ok)).toEqual([]);
+  });
+
+  it('replication heals by itself when a down shadow comes back', () => {
+    const { sim, pair, start } = replicatingPair();
+    start();
+    sim.advance('1h');
+    const shadowId = sim.getPair(T, pair.id).shadowServer!.id;
+    sim.failServer(T, shadowId);
+    expect(sim.getPair(T, pair.id).status).toBe('REPLICATION_ERROR');
+    sim.recoverServer(T, shadowId);
+    expect(sim.getServer(T, shadowId).powerState).toBe('STOPPED');
+    expect(sim.getPair(T, pair.id).status).toBe('REPLICATING');
+    sim.advance('15m');
+    expect(sim.getPair(T, pair.id).replication.rpoSeconds).toBe(0);
+  });
 });
