@@ -75,6 +75,8 @@ export interface Health {
   status: 'ok';
   time: Iso;
   seed: number;
+  /** Changes with every committed change of state. */
+  stateVersion: number;
 }
 
 /** A rule as the control API takes it; `tenant: null` makes it apply to every tenant. */

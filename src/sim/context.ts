@@ -36,6 +36,8 @@ export interface Ctx {
   nextSeq(name?: string): number;
   emit(tenant: string, pairId: string | null, kind: SimEventKind, data: Record<string, unknown>): void;
   mutate<T>(fn: () => T): T;
+  /** Counts committed changes: equal versions mean nothing changed (readers cache on it). */
+  version: number;
   /** Recovery points of a pair from the cache (loading it when needed). */
   pointsOf(pairId: string): PointRef[];
   reloadCaches(): void;
@@ -73,6 +75,7 @@ export function createContext(
     counters: saved?.counters ?? {},
     points: new Map(),
     faults: [],
+    version: 0,
     nextSeq(name = 'seq') {
       const next = (ctx.counters[name] ?? 0) + 1;
       ctx.counters[name] = next;
@@ -86,11 +89,13 @@ export function createContext(
       const before = { seed: ctx.seed, ...snapshotRuntime() };
       depth++;
       try {
-        return store.tx(() => {
-          const result = fn();
+        const result = store.tx(() => {
+          const value = fn();
           store.setMeta('runtime', { seed: ctx.seed, ...snapshotRuntime() });
-          return result;
+          return value;
         });
+        ctx.version++;
+        return result;
       } catch (error) {
         restoreRuntime(before);
         ctx.reloadCaches();

@@ -115,6 +115,8 @@ export interface Simulator {
   check(): CheckerVerdict[];
 
   // state
+  /** Changes with every committed change (not persisted): equal values mean the state is the same. */
+  stateVersion(): number;
   resetTenant(tenant: string): void;
   exportState(): SimState;
   importState(state: SimState): void;

@@ -283,6 +283,7 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     },
     check: () => runCheckers(stateIo.exportState(e)),
 
+    stateVersion: () => ctx.version,
     resetTenant: (tenant) => stateIo.resetTenant(e, tenant),
     exportState: () => stateIo.exportState(e),
     importState: (state) => stateIo.importState(e, state),

@@ -95,7 +95,11 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       security: [],
       responses: { 200: json(HealthSchema, 'Up.') },
     }),
-    (c) => c.json({ status: 'ok' as const, time: sim.clock().now, seed: sim.seed }, 200),
+    (c) =>
+      c.json(
+        { status: 'ok' as const, time: sim.clock().now, seed: sim.seed, stateVersion: sim.stateVersion() },
+        200,
+      ),
   );
 
   app.openapi(

@@ -6,6 +6,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Simulator } from '../../sim/contract.js';
 import type { AppEnv } from '../app-env.js';
 import { requireWrite } from '../auth.js';
+import { ReadCache } from '../read-cache.js';
 import {
   BASE_PROBLEMS,
   IdParams,
@@ -43,7 +44,14 @@ export function registerDrPairRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
       ...problems(400, 401, 500),
     },
   });
-  app.openapi(listPairs, (c) => c.json(sim.listPairs(c.get('tenant'), c.req.valid('query')), 200));
+  const cache = new ReadCache(sim);
+  app.openapi(listPairs, (c) => {
+    const tenant = c.get('tenant');
+    const query = c.req.valid('query');
+    const body = cache.json(`${tenant}\u0000${JSON.stringify(query)}`, () => sim.listPairs(tenant, query));
+    // The same document c.json would send, served from the cache when nothing changed.
+    return c.body(body, 200, { 'Content-Type': 'application/json' }) as never;
+  });
 
   const attach = createRoute({
     method: 'post',

@@ -210,5 +210,10 @@ export const JournalQuerySchema = z.object({
 });
 
 export const HealthSchema = z
-  .object({ status: z.literal('ok'), time: IsoSchema, seed: z.number() })
+  .object({
+    status: z.literal('ok'),
+    time: IsoSchema,
+    seed: z.number(),
+    stateVersion: z.number().int().openapi({ description: 'Changes with every committed change of state.' }),
+  })
   .openapi('Health');
