@@ -8,7 +8,7 @@ import type { StoredRecoveryPoint } from './contract.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { matchFault } from './faults.js';
-import { applyRetention, dayStartMs } from './retention.js';
+import { applyRetention, applyRetentionFast, dayStartMs } from './retention.js';
 import { pointFromRow } from './rows.js';
 
 export type DeleteReason =
@@ -47,8 +47,9 @@ export function takeRecoveryPoint(
   };
   // Older points' tags change only when the day or week rules ran (a new local day) or the age
   // or count rule moved a daily point; otherwise only the new point has tags to store.
-  const newDay = dayStartMs(now, input.timeZone) === now;
-  const { deleted, tags: newTags } = applyRetention({ ...input, onlyNewTags: !newDay });
+  const fast = applyRetentionFast(input);
+  const newDay = fast === null && dayStartMs(now, input.timeZone) === now;
+  const { deleted, tags: newTags } = fast ?? applyRetention({ ...input, onlyNewTags: !newDay });
   const retagAll = newDay || deleted.some((d) => d.reason !== 'interval');
   const tags = retagAll && !newDay ? applyRetention(input).tags : newTags;
   point.tags = JSON.stringify(tags[id] ?? []);
@@ -77,15 +78,13 @@ export function takeRecoveryPoint(
     dataVersion: main.dataVersion,
   });
   if (rule) fired(e, rule.id, pair.tenant, pair.id, { recoveryPointId: id });
-  if (deleted.length > 0) {
-    const gone = new Set(deleted.map((d) => d.id));
-    for (const { id: deletedId, reason } of deleted) {
-      e.st.deletePoint.run(deletedId);
-      e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.deleted', { recoveryPointId: deletedId, reason });
-    }
-    e.ctx.points.set(
-      pair.id,
-      points.filter((p) => !gone.has(p.id)),
+  for (const { id: deletedId, reason } of deleted) {
+    e.st.deletePoint.run(deletedId);
+    e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.deleted', { recoveryPointId: deletedId, reason });
+    // In place: this runs for every pair every quarter hour.
+    points.splice(
+      points.findIndex((p) => p.id === deletedId),
+      1,
     );
   }
   if (retagAll) {

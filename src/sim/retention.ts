@@ -373,3 +373,45 @@ export const applyRetention: RetentionFn = (input) => {
   }
   return result;
 };
+
+/**
+ * The same answer as `applyRetention` with `onlyNewTags`, computed incrementally for the common
+ * case — the new point is not the first of its local day and neither the age nor the count
+ * rule applies — or null when that case does not hold (call `applyRetention` then). In that
+ * case only the interval rule deletes, and the new point's tags follow from the points of its
+ * own day and week. test/sim/retention.test.ts checks it against `applyRetention`.
+ */
+export function applyRetentionFast(input: RetentionInput): RetentionResult | null {
+  const { points, newPointId, nowMs, intervalHours, timeZone } = input;
+  const count = points.length;
+  const newest = points[count - 1];
+  if (!newest || newest.id !== newPointId || newest.createdAtMs !== nowMs) return null;
+  if (count > RETENTION_MAX_POINTS || points[0]!.createdAtMs < nowMs - RETENTION_MAX_AGE_MS) return null;
+  const zone = zoneOf(timeZone);
+  const today = localDay(zone, nowMs);
+  if (localDay(zone, nowMs - 1) < today) return null;
+  const intervalMs = intervalHours * HOUR_MS;
+  const week = weekOfDay(today);
+  const deleted: RetentionResult['deleted'] = [];
+  let sameDay = false;
+  let sameWeek = false;
+  const utc = timeZone === 'UTC';
+  for (let i = 0; i < count - 1; i++) {
+    const point = points[i]!;
+    const local = utc ? point.createdAtMs : point.createdAtMs + zone.offsetMs(point.createdAtMs);
+    const day = Math.floor(local / DAY_MS);
+    if ((local - day * DAY_MS) % intervalMs !== 0) {
+      deleted.push({ id: point.id, reason: 'interval' });
+      continue;
+    }
+    if (day === today) sameDay = true;
+    if (weekOfDay(day) === week) sameWeek = true;
+  }
+  const local = nowMs + zone.offsetMs(nowMs);
+  let tagSet = (local - today * DAY_MS) % intervalMs === 0 ? 1 : 0;
+  if (!sameDay) {
+    tagSet += 2;
+    if (!sameWeek) tagSet += 4;
+  }
+  return { deleted, tags: { [newPointId]: TAG_SETS[tagSet]! } };
+}
