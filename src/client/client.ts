@@ -82,21 +82,11 @@ export interface Health {
 /** A rule as the control API takes it; `tenant: null` makes it apply to every tenant. */
 export type ClientFaultRuleInput = Omit<FaultRuleInput, 'tenant'> & { tenant?: string | null };
 
-export type ChaosEffect =
-  | { kind: 'status'; status: 429 | 500 | 503; retryAfterSeconds?: number }
-  | { kind: 'latency'; ms: number }
-  | { kind: 'drop' };
+// The server's own shapes (type-only: the client pulls in no server code).
+import type { ChaosRuleInput } from '../server/http-chaos.js';
+import type { JournalEntry } from '../server/journal.js';
 
-/** An HTTP chaos rule: for a method and path pattern (`*` one segment, `**` several), answer badly. */
-export interface ChaosRuleInput {
-  method?: string;
-  path: string;
-  effect: ChaosEffect;
-  times?: number;
-  probability?: number;
-  /** `before` (default) answers instead of the route; `after` lets the route act, then loses the answer. */
-  phase?: 'before' | 'after';
-}
+export type { ChaosEffect, ChaosRuleInput } from '../server/http-chaos.js';
 
 export interface ChaosRule extends Required<Omit<ChaosRuleInput, 'times' | 'probability'>> {
   id: string;
@@ -106,18 +96,7 @@ export interface ChaosRule extends Required<Omit<ChaosRuleInput, 'times' | 'prob
 }
 
 /** One request the public API received (the control API is not journaled). */
-export interface JournalEntry {
-  seq: number;
-  simTime: Iso;
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  status: number;
-  durationMs: number;
-  tenant: string | null;
-  idempotencyKey: string | null;
-  body?: unknown;
-}
+export type { JournalEntry };
 
 export interface JournalFilter {
   method?: string;

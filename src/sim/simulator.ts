@@ -3,7 +3,7 @@
  * anything is one transaction (`ctx.mutate`); reads never change state, except `getJob` with
  * `poll` under manual progression, which is documented to advance the job.
  */
-import { STATUSES } from '../machine/index.js';
+import { STATUSES, USER_ACTIONS } from '../machine/index.js';
 import { act } from './actions.js';
 import { runCheckers } from './checkers/index.js';
 import { createContext } from './context.js';
@@ -105,7 +105,7 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     setProgression: (kind, mode) =>
       mutate(() => {
         check(
-          kind === 'default' || (STATUS_KINDS as readonly string[]).includes(kind),
+          kind === 'default' || (USER_ACTIONS as readonly string[]).includes(kind),
           'kind',
           "'default' or a user action name",
         );
@@ -368,17 +368,3 @@ const KEPT_OFF = new Set([
   'REPLICATION_ERROR',
   'FAILOVER_FAILED',
 ]);
-
-const STATUS_KINDS = [
-  'startReplication',
-  'stopReplication',
-  'resumeReplication',
-  'restartReplication',
-  'testFailover',
-  'changeTestRecoveryPoint',
-  'cleanTestEnvironment',
-  'failover',
-  'changeRecoveryPoint',
-  'commitFailover',
-  'detach',
-] as const;
