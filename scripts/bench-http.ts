@@ -9,7 +9,8 @@
  *   apart, with the clock stopped), against the memory floor;
  * - actions (stop-replication / resume-replication alternately, one pair per connection),
  *   against a better-sqlite3 floor that writes a job row and updates the pair per request;
- * - the startup time of `node bin/drsim.js serve` to its first answer (median of 5), and
+ * - the startup time of `node dist/drsim.mjs serve` (the built bundle `npm start` runs) to its
+ *   first answer (median of 5), and
  *   drsim's peak memory (VmHWM) over the whole run.
  *
  * The same file is the floors' program: `bench-http.ts floor-memory|floor-sqlite PORT DATA`.
@@ -309,7 +310,7 @@ async function main(): Promise<void> {
     console.log(
       `drsim HTTP bench: ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s per run, loopback\n`,
     );
-    process.stdout.write('startup (node bin/drsim.js serve → first answer) ... ');
+    process.stdout.write('startup (node dist/drsim.mjs serve → first answer) ... ');
     const startup = await measureStartup();
     console.log(
       `median ${fmt(startup.median)} ms (runs: ${startup.runs.map((ms) => fmt(ms)).join(', ')}; bare \`node -e 0\`: ${fmt(startup.bareNode)} ms)`,

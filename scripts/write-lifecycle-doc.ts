@@ -1,4 +1,4 @@
-// Regenerates docs/lifecycle.md from the statechart; test/machine/lifecycle-doc.test.ts fails when it is stale.
+// Regenerates docs/lifecycle.md from the statechart; test/machine/chart.test.ts fails when it is stale.
 import { writeFileSync } from 'node:fs';
 import { lifecycleDoc } from '../src/machine/index.js';
 
