@@ -52,7 +52,7 @@ export function takeRecoveryPoint(
   const { deleted, tags: newTags } = fast ?? applyRetention({ ...input, onlyNewTags: !newDay });
   const retagAll = newDay || deleted.some((d) => d.reason !== 'interval');
   const tags = retagAll && !newDay ? applyRetention(input).tags : newTags;
-  point.tags = JSON.stringify(tags[id] ?? []);
+  point.tags = tagsText(tags[id]);
   const rule =
     e.ctx.faults.length > 0
       ? matchFault(
@@ -99,6 +99,18 @@ export function takeRecoveryPoint(
     }
   }
   return id;
+}
+
+/** Retention hands out shared tag arrays: their JSON text is computed once per array. */
+const TAG_TEXT = new WeakMap<readonly string[], string>();
+function tagsText(tags: readonly string[] | undefined): string {
+  if (!tags) return '[]';
+  let text = TAG_TEXT.get(tags);
+  if (text === undefined) {
+    text = JSON.stringify(tags);
+    TAG_TEXT.set(tags, text);
+  }
+  return text;
 }
 
 /** Records a fault firing: the rule's counter and an event. */
