@@ -570,8 +570,22 @@ class RemoveFaultCommand extends SimCommand {
 
 type PowerOp = 'fail' | 'recover' | 'start' | 'stop';
 
+const SHADOW_KEPT_OFF = new Set([
+  'STARTING_REPLICATION',
+  'REPLICATING',
+  'PAUSED',
+  'REPLICATION_ERROR',
+  'FAILOVER_FAILED',
+]);
+
 function power(sim: Simulator, serverId: string, op: PowerOp): string {
-  const before = sim.getServer(TENANT, serverId).powerState;
+  const server = sim.getServer(TENANT, serverId);
+  const before = server.powerState;
+  // docs/simulation.md: a recovered shadow that replication keeps powered off comes back off.
+  const keptOff =
+    server.role === 'SHADOW' &&
+    server.pairId !== null &&
+    SHADOW_KEPT_OFF.has(sim.getPair(TENANT, server.pairId).status);
   if ((op === 'start' || op === 'stop') && before === 'DOWN') {
     expectRefusal(sim, `${op}Server(${serverId}) while DOWN`, 'SERVER_STATE_CONFLICT', () =>
       op === 'start' ? sim.startServer(TENANT, serverId) : sim.stopServer(TENANT, serverId),
@@ -588,7 +602,7 @@ function power(sim: Simulator, serverId: string, op: PowerOp): string {
           : sim.stopServer(TENANT, serverId);
   const expected = {
     fail: 'DOWN',
-    recover: before === 'DOWN' ? 'RUNNING' : before,
+    recover: before === 'DOWN' ? (keptOff ? 'STOPPED' : 'RUNNING') : before,
     start: 'RUNNING',
     stop: 'STOPPED',
   }[op];
