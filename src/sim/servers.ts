@@ -8,15 +8,7 @@ import type { StoredServer } from './contract.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { iso, serverFromRow, toMs } from './rows.js';
-import type {
-  CreateServerInput,
-  FileContent,
-  FileEntry,
-  PowerState,
-  ServerRole,
-  ServerSummary,
-  Volume,
-} from './types.js';
+import type { CreateServerInput, FileContent, FileEntry, PowerState, ServerRole, Volume } from './types.js';
 import { check, isRecord, optionalString, requireString } from './validate.js';
 
 export type ServerRecord = StoredServer & { seq: number; dataBytes: number };
@@ -25,16 +17,6 @@ export const checksumOf = (content: string): string =>
   `sha256:${createHash('sha256').update(content).digest('hex')}`;
 
 const DEFAULT_VOLUME: Volume = { type: 'SSD', iops: 3000, sizeGb: 40, multiAttach: false };
-
-export function summary(server: ServerRecord): ServerSummary {
-  return {
-    id: server.id,
-    name: server.name,
-    region: server.region,
-    role: server.role,
-    powerState: server.powerState,
-  };
-}
 
 export function publicServer(server: ServerRecord) {
   const { tenant: _t, workloadPerMinute: _w, seq: _s, dataBytes: _d, ...rest } = server;
@@ -286,11 +268,4 @@ export function restoreFiles(
   for (const path of current.keys()) if (!wanted.has(path)) changes.push([path, null]);
   changes.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return writeVersion(e, target, changes, 'restore');
-}
-
-/** A digest of a server's files at a version: equal digests mean equal data. */
-export function dataDigest(e: Engine, serverId: string, version: number): string {
-  const hash = createHash('sha256');
-  for (const file of filesAt(e, serverId, version)) hash.update(`${file.path}\0${file.checksum}\n`);
-  return hash.digest('hex');
 }
