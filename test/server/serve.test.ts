@@ -60,13 +60,15 @@ describe('startServer', () => {
 
   it('lets in-flight requests finish on close', async () => {
     const running = await startServer({ port: 0, logger: silentLogger });
-    await post(`${running.url}/_sim/chaos`, { path: '/v1/servers', effect: { kind: 'latency', ms: 300 } });
+    // A long latency keeps the request in flight; the pause lets it reach the server first, with
+    // a wide margin for a busy machine.
+    await post(`${running.url}/_sim/chaos`, { path: '/v1/servers', effect: { kind: 'latency', ms: 1500 } });
     const slow = fetch(`${running.url}/v1/servers`, {
       method: 'POST',
       headers: auth,
       body: '{"name":"a","region":"b"}',
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 400));
     const closed = running.close();
     const res = await slow;
     expect(res.status).toBe(201);
