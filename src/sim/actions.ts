@@ -164,8 +164,8 @@ function begin(
             e.ctx.rng,
           )
         : null;
-    if (rule) fired(e, rule.id, pair.tenant, pair.id, { jobId: job.id });
     if (rule?.effect.kind === 'fail') {
+      fired(e, rule.id, pair.tenant, pair.id, { jobId: job.id });
       finishAtOnce(
         e,
         job,
