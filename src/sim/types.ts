@@ -254,23 +254,26 @@ export interface FaultRule extends Required<Pick<FaultRuleInput, 'target' | 'eff
 
 // ---------------------------------------------------------------- events (history)
 
-export type SimEventKind =
-  | 'pair.attached'
-  | 'pair.transition'
-  | 'job.created'
-  | 'job.step'
-  | 'job.ended'
-  | 'recoveryPoint.created'
-  | 'recoveryPoint.deleted'
-  | 'fault.fired'
-  | 'server.created'
-  | 'server.power'
-  | 'server.outage'
-  | 'server.recovered'
-  | 'server.role'
-  | 'server.deleted'
-  | 'file.written'
-  | 'clock.advanced';
+/** Every kind of history event, in one list that the API schema and the scenario schema share. */
+export const SIM_EVENT_KINDS = [
+  'pair.attached',
+  'pair.transition',
+  'job.created',
+  'job.step',
+  'job.ended',
+  'recoveryPoint.created',
+  'recoveryPoint.deleted',
+  'fault.fired',
+  'server.created',
+  'server.power',
+  'server.outage',
+  'server.recovered',
+  'server.role',
+  'server.deleted',
+  'file.written',
+  'clock.advanced',
+] as const;
+export type SimEventKind = (typeof SIM_EVENT_KINDS)[number];
 /**
  * `data` by kind (the checkers and the console rely on these fields):
  * - pair.attached: { mainServerId, placement }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { STATUSES, TEST_STATES, USER_ACTIONS } from '../../machine/index.js';
 import { ERROR_CODES } from '../../sim/errors.js';
 import { FAULT_TARGETS } from '../../sim/faults.js';
-import type { SimEventKind } from '../../sim/types.js';
+import { SIM_EVENT_KINDS } from '../../sim/types.js';
 
 /** The same grammar as the engine's parseDuration, which the parser runs afterwards. */
 const DURATION_TEXT = /^\s*(\d+(\.\d+)?\s*(ms|w|d|h|m|s)\s*)+$/;
@@ -111,24 +111,7 @@ export const FaultTarget = z.enum(FAULT_TARGETS as [string, ...string[]]).meta({
   description: "What a fault rule acts on: a user action's job, 'replication' or 'recoveryPoint'.",
 });
 
-export const EVENT_KINDS = [
-  'pair.attached',
-  'pair.transition',
-  'job.created',
-  'job.step',
-  'job.ended',
-  'recoveryPoint.created',
-  'recoveryPoint.deleted',
-  'fault.fired',
-  'server.created',
-  'server.power',
-  'server.outage',
-  'server.recovered',
-  'server.role',
-  'server.deleted',
-  'file.written',
-  'clock.advanced',
-] as const satisfies readonly SimEventKind[];
+export const EVENT_KINDS = SIM_EVENT_KINDS;
 
 export const EventKind = z
   .enum(EVENT_KINDS)

@@ -4,6 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { STATUSES, TEST_STATES, USER_ACTIONS } from '../../machine/index.js';
+import { SIM_EVENT_KINDS } from '../../sim/types.js';
 import { IdSchema, IsoSchema } from './common.js';
 import { ServerSummarySchema } from './servers.js';
 
@@ -101,24 +102,7 @@ export const JobSchema = z
   })
   .openapi('Job');
 
-export const SIM_EVENT_KINDS = [
-  'pair.attached',
-  'pair.transition',
-  'job.created',
-  'job.step',
-  'job.ended',
-  'recoveryPoint.created',
-  'recoveryPoint.deleted',
-  'fault.fired',
-  'server.created',
-  'server.power',
-  'server.outage',
-  'server.recovered',
-  'server.role',
-  'server.deleted',
-  'file.written',
-  'clock.advanced',
-] as const;
+export { SIM_EVENT_KINDS };
 
 export const SimEventSchema = z
   .object({
