@@ -272,10 +272,37 @@ function RecoveryPointDialog(props: {
   );
 }
 
+/** Volume type and IOPS, defaulting to the main server's (Start Replication and Test Failover). */
+function VolumeFields(props: { id: string; main: Server | null | undefined; iopsHint?: string }) {
+  const { id, main, iopsHint } = props;
+  const mainVolume = main?.volumes[0];
+  return (
+    <>
+      <Field
+        id={`${id}-volume-type`}
+        name="volumeType"
+        label="Volume type"
+        options={[
+          { value: '', label: `Same as the main server${mainVolume ? ` (${mainVolume.type})` : ''}` },
+          { value: 'SSD', label: 'SSD' },
+          { value: 'NVMe', label: 'NVMe' },
+        ]}
+      />
+      <Field
+        id={`${id}-iops`}
+        name="iops"
+        label="IOPS"
+        numeric
+        placeholder={mainVolume ? String(mainVolume.iops) : undefined}
+        hint={iopsHint}
+      />
+    </>
+  );
+}
+
 function StartReplicationDialog(props: { ctx: PairActionContext }) {
   const { pair, main } = props.ctx;
   const id = ACTION_DIALOGS.startReplication;
-  const mainVolume = main?.volumes[0];
   return (
     <ApiDialog
       id={id}
@@ -322,24 +349,7 @@ function StartReplicationDialog(props: { ctx: PairActionContext }) {
           placeholder={main?.flavor}
           hint={main ? `Default: ${main.flavor}, as the main server.` : undefined}
         />
-        <Field
-          id={`${id}-volume-type`}
-          name="volumeType"
-          label="Volume type"
-          options={[
-            { value: '', label: `Same as the main server${mainVolume ? ` (${mainVolume.type})` : ''}` },
-            { value: 'SSD', label: 'SSD' },
-            { value: 'NVMe', label: 'NVMe' },
-          ]}
-        />
-        <Field
-          id={`${id}-iops`}
-          name="iops"
-          label="IOPS"
-          numeric
-          placeholder={mainVolume ? String(mainVolume.iops) : undefined}
-          hint="Default: the main server's."
-        />
+        <VolumeFields id={id} main={main} iopsHint="Default: the main server's." />
       </div>
       <NetworkSummary pair={pair} />
     </ApiDialog>
@@ -363,7 +373,6 @@ function NetworkSummary(props: { pair: DrPair }) {
 function TestFailoverDialog(props: { ctx: PairActionContext }) {
   const { pair, points, main } = props.ctx;
   const id = ACTION_DIALOGS.testFailover;
-  const mainVolume = main?.volumes[0];
   return (
     <ApiDialog
       id={id}
@@ -397,23 +406,7 @@ function TestFailoverDialog(props: { ctx: PairActionContext }) {
           label="Subnet"
           value={pair.shadowPlacement.subnetId}
         />
-        <Field
-          id={`${id}-volume-type`}
-          name="volumeType"
-          label="Volume type"
-          options={[
-            { value: '', label: `Same as the main server${mainVolume ? ` (${mainVolume.type})` : ''}` },
-            { value: 'SSD', label: 'SSD' },
-            { value: 'NVMe', label: 'NVMe' },
-          ]}
-        />
-        <Field
-          id={`${id}-iops`}
-          name="iops"
-          label="IOPS"
-          numeric
-          placeholder={mainVolume ? String(mainVolume.iops) : undefined}
-        />
+        <VolumeFields id={id} main={main} />
         <Field
           id={`${id}-family`}
           name="instanceFamily"
