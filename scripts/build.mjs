@@ -18,5 +18,5 @@ await build({
   logLevel: 'warning',
 });
 // The console reads its assets beside its module: beside the bundle once built.
-cpSync('src/server/console/assets', 'dist/assets', { recursive: true });
+cpSync('src/console/assets', 'dist/assets', { recursive: true });
 console.log('built dist/drsim.mjs');

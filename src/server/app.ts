@@ -8,10 +8,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { consoleApp } from '../console/index.js';
 import type { Simulator } from '../sim/contract.js';
 import type { AppEnv } from './app-env.js';
 import { type AuthConfig, authenticate, requireAdmin } from './auth.js';
-import { consoleApp } from './console/index.js';
 import { HttpChaos } from './http-chaos.js';
 import { RequestJournal } from './journal.js';
 import { type Logger, silentLogger } from './logger.js';

@@ -4,8 +4,8 @@
  * whose form the script sends to the API.
  */
 import type { Child } from 'hono/jsx';
-import type { DrPairStatus } from '../../../machine/index.js';
-import type { DrPair } from '../../../sim/types.js';
+import type { DrPairStatus } from '../../machine/index.js';
+import type { DrPair } from '../../sim/types.js';
 
 type Tone = 'ok' | 'neutral' | 'busy' | 'warn' | 'error' | 'attention' | 'done' | 'muted';
 

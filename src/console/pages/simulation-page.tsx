@@ -3,7 +3,7 @@
  * jobs progress, fault rules, server outages, resetting the tenant and the invariant
  * checkers' verdict. Everything goes through the control API (`/_sim`), as a test would.
  */
-import { USER_ACTIONS } from '../../../machine/index.js';
+import { USER_ACTIONS } from '../../machine/index.js';
 import type {
   CheckerVerdict,
   ClockView,
@@ -11,7 +11,7 @@ import type {
   FaultRule,
   ProgressionSettings,
   Server,
-} from '../../../sim/types.js';
+} from '../../sim/types.js';
 import { type ConsoleApi, enc, type Problem } from '../api.js';
 import { ACTION_LABELS } from '../components/pair-actions.js';
 import { ApiDialog, Empty, Field, FormError, OpenButton, PowerBadge, TableWrap } from '../components/ui.js';

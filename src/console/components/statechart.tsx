@@ -3,7 +3,7 @@
  * with the states a pair is in highlighted and the transitions it can take from there
  * emphasised; the same transitions follow as a table, for reading and for screen readers.
  */
-import type { ChartGraph } from '../../../machine/index.js';
+import type { ChartGraph } from '../../machine/index.js';
 import { ancestorsOf, type ChartLayout, layoutChart } from '../chart-layout.js';
 import { TableWrap } from './ui.js';
 

@@ -4,7 +4,7 @@
  * so a page can only show what that tenant's client would get from `/v1` — and a refusal is
  * the API's own problem document, shown as such.
  */
-import type { Page } from '../../sim/types.js';
+import type { Page } from '../sim/types.js';
 
 /** What the console needs of the app it is mounted in: hono's `app.request`. */
 export interface ApiHost {

@@ -4,7 +4,7 @@
  * service's), and the `<main>` that the page's script refreshes in place.
  */
 import type { Child } from 'hono/jsx';
-import type { ClockView } from '../../../sim/types.js';
+import type { ClockView } from '../../sim/types.js';
 import type { Credentials } from '../api.js';
 import { assetUrl } from '../assets.js';
 import { formatTime } from '../format.js';

@@ -3,7 +3,7 @@
  * server's files and checksums beside the main server's data as the recovery point captured
  * it, file by file, with a verdict. Each file can be opened through the API to read it.
  */
-import type { FileEntry } from '../../../sim/types.js';
+import type { FileEntry } from '../../sim/types.js';
 import type { Problem } from '../api.js';
 import { formatBytes, shortChecksum } from '../format.js';
 import { Empty, TableWrap } from './ui.js';

@@ -3,9 +3,8 @@
  * Routine replication — a recovery point every 15 minutes and the retention deleting the ones
  * off the interval — would drown everything else, so it is shown only on request.
  */
-import { STATUS_LABELS, TEST_STATE_LABELS } from '../../../machine/index.js';
-import type { SimEvent } from '../../../sim/types.js';
-import { SIM_EVENT_KINDS } from '../../schemas/dr-pairs.js';
+import { STATUS_LABELS, TEST_STATE_LABELS } from '../../machine/index.js';
+import { SIM_EVENT_KINDS, type SimEvent } from '../../sim/types.js';
 import { formatTime } from '../format.js';
 import { ACTION_LABELS } from './pair-actions.js';
 import { Empty } from './ui.js';

@@ -4,9 +4,9 @@
  * its form to the action's own `/v1` route, taken from the API's route table.
  */
 import type { Child } from 'hono/jsx';
-import type { UserAction } from '../../../machine/index.js';
-import type { DrPair, Job, RecoveryPoint, Server } from '../../../sim/types.js';
-import { PAIR_ACTIONS } from '../../routes/pair-actions.js';
+import type { UserAction } from '../../machine/index.js';
+import { PAIR_ACTIONS } from '../../server/routes/pair-actions.js';
+import type { DrPair, Job, RecoveryPoint, Server } from '../../sim/types.js';
 import { enc } from '../api.js';
 import { formatTime } from '../format.js';
 import { RecoveryPointChoices } from './recovery-points.js';

@@ -4,8 +4,8 @@
  * out, the failover server's data check, then the servers, replication health, recovery
  * points, jobs and the event timeline.
  */
-import type { DrPairStatus } from '../../../machine/index.js';
-import type { DrPair, FileEntry, Job, RecoveryPoint, Server, SimEvent } from '../../../sim/types.js';
+import type { DrPairStatus } from '../../machine/index.js';
+import type { DrPair, FileEntry, Job, RecoveryPoint, Server, SimEvent } from '../../sim/types.js';
 import { type ConsoleApi, enc } from '../api.js';
 import { DataCheck, type DataCheckProps } from '../components/data-check.js';
 import { JobList, JobProgress } from '../components/jobs.js';

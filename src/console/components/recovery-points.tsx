@@ -3,7 +3,7 @@
  * Failover, Change Recovery Point and Test Failover dialogs choose from (newest first, the
  * preselected one named by the caller).
  */
-import type { RecoveryPoint } from '../../../sim/types.js';
+import type { RecoveryPoint } from '../../sim/types.js';
 import { formatAge, formatBytes, formatTime } from '../format.js';
 import { Empty, TableWrap } from './ui.js';
 

@@ -2,8 +2,8 @@
  * "Lifecycle": the statechart every DR pair follows, drawn from the machine's definition,
  * with the state of a chosen pair of the tenant highlighted.
  */
-import { type ChartGraph, type ChartState, chartGraph, STATUS_LABELS } from '../../../machine/index.js';
-import type { DrPair } from '../../../sim/types.js';
+import { type ChartGraph, type ChartState, chartGraph, STATUS_LABELS } from '../../machine/index.js';
+import type { DrPair } from '../../sim/types.js';
 import type { ConsoleApi } from '../api.js';
 import { currentStates } from '../chart-layout.js';
 import { Statechart, TransitionTable } from '../components/statechart.js';

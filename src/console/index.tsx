@@ -10,7 +10,7 @@
 import { type Context, Hono } from 'hono';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ClockView, SimEvent } from '../../sim/types.js';
+import type { ClockView, SimEvent } from '../sim/types.js';
 import { ApiFailure, type ApiHost, ConsoleApi, type Problem } from './api.js';
 import { serveAsset } from './assets.js';
 import { type Section, Shell } from './components/layout.js';

@@ -2,7 +2,7 @@
  * A pair's jobs, newest first, each with its steps and their logs; the running one open and
  * summarised as "step n of m" where the status is shown.
  */
-import type { Job, JobStep } from '../../../sim/types.js';
+import type { Job, JobStep } from '../../sim/types.js';
 import { formatDuration, formatTime } from '../format.js';
 import { ACTION_LABELS } from './pair-actions.js';
 import { Empty } from './ui.js';

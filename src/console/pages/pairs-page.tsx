@@ -3,8 +3,8 @@
  * per DR pair, and the Attach a Server dialog. Servers that attaching would refuse are listed
  * too, disabled, with the reason — the API still has the last word.
  */
-import type { DrPairStatus } from '../../../machine/index.js';
-import type { DrPair, Server } from '../../../sim/types.js';
+import type { DrPairStatus } from '../../machine/index.js';
+import type { DrPair, Server } from '../../sim/types.js';
 import type { ConsoleApi } from '../api.js';
 import {
   ApiDialog,

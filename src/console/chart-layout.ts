@@ -6,7 +6,7 @@
  * depth-first walk meets them); the top level runs top to bottom, nested states left to
  * right, and the regions of a parallel state are stacked.
  */
-import type { ChartGraph, ChartState } from '../../machine/index.js';
+import type { ChartGraph, ChartState } from '../machine/index.js';
 
 export interface Box {
   id: string;
