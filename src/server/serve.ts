@@ -100,6 +100,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const host = options.host ?? '127.0.0.1';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info(`drsim listening on ${url} (seed ${sim.seed}, db ${options.db ?? ':memory:'})`);
+  if (!isLoopback(host) && !options.adminToken) {
+    logger.warn(
+      `serving on ${host}, beyond this machine, without an admin token: anyone who can reach ${url} can drive the control API (/_sim). Pass --admin-token, or --host 127.0.0.1.`,
+    );
+  }
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -116,4 +121,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     return closing;
   };
   return { url, port, sim, app, close };
+}
+
+/** Whether `host` is reachable from this machine only. */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return (
+    bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare) || bare === '::ffff:127.0.0.1'
+  );
 }

@@ -17,6 +17,16 @@ import type { ClockMode } from './types.js';
 export const MAX_SPEED = 1_000_000;
 // The range of a JavaScript Date.
 const MAX_TIME_MS = 8.64e15;
+/**
+ * Simulated time stays within 1970-01-01 and 9999-12-31 (four-digit years), so every time
+ * converts to an ISO 8601 string and back; imports and advances beyond are refused.
+ */
+export const EARLIEST_MS = 0;
+export const LATEST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** Whether `ms` is a time the simulator can hold (an integer within the range above). */
+export const isSimTime = (ms: unknown): ms is number =>
+  typeof ms === 'number' && Number.isInteger(ms) && ms >= EARLIEST_MS && ms <= LATEST_MS;
 
 function checkSpeed(speed: unknown): number {
   if (typeof speed !== 'number' || !Number.isFinite(speed) || speed <= 0 || speed > MAX_SPEED) {
@@ -121,6 +131,16 @@ export class VirtualClock {
    */
   restore(saved: { nowMs: number; mode: ClockMode; speed: number }): void {
     // Validated before anything changes, so a bad state leaves the clock as it was.
+    if (!isSimTime(saved.nowMs)) {
+      throw new DrError(
+        'VALIDATION_FAILED',
+        `clock.nowMs must be a time from 1970 to 9999; got ${String(saved.nowMs)}.`,
+        {
+          field: 'nowMs',
+          value: saved.nowMs,
+        },
+      );
+    }
     const mode = checkMode(saved.mode);
     const speed = checkSpeed(saved.speed);
     this.#nowMs = saved.nowMs;

@@ -5,10 +5,10 @@
  * in-memory parts are put back too, so a refused call changes nothing at all.
  */
 
-import { VirtualClock } from './clock.js';
+import { isSimTime, MAX_SPEED, VirtualClock } from './clock.js';
 import { createRng, type Rng, type RngState } from './rng.js';
 import type { Store } from './store.js';
-import type { FaultRule, ProgressionSettings, SimEventKind } from './types.js';
+import type { ClockMode, FaultRule, ProgressionSettings, SimEventKind } from './types.js';
 
 export interface Settings {
   timeZone: string;
@@ -43,6 +43,48 @@ export interface Ctx {
   reloadCaches(): void;
 }
 
+/**
+ * The saved runtime, with what no drsim should have written put right: an older drsim let an
+ * import store any clock and any counters, and such a database must still open. A bad clock
+ * goes to the latest time in the history (else the start time), manual mode, speed 1; a
+ * counter never stays below the highest number already used.
+ */
+function repaired<T extends Runtime>(store: Store, saved: T | undefined, startMs: number): T | undefined {
+  if (!saved) return saved;
+  const one = (sql: string) => (store.db.prepare(sql).pluck().get() as number | null) ?? 0;
+  const clock = (typeof saved.clock === 'object' && saved.clock !== null ? saved.clock : {}) as Partial<
+    Runtime['clock']
+  >;
+  const okMode = clock.mode === 'manual' || clock.mode === 'realtime';
+  const okSpeed = typeof clock.speed === 'number' && clock.speed > 0 && clock.speed <= MAX_SPEED;
+  const latestEventMs = () => one('SELECT at_ms FROM events ORDER BY seq DESC LIMIT 1');
+  const nowMs = isSimTime(clock.nowMs) ? clock.nowMs : isSimTime(latestEventMs()) ? latestEventMs() : startMs;
+  const counters: Record<string, number> = {};
+  for (const [key, value] of Object.entries(saved.counters ?? {})) {
+    if (Number.isSafeInteger(value) && value >= 0) counters[key] = value;
+  }
+  const floors = {
+    seq: Math.max(
+      one('SELECT MAX(seq) FROM servers'),
+      one('SELECT MAX(seq) FROM pairs'),
+      one('SELECT MAX(seq) FROM jobs'),
+      one('SELECT MAX(seq) FROM faults'),
+    ),
+    event: one('SELECT MAX(seq) FROM events'),
+    schedule: one('SELECT MAX(seq) FROM schedule'),
+  };
+  for (const [key, floor] of Object.entries(floors)) if (floor > (counters[key] ?? 0)) counters[key] = floor;
+  return {
+    ...saved,
+    counters,
+    clock: {
+      nowMs,
+      mode: okMode ? (clock.mode as ClockMode) : 'manual',
+      speed: okSpeed ? (clock.speed as number) : 1,
+    },
+  };
+}
+
 interface Runtime {
   clock: { nowMs: number; mode: 'manual' | 'realtime'; speed: number };
   rng: RngState;
@@ -54,7 +96,7 @@ export function createContext(
   store: Store,
   init: { seed: number; startMs: number; settings: Settings; mode: 'manual' | 'realtime'; speed: number },
 ): Ctx {
-  const saved = store.getMeta<Runtime & { seed: number }>('runtime');
+  const saved = repaired(store, store.getMeta<Runtime & { seed: number }>('runtime'), init.startMs);
   const seed = saved?.seed ?? init.seed;
   const clock = new VirtualClock(saved?.clock ?? { nowMs: init.startMs, mode: init.mode, speed: init.speed });
   const insertEvent = store.db.prepare(

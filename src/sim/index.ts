@@ -5,4 +5,5 @@ export { asyncSimulator } from './contract.js';
 export { formatDuration, parseDuration } from './duration.js';
 export { DrError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { createSimulator } from './simulator.js';
+export { DatabaseInUseError, DatabaseTooNewError } from './store.js';
 export type * from './types.js';

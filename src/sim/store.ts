@@ -2,6 +2,11 @@
  * The SQLite connection: opening (WAL for files), migrating, and one transaction per state
  * change. Every engine mutation runs inside `store.tx`, so a crash loses nothing acknowledged
  * and never leaves half a change behind.
+ *
+ * One process per database file: the connection takes SQLite's exclusive lock when it opens
+ * (`locking_mode = EXCLUSIVE`) and holds it until it closes. The lock is an OS file lock, so the
+ * operating system releases it when the process dies, a SIGKILL included; a second simulator on
+ * the same file is refused at once with `DatabaseInUseError` instead of corrupting it.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -27,18 +32,58 @@ export interface Store {
  */
 export type Durability = 'process' | 'power';
 
+/** The database file is open in another simulator (this process or another one). */
+export class DatabaseInUseError extends Error {
+  constructor(readonly file: string) {
+    super(
+      `the database ${file} is in use by another drsim process (one process per database file); stop it or use another --db`,
+    );
+    this.name = 'DatabaseInUseError';
+  }
+}
+
+/** The database was written by a newer drsim than this one. */
+export class DatabaseTooNewError extends Error {
+  constructor(
+    readonly file: string,
+    readonly version: number,
+    readonly known: number,
+  ) {
+    super(
+      `the database ${file} has schema version ${version}, written by a newer drsim; this drsim reads schema versions up to ${known}. Upgrade drsim or use another --db`,
+    );
+    this.name = 'DatabaseTooNewError';
+  }
+}
+
 export function openStore(file: string, durability: Durability = 'process'): Store {
   if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
-  const db = new Database(file);
+  // No busy timeout: with the exclusive lock nobody else ever holds the file, and a second
+  // opener should be told at once rather than after a wait.
+  const db = new Database(file, { timeout: 0 });
   if (file !== ':memory:') {
-    db.pragma('journal_mode = WAL');
+    try {
+      // Before WAL is entered, so WAL keeps its index in memory (no shared -shm file).
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.pragma('journal_mode = WAL');
+      db.exec('BEGIN EXCLUSIVE; COMMIT');
+    } catch (error) {
+      db.close();
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new DatabaseInUseError(file);
+      throw error;
+    }
     db.pragma(durability === 'power' ? 'synchronous = FULL' : 'synchronous = OFF');
     // Fewer, larger checkpoints: the WAL is the hot path of a long simulation.
     db.pragma('wal_autocheckpoint = 10000');
   }
   db.pragma('cache_size = -65536');
   db.pragma('foreign_keys = OFF');
-  migrate(db);
+  try {
+    migrate(db, file);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const getMeta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
   const setMeta = db.prepare(
     'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -60,13 +105,10 @@ export function openStore(file: string, durability: Durability = 'process'): Sto
   };
 }
 
-function migrate(db: Db): void {
+/** Runs the migrations a database written by an older drsim lacks; refuses a newer one. */
+function migrate(db: Db, file: string): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new Error(
-      `database schema version ${current} is newer than this drsim knows (${MIGRATIONS.length})`,
-    );
-  }
+  if (current > MIGRATIONS.length) throw new DatabaseTooNewError(file, current, MIGRATIONS.length);
   MIGRATIONS.slice(current).forEach((sql, index) => {
     db.transaction(() => {
       db.exec(sql);

@@ -1,4 +1,5 @@
 /** The pieces of HTTP chaos: the seeded PRNG and path patterns (shared with the journal). */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createPrng, HttpChaos } from '../../src/server/http-chaos.js';
 import { methodMatches, pathMatcher } from '../../src/server/path-pattern.js';
@@ -30,6 +31,36 @@ describe('pathMatcher', () => {
     expect(pathMatcher('/v1/servers')('/v1/servers/x')).toBe(false);
     expect(pathMatcher('/a.b(c)')('/a.b(c)')).toBe(true);
     expect(pathMatcher('/a.b')('/axb')).toBe(false);
+  });
+
+  it('agrees with the glob as a regular expression on short inputs', () => {
+    const oracle = (pattern: string) => {
+      const source = pattern
+        .split('**')
+        .map((part) =>
+          part
+            .split('*')
+            .map((literal) => literal.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('[^/]*'),
+        )
+        .join('.*');
+      return new RegExp(`^${source}$`);
+    };
+    const text = (chars: string[], max: number) =>
+      fc.array(fc.constantFrom(...chars), { maxLength: max }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(text(['/', 'a', 'b', '*', '.'], 10), text(['/', 'a', 'b', '.'], 12), (pattern, path) => {
+        expect(pathMatcher(pattern)(path)).toBe(oracle(pattern).test(path));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('answers a backtracking pattern against a long path (matching is linear)', () => {
+    const path = `/v1/${'a'.repeat(20_000)}`;
+    expect(pathMatcher(`/v1/${'*a'.repeat(40)}*b`)(path)).toBe(false);
+    expect(pathMatcher(`/v1/${'*a'.repeat(40)}*`)(path)).toBe(true);
+    expect(() => pathMatcher('*'.repeat(513))).toThrow(RangeError);
   });
 
   it('methods match case-insensitively, * or none for any', () => {

@@ -136,6 +136,20 @@ describe('drsim serve', () => {
     const created = await post(`${url}/v1/servers`, { name: 'web-01', region: 'HCM-3' });
     expect(created.status).toBe(201);
     expect((await (await fetch(`${url}/_sim/health`)).json()) as object).toMatchObject({ seed: 9 });
+
+    // One process per database: a second server on the same file is refused, the first unharmed.
+    await expect(startServer({ port: 0, db, logger: silentLogger })).rejects.toThrow(/in use by another drsim/);
+    const second = spawn(process.execPath, ['bin/drsim.js', 'serve', '--port', '0', '--db', db], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let secondErr = '';
+    second.stderr.on('data', (chunk: Buffer) => {
+      secondErr += chunk.toString();
+    });
+    expect(await new Promise<number | null>((resolve) => second.on('exit', (code) => resolve(code)))).toBe(1);
+    expect(secondErr).toMatch(/drsim serve: the database .* is in use by another drsim process/);
+    expect((await post(`${url}/v1/servers`, { name: 'web-02', region: 'HCM-3' })).status).toBe(201);
+
     const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);

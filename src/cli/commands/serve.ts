@@ -3,6 +3,7 @@
  * requests finish, the database is closed after its last committed change).
  */
 import { createLogger } from '../../server/logger.js';
+import { DatabaseInUseError, DatabaseTooNewError } from '../../sim/index.js';
 import { startServer } from '../../server/serve.js';
 import { parseServeArgs, SERVE_USAGE } from '../args.js';
 
@@ -13,17 +14,26 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const logger = createLogger(args.logLevel);
-  const server = await startServer({
-    port: args.port,
-    host: args.host,
-    db: args.db,
-    seed: args.seed,
-    demo: args.demo,
-    logger,
-    ...(args.speed === undefined ? {} : { speed: args.speed }),
-    ...(args.tokens === undefined ? {} : { tokens: args.tokens }),
-    ...(args.adminToken === undefined ? {} : { adminToken: args.adminToken }),
-  });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({
+      port: args.port,
+      host: args.host,
+      db: args.db,
+      seed: args.seed,
+      demo: args.demo,
+      logger,
+      ...(args.speed === undefined ? {} : { speed: args.speed }),
+      ...(args.tokens === undefined ? {} : { tokens: args.tokens }),
+      ...(args.adminToken === undefined ? {} : { adminToken: args.adminToken }),
+    });
+  } catch (err) {
+    if (err instanceof DatabaseInUseError || err instanceof DatabaseTooNewError) {
+      process.stderr.write(`drsim serve: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info(`${signal}: shutting down`);
