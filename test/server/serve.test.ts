@@ -138,7 +138,9 @@ describe('drsim serve', () => {
     expect((await (await fetch(`${url}/_sim/health`)).json()) as object).toMatchObject({ seed: 9 });
 
     // One process per database: a second server on the same file is refused, the first unharmed.
-    await expect(startServer({ port: 0, db, logger: silentLogger })).rejects.toThrow(/in use by another drsim/);
+    await expect(startServer({ port: 0, db, logger: silentLogger })).rejects.toThrow(
+      /in use by another drsim/,
+    );
     const second = spawn(process.execPath, ['bin/drsim.js', 'serve', '--port', '0', '--db', db], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -3,8 +3,8 @@
  * requests finish, the database is closed after its last committed change).
  */
 import { createLogger } from '../../server/logger.js';
-import { DatabaseInUseError, DatabaseTooNewError } from '../../sim/index.js';
 import { startServer } from '../../server/serve.js';
+import { DatabaseInUseError, DatabaseTooNewError } from '../../sim/index.js';
 import { parseServeArgs, SERVE_USAGE } from '../args.js';
 
 export async function run(argv: string[]): Promise<number> {
