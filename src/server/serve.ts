@@ -47,7 +47,7 @@ const DRAIN_TIMEOUT_MS = 10_000;
 
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger('info');
-  const sim = createSimulator({ seed: options.seed ?? 1, db: options.db ?? ':memory:' });
+  const sim = createSimulator({ seed: options.seed ?? 1, db: options.db ?? ':memory:', wallClock: Date.now });
   try {
     if (options.speed !== undefined && options.speed > 0)
       sim.setClock({ mode: 'realtime', speed: options.speed });

@@ -3,7 +3,9 @@
  * realtime mode the clock only says where simulated time should be by now (`realtimeTarget`), from
  * the wall clock and `speed`, and the engine catches up to it, firing scheduled work on the way.
  *
- * The wall clock is read in `realtimeTarget` alone, so manual mode never touches it. To make that
+ * The engine reads no ambient time: the wall clock is a function handed in from outside (the
+ * server passes `Date.now`, a test a fake). Without one, realtime mode is refused and a restored
+ * realtime clock stands still. It is read in `realtimeTarget` alone, so manual mode never touches it. To make that
  * possible the wall/sim anchor is taken lazily: `configure` and a `setNow` that jumps past the
  * realtime target only mark the anchor stale, and the next `realtimeTarget` call pins it to the
  * wall clock of that moment. A `setNow` that merely catches up (to at most the last target) keeps
@@ -49,7 +51,11 @@ function checkMode(mode: unknown): ClockMode {
   return mode;
 }
 
+/** Milliseconds since the epoch, like `Date.now`; handed to the engine from outside. */
+export type WallClock = () => number;
+
 export class VirtualClock {
+  readonly #wallClock: WallClock | undefined;
   #nowMs: number;
   #mode: ClockMode;
   #speed: number;
@@ -60,7 +66,8 @@ export class VirtualClock {
   /** The last target `realtimeTarget` returned: catching up to it keeps the anchor. */
   #lastTargetMs: number;
 
-  constructor(init: { nowMs: number; mode?: ClockMode; speed?: number }) {
+  constructor(init: { nowMs: number; mode?: ClockMode; speed?: number }, wallClock?: WallClock) {
+    this.#wallClock = wallClock;
     if (!Number.isFinite(init.nowMs) || Math.abs(init.nowMs) > MAX_TIME_MS) {
       throw new DrError('VALIDATION_FAILED', `The start time must be a valid date; got ${init.nowMs} ms.`, {
         field: 'nowMs',
@@ -106,6 +113,7 @@ export class VirtualClock {
   configure(settings: { mode?: ClockMode; speed?: number }): void {
     const mode = settings.mode === undefined ? this.#mode : checkMode(settings.mode);
     const speed = settings.speed === undefined ? this.#speed : checkSpeed(settings.speed);
+    if (mode === 'realtime') this.#requireWallClock();
     this.#mode = mode;
     this.#speed = speed;
     this.#reanchor();
@@ -116,8 +124,8 @@ export class VirtualClock {
    * time since the anchor times `speed` (never before `nowMs()`); in manual mode, `nowMs()`.
    */
   realtimeTarget(): number {
-    if (this.#mode === 'manual') return this.#nowMs;
-    const wallMs = Date.now();
+    if (this.#mode === 'manual' || this.#wallClock === undefined) return this.#nowMs;
+    const wallMs = this.#wallClock();
     if (this.#anchorWallMs === null) this.#anchorWallMs = wallMs;
     const target = Math.floor(this.#anchorSimMs + (wallMs - this.#anchorWallMs) * this.#speed);
     // A wall clock stepped back (NTP) must not move simulated time back.
@@ -151,6 +159,16 @@ export class VirtualClock {
 
   toJSON(): { nowMs: number; mode: ClockMode; speed: number } {
     return { nowMs: this.#nowMs, mode: this.#mode, speed: this.#speed };
+  }
+
+  #requireWallClock(): void {
+    if (this.#wallClock === undefined) {
+      throw new DrError(
+        'VALIDATION_FAILED',
+        'mode realtime needs a wall clock, and this simulator was created without one (pass wallClock: Date.now to createSimulator).',
+        { field: 'mode', value: 'realtime' },
+      );
+    }
   }
 
   #reanchor(): void {

@@ -5,7 +5,7 @@
  * in-memory parts are put back too, so a refused call changes nothing at all.
  */
 
-import { isSimTime, MAX_SPEED, VirtualClock } from './clock.js';
+import { isSimTime, MAX_SPEED, VirtualClock, type WallClock } from './clock.js';
 import { createRng, type Rng, type RngState } from './rng.js';
 import type { Store } from './store.js';
 import type { ClockMode, FaultRule, ProgressionSettings, SimEventKind } from './types.js';
@@ -95,10 +95,15 @@ interface Runtime {
 export function createContext(
   store: Store,
   init: { seed: number; startMs: number; settings: Settings; mode: 'manual' | 'realtime'; speed: number },
+  wallClock?: WallClock,
 ): Ctx {
   const saved = repaired(store, store.getMeta<Runtime & { seed: number }>('runtime'), init.startMs);
   const seed = saved?.seed ?? init.seed;
-  const clock = new VirtualClock(saved?.clock ?? { nowMs: init.startMs, mode: init.mode, speed: init.speed });
+  const clock = new VirtualClock(
+    saved?.clock ?? { nowMs: init.startMs, mode: 'manual', speed: init.speed },
+    wallClock,
+  );
+  if (!saved && init.mode === 'realtime') clock.configure({ mode: 'realtime' });
   const insertEvent = store.db.prepare(
     'INSERT INTO events (seq, at_ms, tenant, pair_id, kind, data) VALUES (?, ?, ?, ?, ?, ?)',
   );

@@ -44,6 +44,11 @@ export interface CreateSimulatorOptions {
   timeZone?: string;
   progression?: ProgressionSettings;
   clock?: { mode?: ClockMode; speed?: number };
+  /**
+   * The wall clock realtime mode follows (milliseconds since the epoch, e.g. `Date.now`). The
+   * engine reads no ambient time: without one, realtime mode is refused.
+   */
+  wallClock?: () => number;
 }
 
 export interface AdvanceResult {

@@ -14,6 +14,10 @@ export const ERROR_CODES = {
   FILE_NOT_FOUND: 'FILE_NOT_FOUND',
   FAULT_NOT_FOUND: 'FAULT_NOT_FOUND',
   SNAPSHOT_NOT_FOUND: 'SNAPSHOT_NOT_FOUND',
+  /** No world of that tenant (control API, admin or an ephemeral tenant's own token). */
+  TENANT_NOT_FOUND: 'TENANT_NOT_FOUND',
+  /** A world of that tenant exists already. */
+  TENANT_EXISTS: 'TENANT_EXISTS',
   /** The statechart refused the action in the pair's current status (details: status, allowedActions). */
   INVALID_STATE: 'INVALID_STATE',
   /** The named recovery point does not exist for this pair, or is no longer available. */

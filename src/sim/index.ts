@@ -7,3 +7,13 @@ export { DrError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { createSimulator } from './simulator.js';
 export { DatabaseInUseError, DatabaseTooNewError } from './store.js';
 export type * from './types.js';
+export {
+  type CreateWorldsOptions,
+  createWorlds,
+  deriveSeed,
+  type ServerState,
+  splitByTenant,
+  type WorldInfo,
+  type WorldOptions,
+  type Worlds,
+} from './worlds.js';

@@ -54,4 +54,11 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE TABLE snapshots (name TEXT PRIMARY KEY, created_at_ms INTEGER NOT NULL, state TEXT NOT NULL);
   `,
+  // 2: the world registry of a served drsim (src/sim/worlds.ts): one row per tenant's world,
+  // each world in a database file of its own. Unused inside a world's own file.
+  `
+  CREATE TABLE worlds (
+    tenant TEXT PRIMARY KEY, seq INTEGER NOT NULL, file TEXT NOT NULL, options TEXT NOT NULL
+  );
+  `,
 ];

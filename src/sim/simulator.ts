@@ -59,13 +59,17 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
   check(Number.isFinite(startMs), 'startTime', 'an ISO 8601 time');
   const timeZone = validateTimeZone(options.timeZone ?? 'UTC');
   const store = openStore(options.db ?? ':memory:', options.durability);
-  const ctx = createContext(store, {
-    seed,
-    startMs,
-    settings: { timeZone, progression: { default: 'clock', ...options.progression } },
-    mode: options.clock?.mode ?? 'manual',
-    speed: options.clock?.speed ?? 1,
-  });
+  const ctx = createContext(
+    store,
+    {
+      seed,
+      startMs,
+      settings: { timeZone, progression: { default: 'clock', ...options.progression } },
+      mode: options.clock?.mode ?? 'manual',
+      speed: options.clock?.speed ?? 1,
+    },
+    options.wallClock,
+  );
   const e: Engine = { ctx, st: statements(store.db), store };
   const rs = replicationStatements(e);
   const now = () => ctx.clock.nowMs();

@@ -72,7 +72,7 @@ export async function startDrsim(options: StartDrsimOptions = {}): Promise<Runni
   };
 
   if (options.inProcess) {
-    const sim = createSimulator({ seed, db, ...(progression ? { progression } : {}) });
+    const sim = createSimulator({ seed, db, wallClock: Date.now, ...(progression ? { progression } : {}) });
     const app = createApp({
       sim,
       logger: silentLogger,

@@ -35,7 +35,7 @@ export interface TestApp {
 
 export function makeApp(options: Partial<CreateAppOptions> & { seed?: number } = {}): TestApp {
   const { seed = 7, ...appOptions } = options;
-  const sim = appOptions.sim ?? createSimulator({ seed });
+  const sim = appOptions.sim ?? createSimulator({ seed, wallClock: Date.now });
   const app = createApp({ ...appOptions, sim });
   const call: Call = async (method, path, { token = 'alice', body, raw, headers = {} } = {}) => {
     const init: RequestInit = { method, headers: { ...headers } };

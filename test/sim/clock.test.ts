@@ -7,11 +7,14 @@ const START = Date.parse('2026-01-05T00:00:00.000Z');
 const WALL = Date.parse('2030-06-01T12:00:00.000Z');
 
 let wallMs = WALL;
+/** The wall clock handed to the engine; `Date.now` is spied on only to prove it is never read. */
+const wall = () => wallMs;
 beforeEach(() => {
   wallMs = WALL;
-  vi.spyOn(Date, 'now').mockImplementation(() => wallMs);
+  vi.spyOn(Date, 'now');
 });
 afterEach(() => {
+  expect(Date.now).not.toHaveBeenCalled();
   vi.restoreAllMocks();
 });
 
@@ -36,7 +39,7 @@ describe('VirtualClock in manual mode', () => {
   });
 
   it('ignores the wall clock: the target is now, and Date.now is never read', () => {
-    const clock = new VirtualClock({ nowMs: START });
+    const clock = new VirtualClock({ nowMs: START }, wall);
     wallMs += 3_600_000;
     clock.setNow(START + 5);
     expect(clock.realtimeTarget()).toBe(START + 5);
@@ -68,7 +71,7 @@ describe('VirtualClock in manual mode', () => {
 
 describe('VirtualClock in realtime mode', () => {
   it('targets the anchor plus wall time elapsed times speed', () => {
-    const clock = new VirtualClock({ nowMs: START, mode: 'realtime', speed: 60 });
+    const clock = new VirtualClock({ nowMs: START, mode: 'realtime', speed: 60 }, wall);
     expect(clock.realtimeTarget()).toBe(START); // pins the anchor to this wall moment
     wallMs += 1000;
     expect(clock.realtimeTarget()).toBe(START + 60_000);
@@ -79,7 +82,7 @@ describe('VirtualClock in realtime mode', () => {
   });
 
   it('does not drift when the engine catches up in several steps', () => {
-    const clock = new VirtualClock({ nowMs: START, mode: 'realtime', speed: 10 });
+    const clock = new VirtualClock({ nowMs: START, mode: 'realtime', speed: 10 }, wall);
     clock.realtimeTarget();
     for (let tick = 0; tick < 5; tick++) {
       wallMs += 1000;
@@ -94,7 +97,7 @@ describe('VirtualClock in realtime mode', () => {
   });
 
   it('re-anchors when setNow jumps past the target (a manual advance)', () => {
-    const clock = new VirtualClock({ nowMs: START, mode: 'realtime', speed: 2 });
+    const clock = new VirtualClock({ nowMs: START, mode: 'realtime', speed: 2 }, wall);
     clock.realtimeTarget();
     wallMs += 1000;
     clock.setNow(START + 3_600_000);
@@ -105,7 +108,7 @@ describe('VirtualClock in realtime mode', () => {
   });
 
   it('re-anchors on configure: a new speed applies from that moment', () => {
-    const clock = new VirtualClock({ nowMs: START, mode: 'realtime', speed: 1 });
+    const clock = new VirtualClock({ nowMs: START, mode: 'realtime', speed: 1 }, wall);
     clock.realtimeTarget();
     wallMs += 1000;
     clock.setNow(clock.realtimeTarget());
@@ -119,14 +122,14 @@ describe('VirtualClock in realtime mode', () => {
   });
 
   it('never targets a time before now, even if the wall clock steps back', () => {
-    const clock = new VirtualClock({ nowMs: START, mode: 'realtime' });
+    const clock = new VirtualClock({ nowMs: START, mode: 'realtime' }, wall);
     clock.realtimeTarget();
     wallMs -= 60_000;
     expect(clock.realtimeTarget()).toBe(START);
   });
 
   it('restore() goes back to a saved state, even backwards, and re-anchors there', () => {
-    const clock = new VirtualClock({ nowMs: START, mode: 'realtime', speed: 2 });
+    const clock = new VirtualClock({ nowMs: START, mode: 'realtime', speed: 2 }, wall);
     const saved = clock.toJSON();
     clock.realtimeTarget();
     wallMs += 5000;
@@ -142,15 +145,29 @@ describe('VirtualClock in realtime mode', () => {
   });
 
   it('serialises mode and speed; a clock built from the JSON continues from its time', () => {
-    const clock = new VirtualClock({ nowMs: START, mode: 'realtime', speed: 5 });
+    const clock = new VirtualClock({ nowMs: START, mode: 'realtime', speed: 5 }, wall);
     clock.realtimeTarget();
     wallMs += 2000;
     clock.setNow(clock.realtimeTarget());
     const json = JSON.parse(JSON.stringify(clock)) as ReturnType<VirtualClock['toJSON']>;
     expect(json).toEqual({ nowMs: START + 10_000, mode: 'realtime', speed: 5 });
-    const restored = new VirtualClock(json);
+    const restored = new VirtualClock(json, wall);
     expect(restored.realtimeTarget()).toBe(START + 10_000);
     wallMs += 1000;
     expect(restored.realtimeTarget()).toBe(START + 15_000);
+  });
+});
+
+describe('VirtualClock without a wall clock', () => {
+  it('refuses realtime mode and leaves the clock as it was', () => {
+    const clock = new VirtualClock({ nowMs: START });
+    expect(() => clock.configure({ mode: 'realtime', speed: 60 })).toThrow(/needs a wall clock/);
+    expect(clock.toJSON()).toEqual({ nowMs: START, mode: 'manual', speed: 1 });
+  });
+
+  it('keeps a restored realtime clock still rather than reading ambient time', () => {
+    const clock = new VirtualClock({ nowMs: START, mode: 'realtime', speed: 60 });
+    wallMs += 10_000;
+    expect(clock.realtimeTarget()).toBe(START);
   });
 });

@@ -1,0 +1,439 @@
+/**
+ * Worlds: a served drsim gives each tenant a world of its own — its own simulator, with its own
+ * virtual clock, PRNG stream, counters, fault rules, progression settings, events and snapshots,
+ * in a SQLite database of its own. Nothing a tenant does reaches another tenant's world, so the
+ * same seed and the same requests give byte-identical results in one world whatever runs in the
+ * others (ids included: two worlds with the same seed make the same ids without colliding).
+ *
+ * The registry is the server's database file (`db`): it lists the persistent worlds, each in
+ * `<db>.worlds/w<seq>.db`. A world is made on first use, seeded from (server seed, tenant), or
+ * created explicitly with its own seed and start time. Ephemeral worlds (a CI run's) live in
+ * memory only and end with the process. With `db: ':memory:'` every world is in memory.
+ *
+ * A database written before worlds existed (every tenant in one file) is split into worlds, one
+ * per tenant, when it is opened; each keeps the clock and PRNG state the shared one had.
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WallClock } from './clock.js';
+import { createContext } from './context.js';
+import type { CreateSimulatorOptions, SimState, Simulator } from './contract.js';
+import type { Engine } from './engine.js';
+import { DrError } from './errors.js';
+import { statements } from './rows.js';
+import { createSimulator } from './simulator.js';
+import { exportState } from './state-io.js';
+import { openStore, type Store } from './store.js';
+import type { ClockMode, Iso, ProgressionSettings } from './types.js';
+import { check } from './validate.js';
+
+/** How one world starts; kept so that a full reset starts it over the same way. */
+export interface WorldOptions {
+  /** Default: derived from the server seed and the tenant (`deriveSeed`). */
+  seed?: number;
+  startTime?: Iso;
+  timeZone?: string;
+  progression?: ProgressionSettings;
+  clock?: { mode?: ClockMode; speed?: number };
+}
+
+export interface WorldInfo {
+  tenant: string;
+  seed: number;
+  /** In memory only, gone with the process (a CI run's world). */
+  ephemeral: boolean;
+  clock: ReturnType<Simulator['clock']>;
+}
+
+/** The whole server: every world's state. */
+export interface ServerState {
+  format: 'drsim-server-state';
+  version: 1;
+  seed: number;
+  worlds: { tenant: string; ephemeral: boolean; options: WorldOptions; state: SimState }[];
+}
+
+export interface CreateWorldsOptions {
+  /** The server seed every world's default seed derives from. Default 1. */
+  seed?: number;
+  /** The registry file, or `:memory:` (default). */
+  db?: string;
+  durability?: CreateSimulatorOptions['durability'];
+  /** The wall clock realtime worlds follow; the engine reads no ambient time. */
+  wallClock?: WallClock;
+  /** How a world made on first use starts (its seed is always derived). */
+  defaults?: Omit<WorldOptions, 'seed'>;
+}
+
+export interface Worlds {
+  readonly seed: number;
+  /** The tenant's world, made on first use with the defaults and a derived seed. */
+  get(tenant: string): Simulator;
+  has(tenant: string): boolean;
+  /** A new world; TENANT_EXISTS when the tenant has one. */
+  create(tenant: string, options?: WorldOptions & { ephemeral?: boolean }): Simulator;
+  /** Deletes a world and everything in it; TENANT_NOT_FOUND when there is none. */
+  remove(tenant: string): void;
+  /** The world starts over as it was created (clock, seed, progression, data, faults); snapshots stay. */
+  reset(tenant: string): void;
+  list(): WorldInfo[];
+  /** One tenant's world as a `drsim-state` document. */
+  exportWorld(tenant: string): SimState;
+  /**
+   * Replaces one world's state. The document may hold the data of one tenant at most (any
+   * name: it becomes this tenant's); more is refused — that is a whole-server import.
+   */
+  importWorld(tenant: string, state: SimState): void;
+  exportState(): ServerState;
+  /**
+   * Replaces every world: a `drsim-server-state` document, or a `drsim-state` one (as written
+   * before worlds existed), which is split into one world per tenant.
+   */
+  importState(state: ServerState | SimState): void;
+  /** Removes every world. */
+  clear(): void;
+  close(): void;
+}
+
+const TENANT = /^[\x21-\x7e]{1,128}$/;
+
+function checkTenant(tenant: unknown): string {
+  check(typeof tenant === 'string' && TENANT.test(tenant), 'tenant', '1 to 128 visible ASCII characters');
+  return tenant as string;
+}
+
+/**
+ * A world's default seed: a hash of (server seed, tenant), a safe integer below 2^48. The same
+ * server seed and tenant give the same seed on every server.
+ */
+export function deriveSeed(serverSeed: number, tenant: string): number {
+  let a = (0x811c9dc5 ^ serverSeed) >>> 0;
+  let b = (0x9e3779b9 ^ Math.floor(serverSeed / 0x1_0000_0000)) >>> 0;
+  for (let i = 0; i < tenant.length; i++) {
+    const code = tenant.charCodeAt(i);
+    a = Math.imul(a ^ code, 0x01000193) >>> 0;
+    b = Math.imul(b ^ code ^ (a >>> 7), 0x5bd1e995) >>> 0;
+  }
+  a = Math.imul(a ^ (a >>> 16), 0x85ebca6b) >>> 0;
+  b = Math.imul(b ^ (b >>> 13), 0xc2b2ae35) >>> 0;
+  return a * 0x1_0000 + (b >>> 16);
+}
+
+interface Entry {
+  sim: Simulator;
+  options: WorldOptions;
+  ephemeral: boolean;
+  file: string | null;
+}
+
+export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
+  const inMemory = (options.db ?? ':memory:') === ':memory:';
+  const registry = openStore(options.db ?? ':memory:', options.durability);
+  const seedOption = options.seed ?? 1;
+  check(Number.isSafeInteger(seedOption), 'seed', 'an integer');
+  const saved = registry.getMeta<{ seed: number }>('server');
+  let seed = saved?.seed ?? seedOption;
+  if (!saved) registry.tx(() => registry.setMeta('server', { seed }));
+  const folder = inMemory ? null : `${options.db}.worlds`;
+  const entries = new Map<string, Entry>();
+  const db = registry.db;
+  const insertWorld = db.prepare('INSERT INTO worlds (tenant, seq, file, options) VALUES (?, ?, ?, ?)');
+  const deleteWorld = db.prepare('DELETE FROM worlds WHERE tenant = ?');
+
+  function open(tenant: string, worldOptions: WorldOptions, file: string | null): Simulator {
+    const { clock, ...rest } = worldOptions;
+    return createSimulator({
+      ...rest,
+      seed: worldOptions.seed ?? deriveSeed(seed, tenant),
+      db: file ?? ':memory:',
+      ...(options.durability && { durability: options.durability }),
+      ...(options.wallClock && { wallClock: options.wallClock }),
+      ...(clock && { clock }),
+    });
+  }
+
+  function nextFile(): string | null {
+    if (folder === null) return null;
+    const seq = (registry.getMeta<number>('worldSeq') ?? 0) + 1;
+    registry.setMeta('worldSeq', seq);
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, `w${seq}.db`);
+    // A file left by a crash between registering and removing a world is never reused.
+    removeFiles(file);
+    return file;
+  }
+
+  function add(tenant: string, worldOptions: WorldOptions, ephemeral: boolean): Entry {
+    const stored: WorldOptions = { ...worldOptions, seed: worldOptions.seed ?? deriveSeed(seed, tenant) };
+    let file: string | null = null;
+    if (!ephemeral) {
+      registry.tx(() => {
+        file = nextFile();
+        insertWorld.run(
+          tenant,
+          registry.getMeta<number>('worldSeq') ?? 0,
+          file ?? ':memory:',
+          JSON.stringify(stored),
+        );
+      });
+    }
+    let sim: Simulator;
+    try {
+      sim = open(tenant, stored, file);
+    } catch (error) {
+      if (!ephemeral) registry.tx(() => deleteWorld.run(tenant));
+      throw error;
+    }
+    const entry: Entry = { sim, options: stored, ephemeral, file };
+    entries.set(tenant, entry);
+    return entry;
+  }
+
+  function entryOf(tenant: string): Entry {
+    const entry = entries.get(tenant);
+    if (!entry) throw new DrError('TENANT_NOT_FOUND', `No world of tenant '${tenant}'.`, { tenant });
+    return entry;
+  }
+
+  function drop(tenant: string): void {
+    const entry = entryOf(tenant);
+    entries.delete(tenant);
+    entry.sim.close();
+    if (!entry.ephemeral) registry.tx(() => deleteWorld.run(tenant));
+    if (entry.file) removeFiles(entry.file);
+  }
+
+  // Reopen the registered worlds, then split a database from before worlds, if this is one.
+  for (const row of db.prepare('SELECT tenant, file, options FROM worlds ORDER BY seq').all() as {
+    tenant: string;
+    file: string;
+    options: string;
+  }[]) {
+    const worldOptions = JSON.parse(row.options) as WorldOptions;
+    const file = row.file === ':memory:' ? null : row.file;
+    entries.set(row.tenant, {
+      sim: open(row.tenant, worldOptions, file),
+      options: worldOptions,
+      ephemeral: false,
+      file,
+    });
+  }
+  const legacy = legacyState(registry, seed);
+  if (legacy) {
+    for (const [tenant, state] of splitByTenant(legacy)) add(tenant, {}, false).sim.importState(state);
+    clearLegacy(registry);
+  }
+
+  const worlds: Worlds = {
+    get seed() {
+      return seed;
+    },
+    get(tenant) {
+      checkTenant(tenant);
+      return (entries.get(tenant) ?? add(tenant, options.defaults ?? {}, false)).sim;
+    },
+    has: (tenant) => entries.has(tenant),
+    create(tenant, { ephemeral = false, ...worldOptions } = {}) {
+      checkTenant(tenant);
+      if (entries.has(tenant)) {
+        throw new DrError('TENANT_EXISTS', `Tenant '${tenant}' has a world already.`, { tenant });
+      }
+      if (worldOptions.seed !== undefined)
+        check(Number.isSafeInteger(worldOptions.seed), 'seed', 'an integer');
+      return add(tenant, worldOptions, ephemeral).sim;
+    },
+    remove: drop,
+    reset(tenant) {
+      const entry = entryOf(tenant);
+      const fresh = open(tenant, entry.options, null);
+      const state = fresh.exportState();
+      fresh.close();
+      entry.sim.importState(retenant(state, tenant));
+    },
+    list: () =>
+      [...entries].map(([tenant, entry]) => ({
+        tenant,
+        seed: entry.sim.seed,
+        ephemeral: entry.ephemeral,
+        clock: entry.sim.clock(),
+      })),
+    exportWorld: (tenant) => entryOf(tenant).sim.exportState(),
+    importWorld(tenant, state) {
+      const entry = entryOf(tenant);
+      const tenants = tenantsOf(state);
+      if (tenants.size > 1) {
+        throw new DrError(
+          'VALIDATION_FAILED',
+          `state: the document holds the data of ${tenants.size} tenants (${[...tenants].join(', ')}); a world takes one. Import it into the whole server (scope=server) instead.`,
+          { field: 'state', tenants: [...tenants] },
+        );
+      }
+      entry.sim.importState(retenant(state, tenant));
+    },
+    exportState: () => ({
+      format: 'drsim-server-state',
+      version: 1,
+      seed,
+      worlds: [...entries].map(([tenant, entry]) => ({
+        tenant,
+        ephemeral: entry.ephemeral,
+        options: entry.options,
+        state: entry.sim.exportState(),
+      })),
+    }),
+    importState(state) {
+      const next = parseServerState(state);
+      worlds.clear();
+      if (state.format === 'drsim-server-state' && Number.isSafeInteger(state.seed)) {
+        seed = state.seed;
+        registry.tx(() => registry.setMeta('server', { seed }));
+      }
+      for (const world of next)
+        add(world.tenant, world.options, world.ephemeral).sim.importState(world.state);
+    },
+    clear() {
+      for (const tenant of [...entries.keys()]) drop(tenant);
+    },
+    close() {
+      for (const entry of entries.values()) entry.sim.close();
+      entries.clear();
+      registry.close();
+    },
+  };
+  return worlds;
+}
+
+function removeFiles(file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(file + suffix)) rmSync(file + suffix, { force: true });
+  }
+}
+
+function parseServerState(state: ServerState | SimState): ServerState['worlds'] {
+  if (state?.format === 'drsim-state' && state.version === 1) {
+    return [...splitByTenant(state)].map(([tenant, world]) => ({
+      tenant,
+      ephemeral: false,
+      options: { seed: world.seed },
+      state: world,
+    }));
+  }
+  if (state?.format !== 'drsim-server-state' || state.version !== 1 || !Array.isArray(state.worlds)) {
+    throw new DrError(
+      'VALIDATION_FAILED',
+      "state: expected a document exported by drsim (format 'drsim-server-state' or 'drsim-state', version 1).",
+      { field: 'format' },
+    );
+  }
+  const seen = new Set<string>();
+  for (const world of state.worlds) {
+    checkTenant(world?.tenant);
+    if (seen.has(world.tenant)) {
+      throw new DrError('VALIDATION_FAILED', `state: tenant '${world.tenant}' appears twice.`, {
+        field: 'worlds',
+      });
+    }
+    seen.add(world.tenant);
+    if (world.state?.format !== 'drsim-state') {
+      throw new DrError('VALIDATION_FAILED', `state: the world of '${world.tenant}' is not a drsim-state.`, {
+        field: 'worlds',
+      });
+    }
+  }
+  return state.worlds.map((world) => ({
+    tenant: world.tenant,
+    ephemeral: world.ephemeral === true,
+    options: world.options ?? { seed: world.state.seed },
+    state: world.state,
+  }));
+}
+
+type Rows = Record<string, unknown>[];
+
+/** The tenants whose rows a state holds (fault rules for every tenant name none). */
+function tenantsOf(state: SimState): Set<string> {
+  const tenants = new Set<string>();
+  for (const value of Object.values(state)) {
+    if (!Array.isArray(value)) continue;
+    for (const row of value as Rows) {
+      if (typeof row?.tenant === 'string') tenants.add(row.tenant);
+    }
+  }
+  return tenants;
+}
+
+/** Every row's tenant becomes `tenant` (the document holds one tenant's data at most). */
+function retenant(state: SimState, tenant: string): SimState {
+  const copy = structuredClone(state) as unknown as Record<string, unknown>;
+  for (const value of Object.values(copy)) {
+    if (!Array.isArray(value)) continue;
+    for (const row of value as Rows) {
+      if (row && typeof row === 'object' && 'tenant' in row) row.tenant = tenant;
+    }
+  }
+  return copy as unknown as SimState;
+}
+
+/**
+ * One document per tenant from a state that holds several (as written before worlds): each
+ * gets its tenant's rows, the files of its servers, the scheduled steps of its jobs, the fault
+ * rules for it or for every tenant, and the shared clock, PRNG, settings and counters.
+ */
+export function splitByTenant(state: SimState): Map<string, SimState> {
+  const worlds = new Map<string, SimState>();
+  const source = state as unknown as Record<string, unknown>;
+  for (const tenant of tenantsOf(state)) {
+    const world: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(source)) {
+      world[key] =
+        Array.isArray(value) &&
+        (value as Rows).some((row) => row && typeof row === 'object' && 'tenant' in row)
+          ? (value as Rows).filter((row) => row.tenant === tenant || row.tenant === null)
+          : structuredClone(value);
+    }
+    const servers = new Set((world.servers as Rows).map((s) => s.id));
+    const jobs = new Set((world.jobs as Rows).map((j) => j.id));
+    world.files = (state.files ?? []).filter((f) => servers.has(f.serverId));
+    world.schedule = ((state as unknown as { schedule: Rows }).schedule ?? []).filter((s) => {
+      const jobId = (s.payload as { jobId?: unknown } | null)?.jobId;
+      return jobId === undefined || jobs.has(jobId as string);
+    });
+    worlds.set(tenant, retenant(structuredClone(world) as unknown as SimState, tenant));
+  }
+  return worlds;
+}
+
+const LEGACY_TABLES = [
+  'servers',
+  'files',
+  'pairs',
+  'recovery_points',
+  'jobs',
+  'faults',
+  'events',
+  'schedule',
+  'idempotency',
+] as const;
+
+/** The state a registry file holds from before worlds, or null. */
+function legacyState(store: Store, seed: number): SimState | null {
+  const { db } = store;
+  const any = LEGACY_TABLES.some((table) => db.prepare(`SELECT 1 FROM ${table} LIMIT 1`).get() !== undefined);
+  if (!any) return null;
+  const ctx = createContext(store, {
+    seed,
+    startMs: 0,
+    settings: { timeZone: 'UTC', progression: { default: 'clock' } },
+    mode: 'manual',
+    speed: 1,
+  });
+  const e: Engine = { ctx, st: statements(db), store };
+  return exportState(e);
+}
+
+function clearLegacy(store: Store): void {
+  store.tx(() => {
+    for (const table of LEGACY_TABLES) store.db.prepare(`DELETE FROM ${table}`).run();
+    store.db.prepare("DELETE FROM meta WHERE key = 'runtime'").run();
+  });
+}
