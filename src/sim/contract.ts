@@ -173,7 +173,8 @@ export interface StoredPair {
   createdAt: Iso;
   updatedAt: Iso;
 }
-export interface StoredRecoveryPoint extends RecoveryPoint {
+/** Pins are derived from the pair's state, so the stored point has none. */
+export interface StoredRecoveryPoint extends Omit<RecoveryPoint, 'pinned' | 'pinnedBy'> {
   tenant: string;
   corrupt: boolean;
 }
@@ -217,6 +218,8 @@ export interface RetentionInput {
   nowMs: number;
   intervalHours: number;
   timeZone: string;
+  /** Points in use (a restore running from them, a test or failover server on them): never deleted. */
+  pinned?: ReadonlySet<string>;
   /** Return tags for the new point only (the engine's hot path, when older tags cannot change). */
   onlyNewTags?: boolean;
 }

@@ -69,10 +69,10 @@ function pointOf(w: World) {
   try {
     return loadPoint(w.e, w.pair.id, w.job.request.recoveryPointId);
   } catch {
-    // Replication goes on during a test, so retention may delete the point while the job runs.
+    // A point in use is pinned (pinning.ts); only a point deleted before the job ran can be gone.
     throw new StepFailure(
       'RECOVERY_POINT_NOT_FOUND',
-      `Recovery point ${String(w.job.request.recoveryPointId)} was deleted (retention) while the job ran; choose another point.`,
+      `Recovery point ${String(w.job.request.recoveryPointId)} is gone; choose another point.`,
     );
   }
 }
@@ -173,6 +173,8 @@ const replicationSteps: Step[] = [
             type: request.volumeType ?? v.type,
             iops: request.iops ?? v.iops,
           })),
+          // The documentation: the shadow server is created in shutdown state (and not billed while off).
+          powerState: 'STOPPED',
         },
         'SHADOW',
       );
@@ -189,8 +191,9 @@ const replicationSteps: Step[] = [
     durationMs: () => 30 * S,
     run: (w, log) => {
       const server = shadow(w);
+      // Created off; this step keeps it off (after a restart it may have been started by hand).
       if (server) setPower(w.e, server, 'STOPPED', 'replication');
-      log('shadow server powered off (it is not billed while off)');
+      log('shadow server is powered off (it is not billed while off)');
     },
   },
   { name: 'snapshot main', durationMs: () => 1 * M, run: (w) => requireMainUp(w) },

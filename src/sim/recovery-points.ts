@@ -8,7 +8,7 @@ import type { StoredRecoveryPoint } from './contract.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { matchFault } from './faults.js';
-import { applyRetention, applyRetentionFast, dayStartMs } from './retention.js';
+import { applyRetention, applyRetentionFast, dayStartMs, RETENTION_MAX_AGE_MS } from './retention.js';
 import { pointFromRow } from './rows.js';
 
 export type DeleteReason =
@@ -25,6 +25,8 @@ export interface PairForPoint {
   id: string;
   tenant: string;
   intervalHours: number | null;
+  /** Points in use, which retention keeps (see pinning.ts). */
+  pinned?: ReadonlySet<string>;
 }
 
 /** Takes a recovery point of the main server's data as it is now; returns its id. */
@@ -44,6 +46,7 @@ export function takeRecoveryPoint(
     nowMs: now,
     intervalHours: pair.intervalHours ?? 1,
     timeZone: e.ctx.settings.timeZone,
+    ...(pair.pinned !== undefined && pair.pinned.size > 0 && { pinned: pair.pinned }),
   };
   // Older points' tags change only when the day or week rules ran (a new local day) or the age
   // or count rule moved a daily point; otherwise only the new point has tags to store.
@@ -131,6 +134,28 @@ export function fired(
     effect: rule.effect,
     ...data,
   });
+}
+
+/**
+ * "Nothing is kept longer than 30 days" holds whatever the status (decision 0006): on every
+ * tick, points older than that are deleted in every pair, except the ones in use.
+ */
+export function ageOut(e: Engine, nowMs: number, pinnedOf: (pairId: string) => ReadonlySet<string>): void {
+  const rows = e.st.pointsCreatedBefore.all(nowMs - RETENTION_MAX_AGE_MS);
+  const pins = new Map<string, ReadonlySet<string>>();
+  for (const row of rows) {
+    let pinned = pins.get(row.pair_id);
+    if (!pinned) {
+      pinned = pinnedOf(row.pair_id);
+      pins.set(row.pair_id, pinned);
+    }
+    if (pinned.has(row.id)) continue;
+    e.st.deletePoint.run(row.id);
+    e.ctx.emit(row.tenant, row.pair_id, 'recoveryPoint.deleted', { recoveryPointId: row.id, reason: 'age' });
+    const cached = e.ctx.points.get(row.pair_id);
+    const index = cached ? cached.findIndex((p) => p.id === row.id) : -1;
+    if (cached && index >= 0) cached.splice(index, 1);
+  }
 }
 
 export function deleteAllPoints(

@@ -7,7 +7,8 @@
 import type { Engine } from './engine.js';
 import { matchFault } from './faults.js';
 import { type PairRecord, pairById, sendEvent, snapshotOf } from './pairs.js';
-import { fired, takeRecoveryPoint } from './recovery-points.js';
+import { pinnedIds } from './pinning.js';
+import { ageOut, fired, takeRecoveryPoint } from './recovery-points.js';
 import { serverFromRow } from './rows.js';
 import { type ServerRecord, serverById, writeVersion } from './servers.js';
 
@@ -22,6 +23,9 @@ export const nextTickAfter = (ms: number): number => (Math.floor(ms / TICK_MS) +
 interface TickRow {
   id: string;
   tenant: string;
+  status: string;
+  /** The statechart snapshot, only while a test environment exists (its point is pinned). */
+  machine: string | null;
   interval_hours: number | null;
   main_power: string;
   data_version: number;
@@ -33,7 +37,8 @@ export function replicationStatements(e: Engine) {
   const db = e.store.db;
   return {
     replicating: db.prepare<[], TickRow>(
-      `SELECT p.id, p.tenant, p.interval_hours, m.power_state AS main_power, m.data_version, m.data_bytes,
+      `SELECT p.id, p.tenant, p.status, CASE WHEN p.test_state = 'NONE' THEN NULL ELSE p.machine END AS machine,
+         p.interval_hours, m.power_state AS main_power, m.data_version, m.data_bytes,
          s.power_state AS shadow_power
        FROM pairs p JOIN servers m ON m.id = p.main_server_id LEFT JOIN servers s ON s.id = p.shadow_server_id
        WHERE p.status = 'REPLICATING' ORDER BY p.seq`,
@@ -44,6 +49,7 @@ export function replicationStatements(e: Engine) {
     anyWorkload: db.prepare<[], { n: number }>(
       'SELECT count(*) AS n FROM servers WHERE workload_per_minute > 0',
     ),
+    anyPoint: db.prepare<[], { n: number }>('SELECT EXISTS (SELECT 1 FROM recovery_points) AS n'),
   };
 }
 
@@ -51,7 +57,8 @@ export type ReplicationStatements = ReturnType<typeof replicationStatements>;
 
 /** Whether a tick can change anything (so an idle simulation skips them). */
 export function ticksMatter(rs: ReplicationStatements): boolean {
-  return rs.anyActive.get()!.n > 0 || rs.anyWorkload.get()!.n > 0;
+  // Points age out on ticks whatever the status, so a paused pair's points still need them.
+  return rs.anyActive.get()!.n > 0 || rs.anyWorkload.get()!.n > 0 || rs.anyPoint.get()!.n > 0;
 }
 
 /** One 15-minute boundary: workload, then recovery points, then recoveries. */
@@ -86,7 +93,14 @@ export function tick(e: Engine, rs: ReplicationStatements): void {
     }
     takeRecoveryPoint(
       e,
-      { id: row.id, tenant: row.tenant, intervalHours: row.interval_hours },
+      {
+        id: row.id,
+        tenant: row.tenant,
+        intervalHours: row.interval_hours,
+        ...(row.machine !== null && {
+          pinned: pinnedIds({ status: row.status as PairRecord['status'], machine: JSON.parse(row.machine) }),
+        }),
+      },
       {
         dataVersion: row.data_version,
         dataBytes: row.data_bytes,
@@ -94,6 +108,10 @@ export function tick(e: Engine, rs: ReplicationStatements): void {
     );
   }
   for (const row of e.st.pairsWithStatus.all('REPLICATION_ERROR')) recoverIfPossible(e, row.id);
+  ageOut(e, now, (pairId) => {
+    const pair = pairById(e, pairId);
+    return pair ? pinnedIds(pair) : new Set();
+  });
 }
 
 function failureCause(row: { main_power: string; shadow_power: string | null }) {

@@ -48,6 +48,8 @@ export const RETENTION_MAX_AGE_MS = 30 * DAY_MS;
 export const RETENTION_MAX_POINTS = 63;
 
 type Reason = 'interval' | 'daily' | 'weekly' | 'age' | 'count';
+/** A pinned point (in use) is marked so that no rule deletes it; it is reported as kept. */
+type Mark = Reason | 'pinned';
 type Tag = 'interval' | 'daily' | 'weekly';
 type RetentionResult = ReturnType<RetentionFn>;
 
@@ -215,7 +217,7 @@ let dayOf = new Float64Array(128);
 let timeOfDay = new Float64Array(128);
 /** 1 when the point's time of day is a multiple of the interval. */
 let onInterval = new Uint8Array(128);
-const reasonOf: (Reason | null)[] = [];
+const reasonOf: (Mark | null)[] = [];
 let dailyByDay = new Int32Array(64);
 let weeklyByWeek = new Int32Array(16);
 let firstDay = 0;
@@ -236,7 +238,7 @@ function chooseDailyPoints(points: RetentionInput['points'], lastDay: number): v
   dailyByDay.fill(-1, 0, dayCount);
   for (let i = 0; i < points.length; i++) {
     const day = dayOf[i]!;
-    if (reasonOf[i] !== null || day > lastDay) continue;
+    if ((reasonOf[i] !== null && reasonOf[i] !== 'pinned') || day > lastDay) continue;
     const chosen = dailyByDay[day - firstDay]!;
     if (chosen < 0 || isBetterDaily(points, i, chosen)) dailyByDay[day - firstDay] = i;
   }
@@ -272,6 +274,7 @@ function chooseWeeklyPoints(): void {
  */
 export const applyRetention: RetentionFn = (input) => {
   const { points, newPointId, nowMs, intervalHours, timeZone } = input;
+  const pinned = input.pinned !== undefined && input.pinned.size > 0 ? input.pinned : null;
   if (!(intervalHours > 0 && Number.isFinite(intervalHours))) {
     throw new RangeError(`applyRetention: intervalHours must be > 0; got ${intervalHours}`);
   }
@@ -300,6 +303,8 @@ export const applyRetention: RetentionFn = (input) => {
     if (day < firstDay) firstDay = day;
     if (day > lastDay) lastDay = day;
     if (point.id === newPointId) newIndex = i;
+    // A point in use is never deleted: it keeps no reason, so every rule below passes it by.
+    if (pinned?.has(point.id)) reasonOf[i] = 'pinned';
   }
   if (newIndex < 0) throw new Error(`applyRetention: the new point ${newPointId} is not among the points`);
   dayCount = lastDay - firstDay + 1;
@@ -310,7 +315,7 @@ export const applyRetention: RetentionFn = (input) => {
 
   // 1. interval
   for (let i = 0; i < count; i++) {
-    if (i !== newIndex && onInterval[i] === 0) reasonOf[i] = 'interval';
+    if (i !== newIndex && onInterval[i] === 0 && reasonOf[i] === null) reasonOf[i] = 'interval';
   }
 
   const today = localDay(zone, nowMs);
@@ -338,6 +343,7 @@ export const applyRetention: RetentionFn = (input) => {
   const oldestKeptMs = nowMs - RETENTION_MAX_AGE_MS;
   let remaining = 0;
   for (let i = 0; i < count; i++) {
+    if (reasonOf[i] === 'pinned') remaining++;
     if (reasonOf[i] !== null) continue;
     if (points[i]!.createdAtMs < oldestKeptMs) reasonOf[i] = 'age';
     else remaining++;
@@ -358,7 +364,7 @@ export const applyRetention: RetentionFn = (input) => {
   for (let i = 0; i < count; i++) {
     const id = points[i]!.id;
     const reason = reasonOf[i];
-    if (reason) {
+    if (reason && reason !== 'pinned') {
       result.deleted.push({ id, reason });
       continue;
     }
@@ -383,6 +389,7 @@ export const applyRetention: RetentionFn = (input) => {
  */
 export function applyRetentionFast(input: RetentionInput): RetentionResult | null {
   const { points, newPointId, nowMs, intervalHours, timeZone } = input;
+  if (input.pinned !== undefined && input.pinned.size > 0) return null;
   const count = points.length;
   const newest = points[count - 1];
   if (!newest || newest.id !== newPointId || newest.createdAtMs !== nowMs) return null;

@@ -229,6 +229,9 @@ export function statements(db: Db) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     deletePoint: db.prepare('DELETE FROM recovery_points WHERE id = ?'),
+    pointsCreatedBefore: db.prepare<[number], { id: string; pair_id: string; tenant: string }>(
+      'SELECT id, pair_id, tenant FROM recovery_points WHERE created_at_ms < ? ORDER BY created_at_ms, id',
+    ),
     tagPoint: db.prepare('UPDATE recovery_points SET tags = ? WHERE id = ?'),
     corruptPoint: db.prepare('UPDATE recovery_points SET corrupt = 1 WHERE id = ?'),
     readOnlyPoints: db.prepare("UPDATE recovery_points SET status = 'READ_ONLY' WHERE pair_id = ?"),

@@ -61,4 +61,8 @@ export const MIGRATIONS: readonly string[] = [
     tenant TEXT PRIMARY KEY, seq INTEGER NOT NULL, file TEXT NOT NULL, options TEXT NOT NULL
   );
   `,
+  // 3: retention's age-out runs on every tick for every pair (decision 0006): find old points fast.
+  `
+  CREATE INDEX recovery_points_created ON recovery_points (created_at_ms);
+  `,
 ];

@@ -16,6 +16,7 @@ import './job-plans.js';
 import { jobView, loadJob, releaseHung, resumeProgression, stepJob } from './jobs.js';
 import { pageOf, pageParams, toPage } from './pagination.js';
 import { attach, loadPair, pairById, pairView } from './pairs.js';
+import { pinsOf } from './pinning.js';
 import { fired, listPoints, loadPoint } from './recovery-points.js';
 import { onPowerChange, replicationStatements } from './replication.js';
 import { validateTimeZone } from './retention.js';
@@ -39,6 +40,7 @@ import type {
   EventQuery,
   FaultRule,
   Page,
+  PinReason,
   ProgressionMode,
   ProgressionSettings,
   RecoveryPoint,
@@ -75,11 +77,13 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
   const now = () => ctx.clock.nowMs();
 
   const mutate = ctx.mutate;
-  const pointView = ({
-    tenant: _t,
-    corrupt: _c,
-    ...point
-  }: ReturnType<typeof listPoints>[number]): RecoveryPoint => point;
+  const pointView = (
+    { tenant: _t, corrupt: _c, ...point }: ReturnType<typeof listPoints>[number],
+    pins: Map<string, PinReason[]>,
+  ): RecoveryPoint => {
+    const pinnedBy = pins.get(point.id) ?? [];
+    return { ...point, pinned: pinnedBy.length > 0, pinnedBy };
+  };
 
   const sim: Simulator = {
     get seed() {
@@ -216,7 +220,13 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     getPair: (tenant, id) => pairView(e, loadPair(e, tenant, id)),
     listRecoveryPoints: (tenant, pairId, page) => {
       const pair = loadPair(e, tenant, pairId);
-      return pageOf(listPoints(e, pair.id).reverse().map(pointView), page);
+      const pins = pinsOf(pair);
+      return pageOf(
+        listPoints(e, pair.id)
+          .reverse()
+          .map((p) => pointView(p, pins)),
+        page,
+      );
     },
     act: (tenant, pairId, request, opts) => mutate(() => jobView(act(e, tenant, pairId, request, opts))),
     history: (tenant, pairId, query = {}) => {

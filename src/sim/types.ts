@@ -140,6 +140,8 @@ export interface ListPairsRequest extends PageRequest {
 
 export type RecoveryPointStatus = 'AVAILABLE' | 'READ_ONLY';
 export type RecoveryPointTag = 'interval' | 'daily' | 'weekly' | 'first';
+/** Why a point is in use: a restore job reads it, or the test or failover server runs from it. */
+export type PinReason = 'restore' | 'test-server' | 'failover-server';
 export interface RecoveryPoint {
   id: string;
   pairId: string;
@@ -150,6 +152,9 @@ export interface RecoveryPoint {
   /** The main server's dataVersion captured by this point. */
   dataVersion: number;
   consistency: 'crash-consistent';
+  /** In use, so retention keeps it until it is no longer in use (decision 0006). */
+  pinned: boolean;
+  pinnedBy: PinReason[];
 }
 
 // ---------------------------------------------------------------- jobs

@@ -17,7 +17,7 @@ function replicatingPair(intervalHours = 1) {
 }
 
 describe('engine regressions', () => {
-  it('a test failover whose point retention deletes mid-job fails the job, and the clock goes on', () => {
+  it('a test failover of a point off the interval keeps its point (pinned) and succeeds', () => {
     const { sim, pair, start } = replicatingPair();
     start();
     sim.advanceTo('2026-01-05T01:28:00.000Z');
@@ -30,9 +30,11 @@ describe('engine regressions', () => {
     sim.advance('10m');
     sim.advance('10m');
     const ended = sim.getJob(T, job.id);
-    expect(ended.status).toBe('FAILED');
-    expect(ended.error?.code).toBe('RECOVERY_POINT_NOT_FOUND');
-    expect(sim.getPair(T, pair.id).testFailover?.state).toBe('FAILED');
+    expect(ended.status).toBe('SUCCEEDED');
+    expect(sim.getPair(T, pair.id).testFailover?.state).toBe('READY');
+    expect(sim.listRecoveryPoints(T, pair.id).items.find((p) => p.id === latest!.id)?.pinnedBy).toEqual([
+      'test-server',
+    ]);
     expect(sim.check().filter((v) => !v.ok)).toEqual([]);
   });
 

@@ -77,6 +77,11 @@ export const RecoveryPointSchema = z
     sizeBytes: z.number().int(),
     dataVersion: z.number().int(),
     consistency: z.literal('crash-consistent'),
+    pinned: z.boolean().openapi({
+      description:
+        'In use (a restore reads it, or the test or failover server runs from it): retention keeps it.',
+    }),
+    pinnedBy: z.array(z.enum(['restore', 'test-server', 'failover-server'])),
   })
   .openapi('RecoveryPoint');
 
