@@ -323,6 +323,7 @@ export function createClient(options: ClientOptions) {
       list: () => items(get<Page<{ name: string; createdAt: Iso }>>('/_sim/snapshots')),
       save: (name: string) => post<{ name: string; createdAt: Iso }>('/_sim/snapshots', { name }),
       restore: (name: string) => post<void>(`/_sim/snapshots/${id(name)}/restore`),
+      delete: (name: string) => del(`/_sim/snapshots/${id(name)}`),
     },
     exportState: () => get<SimState>('/_sim/state'),
     importState: (state: SimState) => put<void>('/_sim/state', state),

@@ -178,6 +178,7 @@ export function remoteSimulator(options: RemoteSimulatorOptions): AsyncSimulator
       await client.sim.snapshots.save(name);
     },
     restoreSnapshot: (name) => client.sim.snapshots.restore(name),
+    deleteSnapshot: (name) => client.sim.snapshots.delete(name),
     listSnapshots: () => client.sim.snapshots.list(),
     close: async () => {},
   };

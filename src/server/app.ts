@@ -5,6 +5,7 @@
  * media type, authentication; then the routes; then the one error handler (problem.ts).
  * Tests drive it with `app.request()`; src/server/serve.ts puts it on a port.
  */
+import type { HttpBindings } from '@hono/node-server';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -32,11 +33,14 @@ export interface CreateAppOptions {
   logger?: Logger;
   /** How many requests the journal keeps. Default 1000. */
   journalCapacity?: number;
+  /** Aborted when the server stops: chaos delays end at once. */
+  signal?: AbortSignal;
 }
 
+/** The largest request body, except an imported state (docs/operations.md). */
 export const MAX_BODY_BYTES = 1024 * 1024;
-/** An exported state can be far larger than any API request. */
-const MAX_STATE_BYTES = 256 * 1024 * 1024;
+/** An exported state can be far larger than any API request; only the admin may send one. */
+export const MAX_STATE_BYTES = 64 * 1024 * 1024;
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 
@@ -50,18 +54,20 @@ const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 export function createApp(options: CreateAppOptions): OpenAPIHono<AppEnv> {
   const { sim, logger = silentLogger } = options;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  const chaos = new HttpChaos(sim.seed);
+  const chaos = new HttpChaos(sim.seed, options.signal);
   const journal = new RequestJournal(options.journalCapacity);
   const simNow = () => sim.clock().now;
 
   app.use(logRequests(logger, simNow));
+  app.use(closeUnreadBodies());
   app.use(journal.middleware(simNow));
   app.use(chaos.middleware());
+  // Authentication first: nobody gets a byte of their body read before they are known.
+  app.use('/v1/*', authenticate(options.auth));
+  app.use('/_sim/*', requireAdmin(options.adminToken));
   app.use(limitBody());
   app.use('/v1/*', requireJsonBody());
   app.use('/_sim/*', requireJsonBody());
-  app.use('/v1/*', authenticate(options.auth));
-  app.use('/_sim/*', requireAdmin(options.adminToken));
 
   registerServerRoutes(app, sim);
   registerDrPairRoutes(app, sim);
@@ -96,16 +102,35 @@ function logRequests(logger: Logger, simNow: () => string): MiddlewareHandler<Ap
   };
 }
 
+/**
+ * An answer given before the request's body has fully arrived (a 401, 413, 415, or a route that
+ * ignores its body) says `Connection: close`: the server will not read the rest, so it closes
+ * the connection after answering, and a client's next request goes on a fresh connection
+ * instead of failing on a dropped one.
+ */
+function closeUnreadBodies(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
+    if (incoming && !incoming.complete && !c.res.headers.has('connection')) {
+      c.res.headers.set('Connection', 'close');
+    }
+  };
+}
+
 function limitBody(): MiddlewareHandler {
-  const tooLarge = (): never => {
+  const tooLarge = (limit: number) => (): never => {
     throw new HttpProblem(
       413,
       HTTP_ERROR_CODES.PAYLOAD_TOO_LARGE,
-      `The request body is over ${MAX_BODY_BYTES} bytes.`,
+      `The request body is over ${limit} bytes.`,
+      { limit },
+      // The rest of the body is never read: the connection cannot carry another request.
+      { Connection: 'close' },
     );
   };
-  const api = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
-  const state = bodyLimit({ maxSize: MAX_STATE_BYTES, onError: tooLarge });
+  const api = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge(MAX_BODY_BYTES) });
+  const state = bodyLimit({ maxSize: MAX_STATE_BYTES, onError: tooLarge(MAX_STATE_BYTES) });
   // GET and HEAD carry no body: skipping them keeps @hono/node-server from building a full
   // Request (the body stream) on the hot read path.
   return (c, next) => {

@@ -4,6 +4,7 @@
  * bearer token is accepted with full access and is a tenant of its own, so `demo` sees the
  * demo data. Writes name the IAM action they need, and a read-only token is refused with it.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.js';
 import { HTTP_ERROR_CODES, HttpProblem } from './problem.js';
@@ -82,7 +83,7 @@ export function requireAdmin(adminToken: string | undefined): MiddlewareHandler 
   return async (c, next) => {
     if (adminToken !== undefined && c.req.path !== '/_sim/health') {
       const given = c.req.header('x-drsim-admin-token') ?? bearerToken(c.req.header('authorization'));
-      if (given !== adminToken) {
+      if (given === undefined || given === null || !sameToken(given, adminToken)) {
         throw new HttpProblem(
           401,
           HTTP_ERROR_CODES.UNAUTHORIZED,
@@ -94,6 +95,15 @@ export function requireAdmin(adminToken: string | undefined): MiddlewareHandler 
     }
     await next();
   };
+}
+
+/**
+ * Compares two secrets in time that does not depend on where they differ (nor on their
+ * lengths: both are hashed first), so timing reveals nothing of the admin token.
+ */
+export function sameToken(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 /**

@@ -47,14 +47,35 @@ export function createPrng(seed: number): () => number {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Latencies of several matching rules add up to at most this (one rule allows as much). */
+export const MAX_CHAOS_LATENCY_MS = 60_000;
+
+/**
+ * Waits `ms`, or less if `signal` aborts first (the server is stopping): a delayed request is
+ * then answered while the database is still open, and no timer keeps the process alive.
+ */
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 
 export class HttpChaos {
   private readonly rules: { rule: ChaosRule; matches: PathMatcher }[] = [];
   private readonly random: () => number;
   private nextId = 1;
 
-  constructor(seed: number) {
+  /** `signal` aborts on shutdown and cuts every delay short. */
+  constructor(
+    seed: number,
+    private readonly signal?: AbortSignal,
+  ) {
     this.random = createPrng(seed);
   }
 
@@ -109,11 +130,11 @@ export class HttpChaos {
       if (c.req.path.startsWith('/_sim/')) return next();
       const fired = this.firing(c.req.method, c.req.path);
       if (fired.length === 0) return next();
-      const latencyMs = fired.reduce(
-        (sum, rule) => sum + (rule.effect.kind === 'latency' ? rule.effect.ms : 0),
-        0,
+      const latencyMs = Math.min(
+        MAX_CHAOS_LATENCY_MS,
+        fired.reduce((sum, rule) => sum + (rule.effect.kind === 'latency' ? rule.effect.ms : 0), 0),
       );
-      if (latencyMs > 0) await sleep(latencyMs);
+      if (latencyMs > 0) await sleep(latencyMs, this.signal);
       const fault = fired.find((rule) => rule.effect.kind !== 'latency');
       if (!fault) return next();
       if (fault.phase === 'after') await next();

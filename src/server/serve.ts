@@ -44,6 +44,15 @@ export interface RunningServer {
 const REALTIME_SYNC_MS = 250;
 /** How long in-flight requests may take to finish before their connections are cut. */
 const DRAIN_TIMEOUT_MS = 10_000;
+/**
+ * Connection limits (docs/operations.md): a client has 10 s to send its headers and 60 s for the
+ * whole request, an idle keep-alive connection is closed after 5 s, and at most 1024
+ * connections are open at once (more are refused by closing them).
+ */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 60_000;
+export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+export const MAX_CONNECTIONS = 1024;
 
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger('info');
@@ -59,9 +68,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     throw err;
   }
 
+  const stopping = new AbortController();
   const app = createApp({
     sim,
     logger,
+    signal: stopping.signal,
     ...(options.tokens ? { auth: { tokens: options.tokens } } : {}),
     ...(options.adminToken ? { adminToken: options.adminToken } : {}),
   });
@@ -78,6 +89,19 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
 
   let inFlight = 0;
   const fetch = async (request: Request, env: HttpBindings | Http2Bindings) => {
+    if (stopping.signal.aborted) {
+      // A request on a kept-alive connection after shutdown began: refused, never half-served.
+      return new Response(
+        JSON.stringify({
+          type: 'about:blank',
+          title: 'Service Unavailable',
+          status: 503,
+          code: 'SHUTTING_DOWN',
+          detail: 'The server is shutting down.',
+        }),
+        { status: 503, headers: { 'Content-Type': 'application/problem+json', Connection: 'close' } },
+      );
+    }
     inFlight++;
     try {
       return await app.fetch(request, env);
@@ -91,11 +115,22 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   };
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch, port: options.port ?? 4010, hostname: options.host ?? '127.0.0.1' }, () =>
-      resolve(s),
+    const s = serve(
+      {
+        fetch,
+        port: options.port ?? 4010,
+        hostname: options.host ?? '127.0.0.1',
+        serverOptions: {
+          headersTimeout: HEADERS_TIMEOUT_MS,
+          requestTimeout: REQUEST_TIMEOUT_MS,
+          keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+        },
+      },
+      () => resolve(s),
     );
     s.once('error', reject);
   });
+  (server as { maxConnections?: number }).maxConnections = MAX_CONNECTIONS;
   const { port } = server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -110,7 +145,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const close = () => {
     closing ??= (async () => {
       clearInterval(ticker);
+      stopping.abort();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
       const deadline = Date.now() + DRAIN_TIMEOUT_MS;
       while (inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
       if ('closeAllConnections' in server) server.closeAllConnections();

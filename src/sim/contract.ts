@@ -127,6 +127,8 @@ export interface Simulator {
   importState(state: SimState): void;
   saveSnapshot(name: string): void;
   restoreSnapshot(name: string): void;
+  /** Deletes a named snapshot (SNAPSHOT_NOT_FOUND if there is none). */
+  deleteSnapshot(name: string): void;
   listSnapshots(): { name: string; createdAt: Iso }[];
   close(): void;
 }

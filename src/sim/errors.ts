@@ -30,6 +30,10 @@ export const ERROR_CODES = {
   FAILOVER_NOT_COMMITTED: 'FAILOVER_NOT_COMMITTED',
   /** A server action that its power state or role does not allow (e.g. writing to a stopped server). */
   SERVER_STATE_CONFLICT: 'SERVER_STATE_CONFLICT',
+  /** An advance to a time before the simulated now (time never goes backwards). */
+  CLOCK_IN_PAST: 'CLOCK_IN_PAST',
+  /** An imported state or snapshot is well-formed but inconsistent (details: problems). */
+  STATE_INCONSISTENT: 'STATE_INCONSISTENT',
   /** The same Idempotency-Key was used for a different action or pair. */
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   /** Errors a job ends with (job.error.code). */

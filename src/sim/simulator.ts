@@ -6,6 +6,7 @@
 import { STATUSES, USER_ACTIONS } from '../machine/index.js';
 import { act } from './actions.js';
 import { runCheckers } from './checkers/index.js';
+import { LATEST_MS } from './clock.js';
 import { createContext } from './context.js';
 import type { CreateSimulatorOptions, Simulator } from './contract.js';
 import { parseDuration } from './duration.js';
@@ -94,12 +95,21 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     advance: (duration) => {
       const ms = parseDuration(duration);
       check(ms <= MAX_ADVANCE_MS, 'duration', 'at most 366 days per call (advance again for more)');
+      checkReachable(now() + ms, 'duration');
       return advanceTo(e, rs, now() + ms);
     },
     advanceTo: (time) => {
       const target = typeof time === 'string' ? toMs(time) : Number.NaN;
       check(Number.isFinite(target), 'to', 'an ISO 8601 time');
+      if (target < now()) {
+        throw new DrError(
+          'CLOCK_IN_PAST',
+          `Simulated time never goes backwards: it is ${ctx.clock.nowIso()}, and ${new Date(target).toISOString()} is before that.`,
+          { now: ctx.clock.nowIso(), to: new Date(target).toISOString() },
+        );
+      }
       check(target - now() <= MAX_ADVANCE_MS, 'to', 'a time at most 366 days ahead (advance again for more)');
+      checkReachable(target, 'to');
       return advanceTo(e, rs, target);
     },
     setClock: (settings) =>
@@ -303,9 +313,14 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     importState: (state) => stateIo.importState(e, state),
     saveSnapshot: (name) => stateIo.saveSnapshot(e, name),
     restoreSnapshot: (name) => stateIo.restoreSnapshot(e, name),
+    deleteSnapshot: (name) => stateIo.deleteSnapshot(e, name),
     listSnapshots: () => stateIo.listSnapshots(e),
     close: () => store.close(),
   };
+
+  function checkReachable(target: number, field: string): void {
+    check(target <= LATEST_MS, field, 'a time no later than 9999-12-31T23:59:59.999Z');
+  }
 
   function eventsFrom(query: EventQuery): number {
     const { after } = pageParams({ limit: query.limit, cursor: query.cursor });

@@ -223,10 +223,31 @@ export function resetTenant(e: Engine, tenant: string): void {
   });
 }
 
-export function saveSnapshot(e: Engine, name: string): void {
-  if (typeof name !== 'string' || !/^[A-Za-z0-9._-]{1,100}$/.test(name)) {
-    throw new DrError('VALIDATION_FAILED', 'name: expected 1 to 100 letters, digits, ., _ or -.');
+/**
+ * A snapshot name: 1 to 100 letters, digits, `.`, `_` or `-`, starting with a letter or digit
+ * (so `.` and `..`, which a URL path cannot carry, are refused).
+ */
+export const SNAPSHOT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+function checkSnapshotName(name: unknown): string {
+  if (typeof name !== 'string' || !SNAPSHOT_NAME.test(name)) {
+    throw new DrError(
+      'VALIDATION_FAILED',
+      'name: expected 1 to 100 letters, digits, ., _ or -, starting with a letter or digit.',
+      { field: 'name', value: name },
+    );
   }
+  return name;
+}
+
+export function deleteSnapshot(e: Engine, name: string): void {
+  checkSnapshotName(name);
+  const { changes } = e.store.tx(() => e.store.db.prepare('DELETE FROM snapshots WHERE name = ?').run(name));
+  if (changes === 0) throw new DrError('SNAPSHOT_NOT_FOUND', `No snapshot named '${name}'.`);
+}
+
+export function saveSnapshot(e: Engine, name: string): void {
+  checkSnapshotName(name);
   const state = JSON.stringify(exportState(e));
   e.store.tx(() =>
     e.store.db

@@ -405,6 +405,21 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
 
   app.openapi(
     route({
+      method: 'delete',
+      path: '/_sim/snapshots/{name}',
+      operationId: 'SimDeleteSnapshot',
+      summary: 'Delete a named snapshot',
+      request: { params: z.object({ name: idParam('name', 'before-failover') }) },
+      responses: { 204: noContent('Deleted.'), ...problems(...CONTROL_PROBLEMS) },
+    }),
+    (c) => {
+      sim.deleteSnapshot(c.req.valid('param').name);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    route({
       method: 'get',
       path: '/_sim/state',
       operationId: 'SimExportState',

@@ -172,7 +172,7 @@ export const SnapshotNameSchema = z
       .string()
       .min(1)
       .max(100)
-      .regex(/^[\w.-]+$/, 'letters, digits, _, . or -'),
+      .regex(/^[A-Za-z0-9][\w.-]*$/, 'letters, digits, _, . or -, starting with a letter or digit'),
   })
   .strict()
   .openapi('SnapshotName');
