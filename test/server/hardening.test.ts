@@ -23,19 +23,21 @@ describe('on a real port', () => {
 
   it('answers 401 to an unauthenticated upload without reading its body', async () => {
     // The body never ends: a server that reads before authenticating would never answer.
-    const status = await new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
-      const req = httpRequest(`${server.url}/_sim/state`, {
-        method: 'PUT',
-        headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' },
-      });
-      req.on('response', (res) => {
-        resolve({ status: res.statusCode ?? 0, connection: res.headers.connection });
-        res.resume();
-        req.destroy();
-      });
-      req.on('error', reject);
-      req.write(`{"format":"drsim-state","version":1,"pad":"${'x'.repeat(2 * 1024 * 1024)}`);
-    });
+    const status = await new Promise<{ status: number; connection: string | undefined }>(
+      (resolve, reject) => {
+        const req = httpRequest(`${server.url}/_sim/state`, {
+          method: 'PUT',
+          headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' },
+        });
+        req.on('response', (res) => {
+          resolve({ status: res.statusCode ?? 0, connection: res.headers.connection });
+          res.resume();
+          req.destroy();
+        });
+        req.on('error', reject);
+        req.write(`{"format":"drsim-state","version":1,"pad":"${'x'.repeat(2 * 1024 * 1024)}`);
+      },
+    );
     expect(status).toEqual({ status: 401, connection: 'close' });
   });
 
