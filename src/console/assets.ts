@@ -1,10 +1,12 @@
 /**
  * The console's stylesheet and script, read from the package once at startup and served
  * with a content hash in their URLs: the browser may keep them for a year, and a new
- * version of drsim changes the URL. Nothing comes from a CDN.
+ * version of drsim changes the URL. Nothing comes from a CDN: idiomorph (the DOM morphing the
+ * live updates use) is read from its package in node_modules.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Context } from 'hono';
 
 interface Asset {
@@ -16,10 +18,20 @@ interface Asset {
 const TYPES: Record<string, string> = {
   'console.css': 'text/css; charset=utf-8',
   'console.js': 'text/javascript; charset=utf-8',
+  'idiomorph.js': 'text/javascript; charset=utf-8',
 };
 
+/** Files served from a package's own dist rather than from `assets/`. */
+const FROM_PACKAGES: Record<string, string> = {
+  'idiomorph.js': 'idiomorph/dist/idiomorph.min.js',
+};
+
+const require = createRequire(import.meta.url);
+
 function load(file: string): Asset {
-  const bytes = new Uint8Array(readFileSync(new URL(`./assets/${file}`, import.meta.url)));
+  const packaged = FROM_PACKAGES[file];
+  const path = packaged ? require.resolve(packaged) : new URL(`./assets/${file}`, import.meta.url);
+  const bytes = new Uint8Array(readFileSync(path));
   return {
     bytes,
     type: TYPES[file] ?? 'application/octet-stream',

@@ -62,3 +62,8 @@ export function humanize(camel: string): string {
   const words = camel.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/** `1 recovery point`, `3 recovery points`, `1,000 DR pairs`. */
+export function plural(count: number, one: string, many: string): string {
+  return `${count.toLocaleString('en')} ${count === 1 ? one : many}`;
+}

@@ -10,13 +10,14 @@
 import { type Context, Hono } from 'hono';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ClockView, SimEvent } from '../sim/types.js';
+import type { ClockView } from '../sim/types.js';
 import { ApiFailure, type ApiHost, ConsoleApi, type Problem } from './api.js';
 import { serveAsset } from './assets.js';
 import { type Section, Shell } from './components/layout.js';
+import { latestEventSeq, liveStream } from './live.js';
 import { LifecyclePage, loadLifecyclePage } from './pages/lifecycle-page.js';
 import { loadPairPage, PairPage } from './pages/pair-page.js';
-import { loadPairsPage, PairsPage } from './pages/pairs-page.js';
+import { loadPairRows, loadPairsPage, PairRows, PairsPage } from './pages/pairs-page.js';
 import { loadSimulationPage, SimulationPage } from './pages/simulation-page.js';
 import { credentialsOf } from './session.js';
 
@@ -44,9 +45,10 @@ interface Rendered {
 
 export function consoleApp(options: ConsoleOptions): Hono {
   const app = new Hono();
-  const seqHint = { value: 0 };
+  const seqHint = new Map<string, number>();
 
   app.get('/assets/:file', serveAsset);
+  app.get('/live', liveStream(options.api));
 
   const page =
     (section: Section, render: (api: ConsoleApi, c: Context) => Promise<Rendered>) => async (c: Context) => {
@@ -54,7 +56,14 @@ export function consoleApp(options: ConsoleOptions): Hono {
       const fragment = c.req.header(FRAGMENT_HEADER) === 'main';
       // The newest event before the data is read: whatever happens in between looks new to the
       // page's script and costs one extra refresh, instead of going unnoticed.
-      const eventSeq = fragment ? null : await latestEventSeq(api, seqHint).catch(() => null);
+      const tenant = api.credentials.tenant;
+      const eventSeq = fragment
+        ? null
+        : await latestEventSeq(api, tenant, seqHint.get(tenant) ?? 0).catch(() => null);
+      if (eventSeq !== null) {
+        if (seqHint.size > 1000) seqHint.clear();
+        seqHint.set(tenant, eventSeq);
+      }
       const [rendered, clock] = await Promise.all([
         render(api, c).catch((err: unknown) => failure(err)),
         fragment ? null : api.attempt(api.control<ClockView>('/_sim/clock')),
@@ -83,11 +92,17 @@ export function consoleApp(options: ConsoleOptions): Hono {
 
   app.get(
     '/',
-    page('pairs', async (api) => ({
+    page('pairs', async (api, c) => ({
       title: 'Server Disaster Recovery',
-      body: <PairsPage data={await loadPairsPage(api)} />,
+      body: <PairsPage data={await loadPairsPage(api, c.req.query())} />,
     })),
   );
+  // A live update of the list: the rows of the pairs that changed, and the counts.
+  app.get('/rows', async (c) => {
+    const api = new ConsoleApi(options.api, credentialsOf(c));
+    const data = await loadPairRows(api, c.req.query());
+    return c.html(<PairRows {...data} />, 200, { ...SECURITY_HEADERS, 'Cache-Control': 'no-store' });
+  });
   app.get(
     '/pairs/:id',
     page('pairs', async (api, c) => {
@@ -145,45 +160,4 @@ function failure(err: unknown): Rendered {
       </div>
     ),
   };
-}
-
-/**
- * The newest event's sequence number, found with `afterSeq` probes (the event list runs
- * oldest first): gallop up from the last answer, then bisect. A handful of in-process reads
- * instead of paging through the whole history.
- */
-async function latestEventSeq(api: ConsoleApi, hint: { value: number }): Promise<number> {
-  const next = async (after: number): Promise<number | null> => {
-    const page = await api.control<{ items: SimEvent[] }>(`/_sim/events?afterSeq=${after}&limit=1`);
-    return page.items[0]?.seq ?? null;
-  };
-  let low: number;
-  let high: number;
-  const first = await next(hint.value);
-  if (first === null) {
-    // Nothing newer than the hint; the state may also have been reset or restored below it.
-    low = 0;
-    high = hint.value;
-  } else {
-    low = first;
-    let step = 64;
-    for (;;) {
-      const found = await next(low + step);
-      if (found === null) {
-        high = low + step;
-        break;
-      }
-      low = found;
-      step *= 2;
-    }
-  }
-  // The newest sequence number lies in [low, high] and nothing is newer than `high`.
-  while (low < high) {
-    const middle = Math.floor((low + high) / 2);
-    const found = await next(middle);
-    if (found === null) high = middle;
-    else low = found;
-  }
-  hint.value = low;
-  return low;
 }

@@ -24,11 +24,14 @@ test('attach, replicate, test, restart and detach a pair; errors next to their f
   await page.keyboard.press('Enter');
   const attach = page.getByRole('dialog', { name: 'Attach a Server' });
   await attach.waitFor();
-  expect(await attach.getByRole('checkbox', { name: /old-01/ }).isDisabled()).toBe(true);
-  await waitForText(attach, 'not selectable: expired');
-  expect(await attach.getByRole('checkbox', { name: /cluster-01/ }).isDisabled()).toBe(true);
-  await waitForText(attach, 'not selectable: has a multi-attach volume');
-  expect(await attach.getByRole('checkbox', { name: /web-01-shadow/ }).isDisabled()).toBe(true);
+  expect(await attach.getByRole('checkbox', { name: /old-01/ }).count()).toBe(0);
+  await attach.getByText(/servers cannot be attached now/).click();
+  await waitForText(attach, 'old-01');
+  expect(await attach.locator('.refused-servers').textContent()).toMatch(/old-01 \S+: expired/);
+  expect(await attach.locator('.refused-servers').textContent()).toMatch(
+    /cluster-01 \S+: has a multi-attach volume/,
+  );
+  expect(await attach.getByRole('checkbox', { name: /web-01-shadow/ }).count()).toBe(0);
   await page.keyboard.press('Escape');
   await attach.waitFor({ state: 'hidden' });
   expect(await focusedText(page)).toBe('Attach a Server');
@@ -40,6 +43,7 @@ test('attach, replicate, test, restart and detach a pair; errors next to their f
   await attach.getByRole('button', { name: 'Attach' }).click();
   const subnetError = attach.locator('[data-error-for="shadow.subnetId"]');
   await subnetError.waitFor();
+  expect(await subnetError.textContent()).toBe('Enter the subnet.');
   expect(await attach.getByLabel('Subnet').getAttribute('aria-invalid')).toBe('true');
   await shot('21-attach-dialog-field-error', { viewportOnly: true });
   await attach.getByLabel('Subnet').fill('subnet-dr-han-b');

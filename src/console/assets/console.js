@@ -1,13 +1,11 @@
-// The console's only script, no framework and no build step. It does three things:
+// The console's script, no framework and no build step (idiomorph, loaded before it, morphs
+// the DOM). It does three things:
 // 1. acts through the API like any client: forms and buttons call /v1 (with the bearer
-//    token) and /_sim (with the admin token, if any) and show the API's own errors;
-// 2. opens and closes the <dialog>s, returning focus to whatever opened them;
-// 3. keeps the page current: it watches the simulation (new events, the clock) and
-//    re-renders <main> from the server when something changed, without a reload.
-
-const POLL_MS = 1000;
-/** Without the control API there is nothing to watch; refresh on a timer instead. */
-const BLIND_REFRESH_MS = 3000;
+//    token) and /_sim (with the admin token, if any); every dialog submit carries its own
+//    Idempotency-Key, so a retry after a lost answer cannot act twice; refusals are said in
+//    the console's words, next to the field they concern;
+// 2. opens and closes the <dialog>s and puts focus where a person expects it;
+// 3. keeps the page current from the server's stream of changes, without losing your place.
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
@@ -31,8 +29,8 @@ const adminToken = () => cookie('drsim_admin');
 // ------------------------------------------------------------------ the API
 
 /** One API call; resolves to { ok, status, data } where data is the JSON or problem document. */
-async function call(method, path, body) {
-  const headers = { Accept: 'application/json' };
+async function call(method, path, body, extraHeaders = {}) {
+  const headers = { Accept: 'application/json', ...extraHeaders };
   if (path.startsWith('/v1/') || path === '/v1') headers.Authorization = `Bearer ${token()}`;
   else if (adminToken()) headers['X-Drsim-Admin-Token'] = adminToken();
   const init = { method, headers };
@@ -61,6 +59,114 @@ const problemText = (data) =>
     ? `${data.code ? `${data.code}: ` : ''}${data.detail || data.title}`
     : 'Failed.';
 
+/** A fresh Idempotency-Key; getRandomValues also works where randomUUID does not (plain http). */
+function newKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `console-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** Answers worth sending again with the same key: nothing came back, or a gateway gave up. */
+const RETRIABLE = new Set([0, 502, 503, 504]);
+
+/** A write with its Idempotency-Key, retried a few times when the answer was lost. */
+async function callOnce(method, path, body, key) {
+  let res;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 400 * attempt));
+    res = await call(method, path, body, { 'Idempotency-Key': key });
+    if (!RETRIABLE.has(res.status)) break;
+  }
+  return res;
+}
+
+// ------------------------------------------------------------------ messages
+
+// The one place where the API's validation issues become sentences. A field error from the API
+// is { path, message } with the validator's wording; the console says it with the field's label.
+
+function labelOf(form, path) {
+  const field = form?.elements.namedItem(path);
+  const input = field instanceof RadioNodeList ? field[0] : field;
+  const label = input?.labels?.[0] || input?.closest('fieldset')?.querySelector('legend');
+  const text = label ? label.textContent.replace(/\(optional\)/, '').trim() : '';
+  return (
+    text ||
+    path
+      .split('.')
+      .pop()
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toLowerCase()
+  );
+}
+
+const sentence = (text) => {
+  const trimmed = text.trim();
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+};
+
+/**
+ * [pattern, sentence] pairs, first match wins. `m` is the match; `f.Label` the field's label to
+ * start a sentence, `f.label` to use inside one; `f.choice` when it is picked rather than typed.
+ */
+const MESSAGE_RULES = [
+  [
+    /received undefined|^required$|expected .*, received null/i,
+    (_m, f) => `${f.choice ? 'Choose' : 'Enter'} the ${f.label}.`,
+  ],
+  [/expected int/i, (_m, f) => `${f.Label} must be a whole number.`],
+  [/expected number, received (string|NaN)/i, (_m, f) => `${f.Label} must be a number.`],
+  [
+    /too small: expected string to have >=(\d+) char/i,
+    (m, f) => (m[1] === '1' ? `Enter the ${f.label}.` : `${f.Label} needs at least ${m[1]} characters.`),
+  ],
+  [
+    /too big: expected string to have <=(\d+) char/i,
+    (m, f) => `${f.Label} may have at most ${m[1]} characters.`,
+  ],
+  [/too small: expected number to be >=?(-?[\d.]+)/i, (m, f) => `${f.Label} must be at least ${m[1]}.`],
+  [/too big: expected number to be <=?(-?[\d.]+)/i, (m, f) => `${f.Label} must be at most ${m[1]}.`],
+  [/too small: expected array to have >=(\d+)/i, (m, f) => `Add at least ${m[1]}: ${f.label}.`],
+  [
+    /invalid option: expected one of (.*)/i,
+    (m, f) => `Choose ${f.label}: one of ${m[1].replaceAll('"', '').split('|').join(', ')}.`,
+  ],
+  [
+    /^invalid (?:string|format)[^:]*:? ?(.*)/i,
+    (m, f) => `${f.Label} is not in the expected form${m[1] ? `: ${m[1]}` : ''}.`,
+  ],
+  [/unrecognized key/i, (m) => `${sentence(m.input)} The console sent a field the API does not know.`],
+];
+
+function humanMessage(message, label, choice) {
+  const text = String(message || '');
+  // "VPC" stays as it is inside a sentence; "Shadow region" becomes "shadow region".
+  const inner = /^[A-Z]{2}/.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1);
+  const field = { Label: label.charAt(0).toUpperCase() + label.slice(1), label: inner, choice };
+  for (const [pattern, say] of MESSAGE_RULES) {
+    const match = text.match(pattern);
+    if (match) return say(match, field);
+  }
+  return sentence(text);
+}
+
+/** What a refusal of an action means, in the console's words. */
+function refusalText(data, status) {
+  if (status === 0)
+    return 'The server did not answer, even after retrying. Nothing was changed twice; try again.';
+  if (status === 409 && data?.code === 'INVALID_STATE') {
+    const pair = $('#pair-status');
+    const now = pair?.dataset.statusLabel;
+    return `This is not possible now${now ? `: the pair is ${now}` : ''}. It changed after the dialog opened; see what you can do now below.`;
+  }
+  if (status === 409) return `Refused because of the current state of the servers: ${data?.detail ?? ''}`;
+  if (status === 401 || status === 403) return `Your token may not do this: ${data?.detail ?? ''}`;
+  if (status === 422 && data?.code === 'IDEMPOTENCY_KEY_REUSED')
+    return 'That request was already sent with other values. Submit again.';
+  if (status >= 500) return `The service failed (${status}). Try again in a moment.`;
+  return problemText(data);
+}
+
 function announce(message) {
   const region = $('#announcer');
   if (!region) return;
@@ -85,22 +191,51 @@ function doneMessage(template, data) {
 
 // ------------------------------------------------------------------ forms
 
-/** Sets `value` at a dotted path: `network.vpcId` → { network: { vpcId } }. */
+/** Sets `value` at a dotted path: `network.vpcId` → { network: { vpcId } }; `volumes.0.type` makes an array. */
 function setPath(target, path, value) {
   const keys = path.split('.');
   let node = target;
-  keys.slice(0, -1).forEach((key) => {
-    node[key] ??= {};
+  keys.slice(0, -1).forEach((key, index) => {
+    node[key] ??= /^\d+$/.test(keys[index + 1]) ? [] : {};
     node = node[key];
   });
   node[keys[keys.length - 1]] = value;
 }
 
+/** `path = content` lines, as the Create a Server dialog takes files. */
+function parseFiles(text) {
+  const files = {};
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const at = line.indexOf('=');
+    const path = (at < 0 ? line : line.slice(0, at)).trim();
+    files[path] = at < 0 ? '' : line.slice(at + 1).trim();
+  }
+  return files;
+}
+
 /** The form as the API's JSON body; empty optional fields are left out, as a client would. */
 function formBody(form, skip) {
   const body = {};
+  // A group of optional fields left wholly empty (a second volume) is left out as a whole.
+  const emptyGroups = new Set(
+    $$('[data-optional-group]', form).filter((group) =>
+      $$('input:not([type="checkbox"]):not([type="hidden"]), textarea', group).every(
+        (field) => field.value.trim() === '',
+      ),
+    ),
+  );
   for (const field of form.elements) {
     if (!field.name || field.disabled || field.name === skip || field.closest('[hidden]')) continue;
+    if (emptyGroups.has(field.closest('[data-optional-group]'))) continue;
+    if (field.dataset.type === 'boolean-text') {
+      setPath(body, field.name, field.value === 'true');
+      continue;
+    }
+    if (field.dataset.type === 'files') {
+      if (field.value.trim()) setPath(body, field.name, parseFiles(field.value));
+      continue;
+    }
     if (field.type === 'radio' && !field.checked) continue;
     let value;
     if (field.type === 'checkbox') {
@@ -131,7 +266,7 @@ function clearErrors(form) {
 }
 
 /** Puts each of the problem's field errors next to its field; the rest in the form's slot. */
-function showProblem(form, data, prefix = '') {
+function showProblem(form, data, prefix = '', status = 400) {
   const errors = Array.isArray(data?.errors) ? data.errors : [];
   const general = $('[data-error-for=""]', form);
   let placed = 0;
@@ -140,7 +275,13 @@ function showProblem(form, data, prefix = '') {
     const path = error.path || '';
     const slot = path ? $(`[data-error-for="${CSS.escape(path)}"]`, form) : null;
     if (!slot) continue;
-    slot.textContent = `${prefix}${error.message}`;
+    const control = form.elements.namedItem(path);
+    const isChoice = control instanceof RadioNodeList || control instanceof HTMLSelectElement;
+    const text = humanMessage(error.message, labelOf(form, path), isChoice);
+    slot.textContent =
+      slot.textContent && slot.textContent !== text
+        ? `${slot.textContent} ${prefix}${text}`
+        : `${prefix}${text}`;
     slot.hidden = false;
     placed++;
     const field = form.elements.namedItem(path);
@@ -151,19 +292,47 @@ function showProblem(form, data, prefix = '') {
     }
   }
   if (general && (placed === 0 || placed < errors.length)) {
-    general.textContent = `${general.textContent ? `${general.textContent}\n` : ''}${prefix}${problemText(data)}`;
+    const text = placed === 0 ? refusalText(data, status) : 'Some values were refused; see the fields above.';
+    general.textContent = `${general.textContent ? `${general.textContent}\n` : ''}${prefix}${text}`;
     general.hidden = false;
   }
   (firstField || general)?.focus?.();
 }
 
+/** Required fields left empty: said on the field before anything is sent. */
+function missingFields(form) {
+  const errors = [];
+  for (const field of form.elements) {
+    if (!field.required || field.disabled || field.closest('[hidden]') || !field.name) continue;
+    const empty =
+      field.type === 'radio'
+        ? !form.querySelector(`[name="${CSS.escape(field.name)}"]:checked`)
+        : field.value.trim() === '';
+    if (empty && !errors.some((e) => e.path === field.name))
+      errors.push({ path: field.name, message: 'Required' });
+  }
+  return errors;
+}
+
+let submitting = false;
+
 async function submitForm(form) {
+  if (submitting) return;
   const [method, path] = form.dataset.api.split(' ');
   const each = form.dataset.each;
   clearErrors(form);
+  const missing = missingFields(form);
+  if (missing.length > 0) {
+    showProblem(form, { errors: missing, detail: 'Fill in the fields marked.' });
+    return;
+  }
   const submit = $('[type="submit"]', form);
-  if (submit) submit.disabled = true;
+  // aria-disabled rather than disabled: a disabled button loses keyboard focus to <body>.
+  submit?.setAttribute('aria-disabled', 'true');
   form.setAttribute('aria-busy', 'true');
+  submitting = true;
+  // One key per submit: the automatic retries of a lost answer reuse it, a new submit does not.
+  const key = newKey();
   try {
     const body = formBody(form, each);
     let results;
@@ -179,31 +348,90 @@ async function submitForm(form) {
       }
       results = [];
       for (const value of values) {
-        results.push({ value, res: await call(method, path, { ...body, [each]: value }) });
+        results.push({
+          value,
+          res: await callOnce(method, path, { ...body, [each]: value }, `${key}-${value}`),
+        });
       }
     } else {
-      results = [{ value: null, res: await call(method, path, method === 'DELETE' ? undefined : body) }];
+      results = [
+        { value: null, res: await callOnce(method, path, method === 'DELETE' ? undefined : body, key) },
+      ];
     }
     const failed = results.filter((r) => !r.res.ok);
-    failed.forEach((r) => {
-      showProblem(form, r.res.data, r.value && results.length > 1 ? `${r.value}: ` : '');
-    });
     const succeeded = results.filter((r) => r.res.ok);
     if (succeeded.length > 0) announce(doneMessage(form.dataset.done, succeeded[0].res.data));
+    const dialog = form.closest('dialog');
     if (failed.length === 0) {
-      const dialog = form.closest('dialog');
       if (dialog) dialog.close();
       if (form.hasAttribute('data-reset')) form.reset();
       await refresh();
-    } else if (succeeded.length > 0) {
-      // Some were accepted: the page is stale, but the dialog holds the refusals; refresh on close.
-      pendingRefresh = true;
+      return;
     }
+    // The page may be behind (a 409 means the pair moved on): read it again, then explain.
+    if (succeeded.length > 0 || failed.some((r) => r.res.status === 409)) await refresh();
+    failed.forEach((r) => {
+      showProblem(form, r.res.data, r.value && results.length > 1 ? `${r.value}: ` : '', r.res.status);
+    });
+    if (dialog) followPair(dialog);
   } finally {
-    if (submit) submit.disabled = false;
+    submitting = false;
+    submit?.removeAttribute('aria-disabled');
     form.removeAttribute('aria-busy');
   }
 }
+
+/**
+ * A dialog of a pair action follows the pair: when the action is no longer allowed, it says so
+ * and offers the actions allowed now instead of a submit that would be refused.
+ */
+function followPair(dialog) {
+  const action = dialog.dataset.action;
+  const slot = $('[data-follow]', dialog);
+  const pair = $('#pair-status');
+  if (!action || !slot || !pair) return;
+  const allowed = (pair.dataset.allowed || '').split(' ').filter(Boolean);
+  const submit = $('[type="submit"]', dialog);
+  if (allowed.includes(action)) {
+    if (!slot.hidden) {
+      slot.hidden = true;
+      slot.replaceChildren();
+      submit?.removeAttribute('aria-disabled');
+    }
+    return;
+  }
+  const labels = JSON.parse(pair.dataset.labels || '{}');
+  const title = $('h2', dialog)?.textContent.replace(/\?$/, '') ?? 'This action';
+  slot.replaceChildren();
+  const text = document.createElement('p');
+  text.textContent = `The pair changed while this dialog was open: it is now ${pair.dataset.statusLabel}. ${title} is not possible in that state.`;
+  slot.append(text);
+  const offers = allowed.filter((name) => document.getElementById(`dlg-${kebab(name)}`));
+  if (offers.length > 0) {
+    const intro = document.createElement('p');
+    intro.textContent = 'Possible now:';
+    const list = document.createElement('div');
+    list.className = 'follow-offers';
+    for (const name of offers) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'secondary';
+      button.dataset.switchDialog = `dlg-${kebab(name)}`;
+      button.textContent = labels[name] || name;
+      list.append(button);
+    }
+    slot.append(intro, list);
+  } else {
+    const none = document.createElement('p');
+    none.textContent =
+      'Nothing can be done on this pair right now; close this dialog and wait for the job to finish.';
+    slot.append(none);
+  }
+  slot.hidden = false;
+  submit?.setAttribute('aria-disabled', 'true');
+}
+
+const kebab = (camel) => camel.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
 
 /** `data-show-when="effect.kind=delay"`: a field that only applies to some choices. */
 function applyConditions(root = document) {
@@ -230,8 +458,16 @@ function openDialog(id, opener) {
     form.reset();
     clearErrors(form);
   });
+  const follow = $('[data-follow]', dialog);
+  if (follow) {
+    follow.hidden = true;
+    follow.replaceChildren();
+    $('[type="submit"]', dialog)?.removeAttribute('aria-disabled');
+  }
   applyConditions(dialog);
-  openers.set(dialog, opener);
+  // Opened from the Actions menu: focus returns to the menu's button, which stays visible.
+  const menu = opener?.closest?.('details.menu');
+  openers.set(dialog, menu ? $('summary', menu) : opener);
   $('details.menu[open]')?.removeAttribute('open');
   dialog.showModal();
   const first =
@@ -242,35 +478,86 @@ function openDialog(id, opener) {
 function onDialogClosed(dialog) {
   const opener = openers.get(dialog);
   openers.delete(dialog);
-  if (opener?.isConnected) opener.focus();
-  else $('#main')?.focus();
-  if (pendingRefresh) refresh();
+  if (switching) return;
+  // Back to the button that opened it; if the pair moved on and it is gone, to the new status.
+  if (opener?.isConnected && opener.offsetParent !== null) opener.focus();
+  else focusNewContent();
 }
+
+let switching = false;
 
 // ------------------------------------------------------------------ staying current
 
+// The server pushes what changed in this tenant (`/console/live`, server-sent events); the page
+// fetches only that and morphs it into place with idiomorph, so focus, a text selection,
+// scroll, an open menu and an open dialog all survive an update.
+
+/** Without any message for this long the stream counts as dead (the server pings every 2 s). */
+const STALE_AFTER_MS = 4500;
+/** Changes of the clock alone (ages, RPO) refresh the page at most this often. */
+const CLOCK_REFRESH_MS = 10_000;
+
 let pendingRefresh = false;
 let refreshing = null;
+let lastMessageAt = Date.now();
+let lastUpdateAt = new Date();
+let lastClockRefresh = Date.now();
+let stale = false;
+let source = null;
+let retryTimer = null;
 let eventSeq = Number.parseInt(document.body.dataset.eventSeq, 10);
-let clockNow = document.body.dataset.clockNow || '';
+/** How many updates the page has applied: the browser tests count them. */
+window.drsimUpdates = 0;
 
-/** A selector that finds the focused control again in a re-rendered <main>, or null. */
-function focusKey(element, main) {
-  if (!(element instanceof HTMLElement) || !main.contains(element) || element === main) return null;
-  if (element.id) return `#${CSS.escape(element.id)}`;
-  for (const name of ['data-open', 'data-call', 'data-copy', 'data-view-file']) {
-    const value = element.getAttribute(name);
-    if (value !== null) return `[${name}="${CSS.escape(value)}"]`;
-  }
-  return '#main';
+const morphOptions = {
+  morphStyle: 'innerHTML',
+  ignoreActiveValue: true,
+  restoreFocus: true,
+  callbacks: {
+    // An open dialog is the person's work in progress: it is kept as it is, never re-rendered.
+    beforeNodeMorphed(oldNode, newNode) {
+      if (oldNode instanceof HTMLDialogElement && oldNode.open) return false;
+      // A field someone typed into keeps what they typed.
+      if (
+        (oldNode instanceof HTMLInputElement || oldNode instanceof HTMLTextAreaElement) &&
+        oldNode.type !== 'radio' &&
+        oldNode.type !== 'checkbox' &&
+        oldNode.value !== oldNode.defaultValue
+      )
+        return false;
+      if (oldNode instanceof HTMLSelectElement && oldNode.dataset.touched) return false;
+      return newNode !== undefined;
+    },
+    beforeNodeRemoved(node) {
+      return !(node instanceof HTMLDialogElement && node.open);
+    },
+    // Open menus and disclosures stay as the person left them.
+    beforeAttributeUpdated(name, element) {
+      return !(
+        name === 'open' &&
+        (element instanceof HTMLDetailsElement || element instanceof HTMLDialogElement)
+      );
+    },
+  },
+};
+
+function morph(target, html, style = 'innerHTML') {
+  const before = document.activeElement;
+  window.Idiomorph.morph(target, html, { ...morphOptions, morphStyle: style });
+  applyConditions(target);
+  $$('dialog[open]').forEach(followPair);
+  window.drsimUpdates++;
+  // The focused control went away (its action is no longer offered): keep the keyboard on the page.
+  if (before && before !== document.body && !before.isConnected) focusNewContent();
 }
 
-/** Re-renders <main> from the server, keeping focus, open disclosures and scroll. */
+function focusNewContent() {
+  const target = $('#pair-status') || $('#main h1') || $('#main');
+  target?.focus({ preventScroll: true });
+}
+
+/** Re-renders <main> from the server, morphing the difference into the page. */
 async function refresh() {
-  if ($('dialog[open]')) {
-    pendingRefresh = true;
-    return;
-  }
   if (refreshing) {
     pendingRefresh = true;
     return refreshing;
@@ -282,36 +569,20 @@ async function refresh() {
     try {
       res = await fetch(location.pathname + location.search, { headers: { 'X-Console-Fragment': 'main' } });
     } catch {
-      return;
+      return failedRefresh('The server did not answer.');
     }
-    if (!res.ok) return;
+    if (!res.ok && !res.headers.get('X-Console-Title')) {
+      return failedRefresh(`The server answered ${res.status}.`);
+    }
     const html = await res.text();
-    if ($('dialog[open]')) {
-      pendingRefresh = true;
-      return;
-    }
     const statusBefore = $('#pair-status')?.textContent;
-    const focused = focusKey(document.activeElement, main);
-    const openDetails = $$('details[open][id]', main).map((d) => d.id);
-    const closedDetails = $$('details[id]:not([open])', main).map((d) => d.id);
-    main.innerHTML = html;
-    openDetails.forEach((id) => {
-      document.getElementById(id)?.setAttribute('open', '');
-    });
-    closedDetails.forEach((id) => {
-      document.getElementById(id)?.removeAttribute('open');
-    });
-    if (focused) {
-      // The same control if it is still offered; otherwise <main>, so the keyboard stays on the page.
-      const again = $(focused, main) || main;
-      again.focus({ preventScroll: true });
-    }
+    morph(main, html);
+    markFresh();
     const now = res.headers.get('X-Drsim-Time');
     if (now) showClock({ now });
     const title = res.headers.get('X-Console-Title');
     if (title) document.title = `${decodeURIComponent(title)} · drsim console`;
-    applyConditions(main);
-    // A swapped <main> is not read out; the pair's status is what a person waits for.
+    // A morphed <main> is not read out; the pair's status is what a person waits for.
     const statusAfter = $('#pair-status')?.textContent;
     if (statusBefore && statusAfter && statusAfter !== statusBefore)
       announce(statusAfter.replace(/\s+/g, ' ').trim());
@@ -321,61 +592,143 @@ async function refresh() {
   } finally {
     refreshing = null;
   }
-  if (pendingRefresh && !$('dialog[open]')) await refresh();
+  if (pendingRefresh) await refresh();
+}
+
+/** The list page: only the rows of the pairs that changed, and the counts. */
+async function refreshRows(ids) {
+  const url = new URL(location.href);
+  url.pathname = '/console/rows';
+  url.searchParams.set('ids', ids.join(','));
+  let res;
+  try {
+    res = await fetch(url, { headers: { Accept: 'text/html' } });
+  } catch {
+    return failedRefresh('The server did not answer.');
+  }
+  if (!res.ok) return failedRefresh(`The server answered ${res.status}.`);
+  const template = document.createElement('template');
+  template.innerHTML = await res.text();
+  for (const row of $$('[data-pair-row]', template.content)) {
+    const current = $(`[data-pair-row="${CSS.escape(row.dataset.pairRow)}"]`);
+    if (current) morph(current, row.outerHTML, 'outerHTML');
+  }
+  const counts = $('#pair-counts', template.content);
+  const currentCounts = $('#pair-counts');
+  if (counts && currentCounts) morph(currentCounts, counts.outerHTML, 'outerHTML');
+  markFresh();
+}
+
+let retryDelay = 1000;
+
+function failedRefresh(reason) {
+  showStale(`Could not refresh: ${reason}`);
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(() => {
+    retryDelay = Math.min(retryDelay * 2, 5000);
+    refresh();
+  }, retryDelay);
+}
+
+function markFresh() {
+  lastUpdateAt = new Date();
+  retryDelay = 1000;
+  clearTimeout(retryTimer);
+  if (stale && source?.readyState === EventSource.OPEN) hideStale();
+}
+
+const wallTime = (date) =>
+  date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+function showStale(reason) {
+  stale = true;
+  const banner = $('#live-banner');
+  if (!banner) return;
+  $('[data-live-reason]', banner).textContent = reason;
+  const time = $('[data-live-last]', banner);
+  time.textContent = wallTime(lastUpdateAt);
+  time.setAttribute('datetime', lastUpdateAt.toISOString());
+  banner.hidden = false;
+}
+
+function hideStale() {
+  stale = false;
+  const banner = $('#live-banner');
+  if (banner) banner.hidden = true;
+}
+
+/** What a change means for the page in view. */
+function onChange(change) {
+  if (Number.isFinite(change.seq)) eventSeq = change.seq;
+  if (change.now) showClock({ now: change.now });
+  const pairId = $('#pair-status')?.dataset.pairId;
+  const rows = $$('[data-pair-row]').map((row) => row.dataset.pairRow);
+  const onList = Boolean($('#pair-counts'));
+  const clockOnly = !change.all && change.pairs.length === 0;
+  if (clockOnly) {
+    if (Date.now() - lastClockRefresh < CLOCK_REFRESH_MS) return;
+    lastClockRefresh = Date.now();
+    if (onList) return refreshRows(rows);
+    return refresh();
+  }
+  if (change.all) return refresh();
+  if (pairId) return change.pairs.includes(pairId) ? refresh() : undefined;
+  if (onList) {
+    const visible = change.pairs.filter((id) => rows.includes(id));
+    return refreshRows(visible);
+  }
+  return refresh();
+}
+
+function connect() {
+  source?.close();
+  const after = Number.isFinite(eventSeq) ? `?after=${eventSeq}` : '';
+  source = new EventSource(`/console/live${after}`);
+  let reopened = false;
+  source.addEventListener('open', () => {
+    lastMessageAt = Date.now();
+    // Back after a gap: whatever happened meanwhile is not in the stream, so read the page again.
+    if (stale || reopened) refresh();
+    reopened = true;
+  });
+  source.addEventListener('ping', () => {
+    lastMessageAt = Date.now();
+    if (stale) refresh();
+  });
+  source.addEventListener('change', (event) => {
+    lastMessageAt = Date.now();
+    onChange(JSON.parse(event.data));
+  });
+  source.addEventListener('error', () => {
+    if (source.readyState !== EventSource.OPEN)
+      showStale('Live updates stopped: the server does not answer.');
+  });
+}
+
+function watchStream() {
+  setInterval(() => {
+    if (Date.now() - lastMessageAt > STALE_AFTER_MS) {
+      showStale('Live updates stopped: nothing heard from the server.');
+      // A stream that went silent without closing: open a new one.
+      if (source?.readyState === EventSource.OPEN) connect();
+      else if (source?.readyState === EventSource.CLOSED) connect();
+    }
+    const time = $('#live-banner [data-live-last]');
+    if (time && stale) time.textContent = wallTime(lastUpdateAt);
+  }, 1000);
 }
 
 function showClock(clock) {
   const text = `${clock.now.slice(0, 19).replace('T', ' ')} UTC`;
   $$('[data-sim-clock]').forEach((el) => {
-    el.textContent = text;
+    if (el.textContent !== text) el.textContent = text;
     el.setAttribute('datetime', clock.now);
   });
-  // Every answer carries the simulated time, but only the clock itself says its mode.
   if (!clock.mode) return;
   const mode = clock.mode === 'realtime' ? `realtime ×${clock.speed}` : 'manual';
   $$('[data-sim-mode]').forEach((el) => {
     el.textContent = mode;
   });
-}
-
-/** Has the simulation moved since the page was drawn? New events or a new time mean yes. */
-async function watch() {
-  if (document.hidden) return;
-  let changed = false;
-  let blind = false;
-  if (Number.isFinite(eventSeq)) {
-    const events = await call('GET', `/_sim/events?afterSeq=${eventSeq}&limit=500`);
-    if (events.ok && events.data.items.length > 0) {
-      eventSeq = events.data.items[events.data.items.length - 1].seq;
-      changed = true;
-    } else if (!events.ok) blind = true;
-  } else blind = true;
-  const clock = await call('GET', '/_sim/clock');
-  if (clock.ok) {
-    if (clock.data.now !== clockNow) {
-      clockNow = clock.data.now;
-      changed = true;
-    }
-    showClock(clock.data);
-  }
-  if (blind && Date.now() - lastBlindRefresh > BLIND_REFRESH_MS) {
-    lastBlindRefresh = Date.now();
-    changed = true;
-  }
-  if (changed) await refresh();
-}
-
-let lastBlindRefresh = Date.now();
-
-function startWatching() {
-  const loop = async () => {
-    try {
-      await watch();
-    } finally {
-      setTimeout(loop, POLL_MS);
-    }
-  };
-  setTimeout(loop, POLL_MS);
 }
 
 // ------------------------------------------------------------------ events
@@ -394,21 +747,28 @@ document.addEventListener('click', async (event) => {
     closer.closest('dialog')?.close();
     return;
   }
+  const switcher = target.closest('[data-switch-dialog]');
+  if (switcher) {
+    // From a dialog whose action is gone to one allowed now; focus returns to the first opener.
+    const from = switcher.closest('dialog');
+    const opener = openers.get(from);
+    switching = true;
+    from.close();
+    switching = false;
+    openDialog(switcher.dataset.switchDialog, opener);
+    return;
+  }
   const caller = target.closest('[data-call]');
   if (caller) {
+    // Not disabled while it works: a disabled button drops keyboard focus, and every press counts.
     const [method, path] = caller.dataset.call.split(' ');
-    caller.disabled = true;
-    try {
-      const res = await call(method, path, caller.dataset.body ? JSON.parse(caller.dataset.body) : undefined);
-      if (res.ok) {
-        alertMessage('');
-        announce(doneMessage(caller.dataset.done, res.data));
-        await refresh();
-      } else {
-        alertMessage(problemText(res.data));
-      }
-    } finally {
-      caller.disabled = false;
+    const res = await call(method, path, caller.dataset.body ? JSON.parse(caller.dataset.body) : undefined);
+    if (res.ok) {
+      alertMessage('');
+      announce(doneMessage(caller.dataset.done, res.data));
+      await refresh();
+    } else {
+      alertMessage(problemText(res.data));
     }
     return;
   }
@@ -446,6 +806,7 @@ document.addEventListener('submit', (event) => {
   if (!(form instanceof HTMLFormElement)) return;
   if (form.matches('[data-api]')) {
     event.preventDefault();
+    if ($('[type="submit"]', form)?.getAttribute('aria-disabled') === 'true') return;
     submitForm(form);
   } else if (form.matches('[data-token-form]')) {
     event.preventDefault();
@@ -466,6 +827,8 @@ document.addEventListener('submit', (event) => {
 document.addEventListener('change', async (event) => {
   const field = event.target;
   if (!(field instanceof HTMLElement)) return;
+  // A choice someone made is kept through live updates until it is saved.
+  if (field instanceof HTMLSelectElement && !field.dataset.changeCall) field.dataset.touched = 'true';
   if (field.closest('form')) applyConditions(field.closest('form'));
   if (field.matches('[data-change-call]')) {
     const [method, path] = field.dataset.changeCall.split(' ');
@@ -498,5 +861,6 @@ document.addEventListener('keydown', (event) => {
 
 document.addEventListener('DOMContentLoaded', () => {
   applyConditions();
-  startWatching();
+  connect();
+  watchStream();
 });

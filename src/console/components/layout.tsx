@@ -1,7 +1,8 @@
 /**
  * The frame of every console page: the product header (pages of the simulated service and
  * the token the console acts with), the simulation strip (set apart: it is drsim's, not the
- * service's), and the `<main>` that the page's script refreshes in place.
+ * service's), the banner that says when live updates stopped, and the `<main>` that the page's
+ * script morphs in place.
  */
 import type { Child } from 'hono/jsx';
 import type { ClockView } from '../../sim/types.js';
@@ -47,6 +48,7 @@ export function Shell(props: ShellProps) {
         <title>{`${props.title} · drsim console`}</title>
         <link rel="icon" href={FAVICON} />
         <link rel="stylesheet" href={assetUrl('console.css')} />
+        <script src={assetUrl('idiomorph.js')} defer />
         <script src={assetUrl('console.js')} defer />
       </head>
       <body data-event-seq={props.eventSeq ?? ''} data-clock-now={clock?.now ?? ''}>
@@ -86,6 +88,10 @@ export function Shell(props: ShellProps) {
           </form>
         </header>
         <SimStrip clock={clock} active={props.section === 'simulation'} />
+        <div id="live-banner" class="live-banner" role="status" hidden>
+          <strong data-live-reason>Live updates stopped.</strong> What you see may be out of date: last
+          updated at <time data-live-last /> (your time). Reconnecting…
+        </div>
         <main id="main" tabindex={-1}>
           {props.children}
         </main>
@@ -119,6 +125,7 @@ function SimStrip(props: { clock: ClockView | null; active: boolean }) {
         <legend class="visually-hidden">Advance the simulated clock</legend>
         {ADVANCE_STEPS.map((step) => (
           <button
+            id={`advance-${step.by}`}
             type="button"
             class="sim-button"
             data-call="POST /_sim/clock/advance"

@@ -225,6 +225,7 @@ function ConfirmDialog(props: {
       id={ACTION_DIALOGS[props.action]}
       title={`${label}?`}
       api={actionTarget(props.ctx.pair, props.action, props.done)}
+      action={props.action}
       submitLabel={label}
       tone={props.danger ? 'danger' : 'primary'}
     >
@@ -252,6 +253,7 @@ function RecoveryPointDialog(props: {
       id={ACTION_DIALOGS[props.action]}
       title={label}
       api={actionTarget(props.ctx.pair, props.action, props.done)}
+      action={props.action}
       submitLabel={label}
       tone={props.danger ? 'danger' : 'primary'}
       wide
@@ -308,6 +310,7 @@ function StartReplicationDialog(props: { ctx: PairActionContext }) {
       id={id}
       title="Start Replication"
       api={actionTarget(pair, 'startReplication', 'Replication starting ({job})')}
+      action="startReplication"
       submitLabel="Start Replication"
       wide
     >
@@ -378,6 +381,7 @@ function TestFailoverDialog(props: { ctx: PairActionContext }) {
       id={id}
       title="Test Failover"
       api={actionTarget(pair, 'testFailover', 'Test failover started ({job})')}
+      action="testFailover"
       submitLabel="Test Failover"
       wide
     >
@@ -435,6 +439,7 @@ function CommitDialog(props: { ctx: PairActionContext }) {
       id={id}
       title="Commit Failover"
       api={actionTarget(pair, 'commitFailover', 'Committing the failover ({job})')}
+      action="commitFailover"
       submitLabel="Commit Failover"
       tone="danger"
     >

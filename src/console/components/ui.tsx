@@ -150,6 +150,8 @@ interface DialogProps {
   tone?: 'primary' | 'danger';
   /** Sends one request per checked value of this field (attach several servers at once). */
   each?: string;
+  /** The pair action the dialog sends: it then follows the pair while open. */
+  action?: string;
   wide?: boolean;
   children: Child;
 }
@@ -164,6 +166,7 @@ export function ApiDialog(props: DialogProps) {
       id={props.id}
       class={props.wide ? 'dialog dialog-wide' : 'dialog'}
       aria-labelledby={`${props.id}-title`}
+      data-action={props.action}
     >
       <form
         class="dialog-form"
@@ -180,6 +183,7 @@ export function ApiDialog(props: DialogProps) {
           </button>
         </header>
         <div class="dialog-body">
+          {props.action ? <div class="follow" data-follow role="alert" hidden /> : null}
           {props.children}
           <FormError />
         </div>
@@ -228,9 +232,11 @@ export function OpenButton(props: {
   tone?: 'primary' | 'secondary' | 'danger';
   children: Child;
   class?: string;
+  id?: string;
 }) {
   return (
     <button
+      id={props.id}
       type="button"
       class={[props.tone ?? 'secondary', props.class].filter(Boolean).join(' ')}
       data-open={props.dialog}

@@ -110,7 +110,18 @@ export function PairPage(props: { data: PairPageData }) {
         <h1>
           {pair.name} <span class="mono heading-id">{pair.id}</span>
         </h1>
-        <p class="status-line" id="pair-status" data-status={pair.status}>
+        <p
+          class="status-line"
+          id="pair-status"
+          tabindex={-1}
+          data-status={pair.status}
+          data-pair-id={pair.id}
+          data-status-label={pair.statusLabel}
+          data-allowed={pair.allowedActions.join(' ')}
+          data-labels={JSON.stringify(
+            Object.fromEntries(pair.allowedActions.map((a) => [a, ACTION_LABELS[a]])),
+          )}
+        >
           <span class="label">Status</span> <StatusBadge pair={pair} />
           {pair.testFailover ? (
             <>
