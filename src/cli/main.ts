@@ -35,7 +35,23 @@ function usage(): string {
   return `Usage: drsim <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "drsim <command> --help" for a command's options.\n`;
 }
 
+/**
+ * A reader that stops early (`drsim run --list | head`) closes the pipe: that is not an error,
+ * so the command ends quietly instead of crashing with EPIPE.
+ */
+const guarded = new WeakSet<NodeJS.WriteStream>();
+function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage());

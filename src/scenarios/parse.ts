@@ -6,13 +6,15 @@
  */
 import { parseDuration } from '../sim/duration.js';
 import { validateFaultRule } from '../sim/faults.js';
-import type { FaultTarget } from '../sim/types.js';
+import { JOB_STEP_NAMES } from '../sim/job-plans.js';
+import type { FaultTarget, SimEventKind } from '../sim/types.js';
+import { EVENT_FIELDS } from './event-fields.js';
 import { issueProblems, pathText } from './issues.js';
 import { POINT_WORDS, PREVIOUS, readPointRef, readServerRef, SERVER_ROLES } from './refs.js';
 import type { AnyStep, Scenario } from './scenario.js';
 import { ScenarioHead, type ScenarioHeadInput, stepSchema } from './schema/scenario.js';
 import { isActionKind, STEP_KINDS, STEP_SPECS, type StepKind } from './schema/steps.js';
-import { didYouMean } from './suggest.js';
+import { closest, didYouMean } from './suggest.js';
 import { type Path, type Problem, YamlSource } from './yaml-source.js';
 
 export interface ParseResult {
@@ -261,6 +263,7 @@ class References {
           );
         }
         this.require(step, at, ['inOrder', 'none']);
+        this.checkMatchers(step, at);
         break;
       case 'waitForStatus':
       case 'expectStatus':
@@ -270,7 +273,7 @@ class References {
         this.require(step, at, ['exactly', 'includes', 'excludes']);
         break;
       case 'expectRecoveryPoints':
-        this.require(step, at, ['count', 'atLeast', 'atMost', 'maxAge']);
+        this.require(step, at, ['count', 'atLeast', 'atMost', 'maxAge', 'tags']);
         break;
       case 'expectRpo':
         this.require(step, at, ['below', 'atLeast']);
@@ -421,6 +424,52 @@ class References {
       });
     } catch (err) {
       this.problem(at(), (err as Error).message);
+      return;
+    }
+    const stepName = selector?.step;
+    if (stepName === undefined) return;
+    const names = (JOB_STEP_NAMES as Record<string, readonly string[] | undefined>)[target];
+    if (names === undefined) {
+      this.problem(
+        at('selector', 'step'),
+        `target ${target} has no job steps, so a rule naming a step would never fire; remove selector.step.`,
+      );
+    } else if (!names.includes(stepName)) {
+      const near = closest(stepName, names);
+      this.problem(
+        at('selector', 'step'),
+        `"${stepName}" is not a step of the ${target} job (names are exact, case included), so the rule would never fire.${near ? ` Did you mean "${near}"?` : ''} Its steps: ${names.map((n) => `"${n}"`).join(', ')}.`,
+      );
+    }
+  }
+
+  /** Every field a matcher names must exist on its kind of event, with a value that can occur. */
+  private checkMatchers(
+    step: Extract<AnyStep, { kind: 'expectEvents' }>,
+    at: (...rest: (string | number)[]) => Path,
+  ): void {
+    for (const list of ['inOrder', 'none'] as const) {
+      (step.body[list] ?? []).forEach((matcher, i) => {
+        const fields = EVENT_FIELDS[matcher.kind as SimEventKind];
+        if (fields === undefined) return;
+        for (const [key, value] of Object.entries(matcher)) {
+          if (key === 'kind') continue;
+          const path = at(list, i, key);
+          const allowed = fields[key];
+          if (!Object.hasOwn(fields, key)) {
+            const known = Object.keys(fields);
+            this.problem(
+              path,
+              `a ${matcher.kind} event has no field "${key}", so this matcher would never match.${didYouMean(key, known)} Its fields: ${known.join(', ') || '(none)'}.`,
+            );
+          } else if (allowed && !allowed.includes(String(value))) {
+            this.problem(
+              path,
+              `${key} of a ${matcher.kind} event is never "${String(value)}" (values are exact, case included).${didYouMean(String(value), allowed)}`,
+            );
+          }
+        }
+      });
     }
   }
 }

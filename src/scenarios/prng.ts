@@ -15,6 +15,13 @@ export interface Prng {
   chance(p: number): boolean;
 }
 
+/**
+ * The largest seed a scenario run accepts (2^32 − 1). Every seed from 0 to this one gives its
+ * own run: the engine's, the chaos steps' and HTTP chaos's generators are each seeded by a
+ * one-to-one function of it, which larger numbers could not keep.
+ */
+export const MAX_SEED = 0xffff_ffff;
+
 /** Spreads a seed and a salt over 32 bits (splitmix32's finaliser). */
 function mix(seed: number, salt: number): number {
   let t = (Math.floor(seed / 0x1_0000_0000) ^ seed ^ Math.imul(salt + 1, 0x9e3779b9)) | 0;

@@ -4,6 +4,7 @@
  * line, what was expected and found, the last events, and the one command that replays it.
  */
 import { formatEvent } from './event-format.js';
+import { fingerprint } from './fingerprint.js';
 import { checkInvariants } from './invariants.js';
 import type { RunUnit } from './plan.js';
 import { runSetup } from './setup.js';
@@ -46,11 +47,16 @@ export interface ScenarioResult {
   seed: number;
   repeat: number;
   target: string;
-  status: 'passed' | 'failed';
+  /** `skipped`: not run, because `--bail` stopped at an earlier failure. */
+  status: 'passed' | 'failed' | 'skipped';
   durationMs: number;
   steps: number;
   stepsRun: number;
   failure?: Failure;
+  /** Things that did not fail the run but may make its verdict worthless, e.g. a fault rule that never fired. */
+  warnings: string[];
+  /** `sha256:…` of the run's event history and its world's final state (src/scenarios/fingerprint.ts); null when the world could not be read. */
+  fingerprint: string | null;
   transitions: TransitionSeen[];
 }
 
@@ -58,9 +64,7 @@ const shellQuote = (arg: string): string =>
   /^[\w./:=@%+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
 
 export function reproduceCommand(file: string, seed: number, target: Target): string {
-  return ['node', 'bin/drsim.js', 'run', file, '--seed', String(seed), ...target.flags]
-    .map(shellQuote)
-    .join(' ');
+  return ['npx', 'drsim', 'run', file, '--seed', String(seed), ...target.flags].map(shellQuote).join(' ');
 }
 
 export async function runScenario(unit: RunUnit, target: Target): Promise<ScenarioResult> {
@@ -76,6 +80,8 @@ export async function runScenario(unit: RunUnit, target: Target): Promise<Scenar
     durationMs: 0,
     steps: scenario.steps.length,
     stepsRun: 0,
+    warnings: [],
+    fingerprint: null,
     transitions: [],
   };
   let current = { step: 0, kind: 'setup', line: scenario.setupLine };
@@ -107,6 +113,8 @@ export async function runScenario(unit: RunUnit, target: Target): Promise<Scenar
         result.transitions = world.events
           .filter((e) => e.kind === 'pair.transition')
           .map((e) => e.data as unknown as TransitionSeen);
+        result.warnings = await neverFired(world, scenario.file);
+        result.fingerprint = await fingerprint(world);
       } catch {
         // The target may be gone (that is the failure being reported); coverage loses this run.
       }
@@ -115,6 +123,18 @@ export async function runScenario(unit: RunUnit, target: Target): Promise<Scenar
     result.durationMs = Math.round(performance.now() - started);
   }
   return result;
+}
+
+/** The rules addFault steps added that never fired: the scenario may not test what it claims. */
+async function neverFired(world: World, file: string): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const added of world.addedFaults) {
+    if (((await world.faultFired(added.id)) ?? 0) > 0) continue;
+    warnings.push(
+      `fault rule "${added.name}" (${file}:${added.line}) never fired: nothing it selects happened while it existed.`,
+    );
+  }
+  return warnings;
 }
 
 async function failureOf(
@@ -157,19 +177,42 @@ export interface RunAllOptions {
   onResult?: (result: ScenarioResult, index: number, total: number) => void;
 }
 
-/** Runs the units one after another (a server has one clock); stops at the first failure with `bail`. */
+/** A run `--bail` did not make: reported as skipped, so the report still names every planned run. */
+function skippedResult(unit: RunUnit, target: Target): ScenarioResult {
+  return {
+    file: unit.scenario.file,
+    name: unit.scenario.name,
+    seed: unit.seed,
+    repeat: unit.repeat,
+    target: target.name,
+    status: 'skipped',
+    durationMs: 0,
+    steps: unit.scenario.steps.length,
+    stepsRun: 0,
+    warnings: [],
+    fingerprint: null,
+    transitions: [],
+  };
+}
+
+/** Runs the units one after another (a server has one clock); with `bail`, the runs after the first failure are skipped. */
 export async function runAll(
   units: readonly RunUnit[],
   target: Target,
   options: RunAllOptions = {},
 ): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
+  let bailed = false;
   for (const [index, unit] of units.entries()) {
+    if (bailed) {
+      results.push(skippedResult(unit, target));
+      continue;
+    }
     options.onStart?.(unit, index, units.length);
     const result = await runScenario(unit, target);
     results.push(result);
     options.onResult?.(result, index, units.length);
-    if (options.bail && result.status === 'failed') break;
+    if (options.bail && result.status === 'failed') bailed = true;
   }
   return results;
 }

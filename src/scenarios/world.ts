@@ -22,6 +22,8 @@ export class World {
   /** The event sequence number each named step started after. */
   readonly marks = new Map<string, number>();
   readonly events: SimEvent[] = [];
+  /** The rules addFault steps added, for the never-fired warning; `fired` is kept once removed. */
+  readonly addedFaults: { id: string; name: string; line: number; removedFired: number | null }[] = [];
   lastJobId: string | null = null;
   lastFaultId: string | null = null;
   private lastSeq = 0;
@@ -154,6 +156,13 @@ export class World {
     const id = ref === undefined || ref === PREVIOUS ? this.lastFaultId : (this.faults.get(ref) ?? null);
     if (id === null) throw new StepFailure(`no fault rule "${ref ?? PREVIOUS}" was added`);
     return id;
+  }
+
+  /** How often a rule has fired; null once it is gone (removed by a step or the chaos settle). */
+  async faultFired(id: string): Promise<number | null> {
+    const rule = (await this.sim.listFaults(this.tenant)).find((r) => r.id === id);
+    if (rule) return rule.fired;
+    return this.addedFaults.find((f) => f.id === id)?.removedFired ?? null;
   }
 
   /** The canonical pair name of a step body (the parser filled in the only pair). */

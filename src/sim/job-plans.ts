@@ -5,6 +5,7 @@
  */
 import type { UserAction } from '../machine/index.js';
 import type { Engine } from './engine.js';
+import { DrError } from './errors.js';
 import { type JobHooks, type JobRecord, registerJobHooks, StepFailure } from './jobs.js';
 import { loadPair, type PairRecord, savePair, sendEvent, snapshotOf } from './pairs.js';
 import { deleteAllPoints, loadPoint, takeRecoveryPoint } from './recovery-points.js';
@@ -459,3 +460,32 @@ function clearCurrentJob(e: Engine, pair: PairRecord, job: JobRecord): void {
 }
 
 registerJobHooks(hooks);
+
+/** The step names of each action's job, exactly as jobs report them and fault selectors match them. */
+export const JOB_STEP_NAMES: Readonly<Record<UserAction, readonly string[]>> = Object.fromEntries(
+  Object.entries(PLANS).map(([action, plan]) => [action, [...new Set(plan.steps.map((s) => s.name))]]),
+) as unknown as Record<UserAction, readonly string[]>;
+
+/**
+ * A fault rule's `selector.step` must name a step of its target's job, exactly (case and
+ * spaces included): a rule whose step never occurs would never fire, and a test relying on it
+ * would pass for the wrong reason. Periodic replication has no steps.
+ */
+export function checkFaultStep(target: string, step: string | undefined): void {
+  if (step === undefined) return;
+  const names = (JOB_STEP_NAMES as Record<string, readonly string[] | undefined>)[target];
+  if (names === undefined) {
+    throw new DrError(
+      'VALIDATION_FAILED',
+      `Invalid fault rule: target '${target}' has no job steps; remove selector.step.`,
+      { field: 'selector.step' },
+    );
+  }
+  if (!names.includes(step)) {
+    throw new DrError(
+      'VALIDATION_FAILED',
+      `Invalid fault rule: selector.step "${step}" is not a step of the ${target} job; its steps are: ${names.map((n) => `"${n}"`).join(', ')}.`,
+      { field: 'selector.step', steps: [...names] },
+    );
+  }
+}

@@ -13,7 +13,7 @@ import { parseDuration } from './duration.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { validateFaultRule } from './faults.js';
-import './job-plans.js';
+import { checkFaultStep } from './job-plans.js';
 import { jobView, loadJob, releaseHung, resumeProgression, stepJob } from './jobs.js';
 import { pageOf, pageParams, toPage } from './pagination.js';
 import { attach, loadPair, pairById, pairView } from './pairs.js';
@@ -269,6 +269,7 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     addFault: (input) =>
       mutate(() => {
         const valid = validateFaultRule(input);
+        checkFaultStep(valid.target, valid.selector?.step);
         const rule: FaultRule = {
           id: ctx.rng.id('flt'),
           tenant: valid.tenant ?? null,

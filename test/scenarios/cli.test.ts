@@ -3,11 +3,13 @@
  * reports they write, a failure's reproduce command replaying the same failure, --shard and
  * --repeat from the command line, and --help for every command.
  */
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/server/logger.js';
 import { type RunningServer, startServer } from '../../src/server/serve.js';
-import { cli, tempDir, withSteps, writeTemp } from './helpers.js';
+import { cli, ROOT, tempDir, withSteps, writeTemp } from './helpers.js';
 import { parseXml } from './xml.js';
 
 const PASSING = `# yaml-language-server: $schema=../schemas/scenario.schema.json
@@ -50,7 +52,7 @@ describe('drsim run', () => {
   it("a failure's reproduce command replays exactly that failure", async () => {
     const first = await cli(['run', failing, '--seed', '77']);
     const reproduce = /reproduce: (.*)$/m.exec(first.stdout)?.[1] ?? '';
-    expect(reproduce).toMatch(/^node bin\/drsim\.js run \S+failing\.scenario\.yaml --seed 77$/);
+    expect(reproduce).toMatch(/^npx drsim run \S+failing\.scenario\.yaml --seed 77$/);
     const again = await cli(reproduce.split(' ').slice(2));
     const stable = (out: string) => out.replace(/\b\d+(\.\d+)?m?s\b/g, 'T');
     expect(stable(again.stdout)).toBe(stable(first.stdout));
@@ -64,9 +66,12 @@ describe('drsim run', () => {
       cli(['run', passing, failing, '--reporter', 'json']),
       cli(['run', passing, failing, '--bail']),
     ]);
-    // Runs go in file order: "failing" comes first, and --bail stops there.
+    // Runs go in file order: "failing" comes first, and --bail stops there; the rest is skipped.
     expect(bail.code).toBe(1);
-    expect(bail.stdout).toContain('0 passed, 1 failed (1 runs, ');
+    expect(bail.stdout).toContain('0 passed, 1 failed, 1 skipped (2 runs, ');
+    expect(bail.stdout).toMatch(
+      /^- .*passing\.scenario\.yaml — test \(seed 5, skipped after a failure \(--bail\)\)$/m,
+    );
     expect(junit.code).toBe(1);
     expect(junit.stdout).toContain('1 passed, 1 failed');
     const root = parseXml(readFileSync(out, 'utf8'));
@@ -109,7 +114,7 @@ describe('drsim run', () => {
       expect(result.stdout).toContain(`, target ${server.url}`);
       expect(result.stdout).toMatch(
         new RegExp(
-          `reproduce: node bin/drsim\\.js run \\S+failing\\.scenario\\.yaml --seed 5 --target ${server.url.replace(/[.]/g, '\\.')} --token cli$`,
+          `reproduce: npx drsim run \\S+failing\\.scenario\\.yaml --seed 5 --target ${server.url.replace(/[.]/g, '\\.')} --token cli$`,
           'm',
         ),
       );
@@ -167,5 +172,95 @@ describe('flow tools', () => {
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(new RegExp(`^Usage: drsim ${commands[i]}`));
     });
+  });
+});
+
+/** A port nothing listens on: one the system just gave out and took back. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+describe('drsim run: exit codes and reports CI can rely on', () => {
+  const dir = tempDir();
+  const passing = writeTemp(dir, 'passing.scenario.yaml', PASSING);
+  const failing = writeTemp(dir, 'failing.scenario.yaml', FAILING);
+
+  it('--no-timing: the same seed writes byte-identical JSON and JUnit; another seed another fingerprint', async () => {
+    const args = (seed: string, reporter: string) => [
+      'run',
+      passing,
+      '--seed',
+      seed,
+      '--no-timing',
+      '--reporter',
+      reporter,
+    ];
+    const [json1, json2, junit1, junit2, other] = await Promise.all([
+      cli(args('9', 'json')),
+      cli(args('9', 'json')),
+      cli(args('9', 'junit')),
+      cli(args('9', 'junit')),
+      cli(args('10', 'json')),
+    ]);
+    expect(json1.stdout).toBe(json2.stdout);
+    expect(junit1.stdout).toBe(junit2.stdout);
+    expect(json1.stdout).not.toContain('durationMs');
+    expect(junit1.stdout).not.toContain('time=');
+    const fingerprint = (out: string) => JSON.parse(out).results[0].fingerprint;
+    expect(fingerprint(json1.stdout)).toMatch(/^sha256:/);
+    expect(fingerprint(other.stdout)).not.toBe(fingerprint(json1.stdout));
+    expect(junit1.stdout).toContain(`<property name="fingerprint" value="${fingerprint(json1.stdout)}"/>`);
+  });
+
+  it('exit 2 with one clear error: --grep matching nothing, an unreachable target, a seed out of range', async () => {
+    const port = await freePort();
+    const [grep, unreachable, seed] = await Promise.all([
+      cli(['run', passing, '--grep', 'no-such-scenario']),
+      cli(['run', passing, failing, '--target', `http://127.0.0.1:${port}`, '--token', 't']),
+      cli(['run', passing, '--seed', '4294967296']),
+    ]);
+    expect(grep.code).toBe(2);
+    expect(grep.stderr).toContain('--grep "no-such-scenario" matches none of the 1 scenario(s)');
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr.trim().split('\n')).toEqual([
+      `drsim run: --target http://127.0.0.1:${port} does not answer (ECONNREFUSED); nothing was run.`,
+    ]);
+    expect(unreachable.stdout).toBe('');
+    expect(seed.code).toBe(2);
+    expect(seed.stderr).toContain('--seed 4294967296: expected a whole number from 0 to 4294967295');
+  });
+
+  it('--out creates its folder; --bail records the runs it skipped; invalidFiles counts files', async () => {
+    const out = `${dir}/nested/deeper/report.json`;
+    const bad = writeTemp(dir, 'two-problems.scenario.yaml', withSteps('  - falover: 1\n  - advnce: 1h\n'));
+    const [bail, invalid] = await Promise.all([
+      cli(['run', passing, failing, '--bail', '--reporter', 'json', '--out', out]),
+      cli(['run', bad, passing, '--reporter', 'json']),
+    ]);
+    expect(bail.code).toBe(1);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.summary).toMatchObject({ runs: 2, passed: 0, failed: 1, skipped: 1 });
+    expect(report.results.map((r: { status: string }) => r.status)).toEqual(['failed', 'skipped']);
+    expect(invalid.code).toBe(2);
+    expect(JSON.parse(invalid.stdout).summary).toMatchObject({ invalidFiles: 1, problems: 2, runs: 0 });
+    expect(invalid.stderr).toContain('2 problem(s) in 1 scenario file(s); nothing was run.');
+  });
+
+  it('piping into a reader that stops early is not an error', async () => {
+    const result = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        'bash',
+        ['-c', 'node bin/drsim.js run --list --repeat 300 | head -n 1; echo "exit $' + '{PIPESTATUS[0]}"'],
+        { cwd: ROOT, env: { ...process.env, CI: '1' } },
+        (_error, stdout, stderr) => resolve({ stdout, stderr }),
+      );
+    });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^scenarios\/.*\nexit 0\n$/);
   });
 });

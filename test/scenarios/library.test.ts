@@ -51,5 +51,5 @@ describe('the scenario library', () => {
     const remote = await runAll(units, remoteTarget({ url: server.url, token: 'library' }));
     expect(failures(remote)).toEqual([]);
     expect(remote.map((r) => [r.file, r.transitions])).toEqual(inProcess.map((r) => [r.file, r.transitions]));
-  });
+  }, 240_000);
 });

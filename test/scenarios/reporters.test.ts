@@ -20,6 +20,8 @@ const passed: ScenarioResult = {
   durationMs: 12,
   steps: 3,
   stepsRun: 3,
+  warnings: [],
+  fingerprint: 'sha256:00',
   transitions: [],
 };
 
@@ -39,7 +41,7 @@ const failed: ScenarioResult = {
     expected: 'status "COMMITTED"',
     found: `status <FAILED_OVER> ${nasty}`,
     lastEvents: ['2026-01-05T00:00:00Z web pair.transition A → B', nasty],
-    reproduce: "node bin/drsim.js run 'scenarios/b.scenario.yaml' --seed 7",
+    reproduce: "npx drsim run 'scenarios/b.scenario.yaml' --seed 7",
   },
 };
 
@@ -63,7 +65,7 @@ describe('JUnit', () => {
     expect(failure?.attrs.message).toContain(
       'status is not as expected quotes " \' ampersand & less < greater >',
     );
-    expect(failure?.text).toContain('reproduce: node bin/drsim.js run');
+    expect(failure?.text).toContain('reproduce: npx drsim run');
     expect(failure?.text).toContain('found:    status <FAILED_OVER>');
     expect(failure?.text).toContain('emoji 🚀');
   });
@@ -73,7 +75,9 @@ describe('JUnit', () => {
       toJUnit([], 0, [{ file: 'x.scenario.yaml', line: 3, col: 5, message: 'unknown step "falover" <&>' }]),
     );
     expect(root.attrs).toMatchObject({ tests: '1', errors: '1' });
-    expect(root.children[0]?.children[0]?.children[0]?.attrs.message).toBe('unknown step "falover" <&>');
+    expect(root.children[0]?.children[0]?.children[0]?.attrs.message).toBe(
+      '1 problem(s): unknown step "falover" <&>',
+    );
   });
 
   it('the checker itself refuses what is not well-formed', () => {
@@ -100,7 +104,17 @@ describe('JUnit', () => {
 describe('JSON and pretty reports', () => {
   it('JSON reads back with the summary and every failure detail', () => {
     const report = JSON.parse(toJson([passed, failed], 99));
-    expect(report.summary).toEqual({ runs: 2, passed: 1, failed: 1, invalidFiles: 0, durationMs: 99 });
+    expect(report.summary).toEqual({
+      runs: 2,
+      passed: 1,
+      failed: 1,
+      skipped: 0,
+      runsWithWarnings: 0,
+      invalidFiles: 0,
+      problems: 0,
+      durationMs: 99,
+    });
+    expect(report.results[0].fingerprint).toBe('sha256:00');
     expect(report.results[1].failure.reproduce).toBe(failed.failure?.reproduce);
     expect(report.results[0].transitions).toBeUndefined();
   });
@@ -113,7 +127,7 @@ describe('JSON and pretty reports', () => {
       'expected: status "COMMITTED"',
       'found:    status <FAILED_OVER>',
       'last events:',
-      'reproduce: node bin/drsim.js run',
+      'reproduce: npx drsim run',
     ]) {
       expect(text).toContain(part);
     }

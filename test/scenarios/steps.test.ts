@@ -53,6 +53,7 @@ steps:
     as: failover
   - advance: 1h
   - expectJob: { job: failover, status: RUNNING }
+  - expectFaultFired: { fault: hang, times: 1 }
   - removeFault: hang
   - waitForJob: failover
   - expectData: { pair: web, recoveryPoint: with-new-file }
@@ -63,7 +64,8 @@ steps:
   - waitForJob: previous
   - expectStatus: { pair: web, status: COMMITTED, testFailover: NONE }
   - expectAllowedActions: { pair: web, exactly: [] }
-  - expectRecoveryPoints: { pair: db, atLeast: 1, maxAge: 1d }
+  - expectRecoveryPoints: { pair: db, atLeast: 1, maxAge: 1d, tags: { interval: { atLeast: 1 } } }
+  - expectRecoveryPoint: { pair: db, recoveryPoint: oldest }
   - expectRpo: { pair: db, below: 2h }
   - outage: db-1
   - recover: db-1
@@ -104,7 +106,7 @@ describe('step kinds', () => {
       location: `inline.scenario.yaml:${text.split('\n').findIndex((l) => l.includes('COMMITTED')) + 1}`,
       expected: 'pair "web" status COMMITTED',
       found: 'pair "web" status FAILED_OVER',
-      reproduce: 'node bin/drsim.js run inline.scenario.yaml --seed 5',
+      reproduce: 'npx drsim run inline.scenario.yaml --seed 5',
     });
     expect(result.failure?.lastEvents.at(-1)).toMatch(/web job\.ended failover job-\S+ SUCCEEDED$/);
     expect(result.stepsRun).toBe(2);

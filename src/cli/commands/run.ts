@@ -3,10 +3,12 @@
  * server (`--target`), with seeds, repeats, shards and a choice of report. Exit code 0 when
  * every run passed, 1 when one failed, 2 when a file is invalid (or an option is).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadScenarios } from '../../scenarios/discover.js';
 import { parseShard, planRuns } from '../../scenarios/plan.js';
+import { MAX_SEED } from '../../scenarios/prng.js';
 import { toJson } from '../../scenarios/reporters/json.js';
 import { toJUnit } from '../../scenarios/reporters/junit.js';
 import { Progress, toPrettyText } from '../../scenarios/reporters/pretty.js';
@@ -26,13 +28,16 @@ Options:
   --token T          the bearer token for --target (required with it)
   --admin-token T    the control API's token, when the server has one
   --tenant NAME      the token's tenant, when the server maps tokens to tenants (default: the token)
-  --seed N           use this seed instead of each scenario's own
+  --seed N           use this seed instead of each scenario's own (0 to 4294967295)
   --repeat N         run each scenario N times with N seeds derived from its seed (chaos)
   --shard K/N        run only the K-th of N deterministic shares of the runs (CI jobs)
   --grep TEXT        only scenarios whose file or name contains TEXT
   --bail             stop at the first failure
   --reporter R       pretty (default), junit or json
-  --out FILE         write the report to FILE; progress still goes to the terminal
+  --out FILE         write the report to FILE (its folder is created); progress still goes
+                     to the terminal
+  --no-timing        leave wall-clock times out of the reports, so that two runs with the same
+                     seed give byte-identical JSON and JUnit
   --list             print the runs (file, seed, name) without running them
   --help             this text
 
@@ -40,7 +45,12 @@ Progress is a live line on a terminal and plain lines in CI (CI set, or output n
 A failure prints the seed, the step (file:line), what was expected and found, the last events
 and one command that reproduces it.
 
-Exit codes: 0 every run passed, 1 a run failed, 2 a scenario file (or an option) is invalid.
+A file with a mistake makes the whole command invalid: every problem of every file is printed
+and nothing is run.
+
+Exit codes: 0 every run passed; 1 a run failed; 2 invalid input or configuration: a scenario
+file with a mistake, a bad option, --grep matching no scenario, or a --target that does not
+answer (one error, nothing run).
 `;
 
 const FLAGS = {
@@ -56,17 +66,19 @@ const FLAGS = {
   reporter: { type: 'string' },
   out: { type: 'string' },
   list: { type: 'boolean' },
+  'no-timing': { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
 
 const REPORTERS = ['pretty', 'junit', 'json'] as const;
 
-function wholeNumber(flag: string, text: string | undefined, min: number): number | undefined {
+function wholeNumber(flag: string, text: string | undefined, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
-    throw new UsageError(`--${flag} ${text}: expected a whole number of at least ${min}`);
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < min || value > max) {
+    throw new UsageError(`--${flag} ${text}: expected a whole number from ${min} to ${max}`);
   }
-  return Number(text);
+  return value;
 }
 
 function parse(argv: string[]) {
@@ -91,8 +103,9 @@ function parse(argv: string[]) {
     paths: positionals.length > 0 ? positionals : ['scenarios'],
     reporter: reporter as (typeof REPORTERS)[number],
     shard,
-    seed: wholeNumber('seed', values.seed, 0),
-    repeat: wholeNumber('repeat', values.repeat, 1),
+    seed: wholeNumber('seed', values.seed, 0, MAX_SEED),
+    repeat: wholeNumber('repeat', values.repeat, 1, 100_000),
+    timing: !values['no-timing'],
   };
 }
 
@@ -112,14 +125,26 @@ export async function run(argv: string[]): Promise<number> {
     ...(args.repeat !== undefined && { repeat: args.repeat }),
     ...(args.shard && { shard: args.shard }),
   });
+  const options = { timing: args.timing };
 
-  const report = (text: string) => (args.out ? writeFileSync(args.out, text) : process.stdout.write(text));
+  const report = (text: string) => {
+    if (!args.out) return process.stdout.write(text);
+    mkdirSync(dirname(resolve(args.out)), { recursive: true });
+    writeFileSync(args.out, text);
+  };
   if (problems.length > 0) {
+    const files = new Set(problems.map((p) => p.file)).size;
     process.stderr.write(
-      `${problems.map(formatProblem).join('\n')}\n\n${problems.length} problem(s) in scenario files; nothing was run.\n`,
+      `${problems.map(formatProblem).join('\n')}\n\n${problems.length} problem(s) in ${files} scenario file(s); nothing was run.\n`,
     );
-    if (args.reporter === 'junit') report(toJUnit([], 0, problems));
-    if (args.reporter === 'json') report(toJson([], 0, problems));
+    if (args.reporter === 'junit') report(toJUnit([], 0, problems, options));
+    if (args.reporter === 'json') report(toJson([], 0, problems, options));
+    return 2;
+  }
+  if (grep !== undefined && chosen.length === 0) {
+    process.stderr.write(
+      `drsim run: --grep ${JSON.stringify(args.grep)} matches none of the ${scenarios.length} scenario(s) in ${args.paths.join(' ')}; nothing was run.\n`,
+    );
     return 2;
   }
   if (args.list) {
@@ -128,6 +153,15 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
 
+  if (args.target !== undefined) {
+    const unreachable = await unreachableReason(args.target);
+    if (unreachable !== null) {
+      process.stderr.write(
+        `drsim run: --target ${args.target} does not answer (${unreachable}); nothing was run.\n`,
+      );
+      return 2;
+    }
+  }
   const target =
     args.target === undefined
       ? inProcessTarget()
@@ -140,7 +174,7 @@ export async function run(argv: string[]): Promise<number> {
   // A machine-readable report on stdout keeps stdout clean: progress goes to stderr then.
   const progressStream = args.reporter !== 'pretty' && !args.out ? process.stderr : process.stdout;
   const terminal = Boolean((progressStream as NodeJS.WriteStream).isTTY) && !process.env.CI;
-  const progress = new Progress(progressStream, terminal, terminal && !process.env.NO_COLOR);
+  const progress = new Progress(progressStream, terminal, terminal && !process.env.NO_COLOR, args.timing);
 
   const started = performance.now();
   const results = await runAll(units, target, {
@@ -150,8 +184,26 @@ export async function run(argv: string[]): Promise<number> {
   });
   const totalMs = Math.round(performance.now() - started);
   progress.summary(results, totalMs);
-  if (args.reporter === 'junit') report(toJUnit(results, totalMs));
-  if (args.reporter === 'json') report(toJson(results, totalMs));
-  if (args.reporter === 'pretty' && args.out) report(toPrettyText(results, totalMs));
+  if (args.reporter === 'junit') report(toJUnit(results, totalMs, [], options));
+  if (args.reporter === 'json') report(toJson(results, totalMs, [], options));
+  if (args.reporter === 'pretty' && args.out) report(toPrettyText(results, totalMs, options));
   return results.some((r) => r.status === 'failed') ? 1 : 0;
+}
+
+/** Null when the server answers its health check; otherwise why not, in a few words. */
+async function unreachableReason(url: string): Promise<string | null> {
+  let health: URL;
+  try {
+    health = new URL('_sim/health', url.endsWith('/') ? url : `${url}/`);
+  } catch {
+    return 'not a URL';
+  }
+  try {
+    const response = await fetch(health, { signal: AbortSignal.timeout(10_000) });
+    await response.body?.cancel();
+    return response.ok ? null : `GET ${health.pathname} answered ${response.status}`;
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+  }
 }

@@ -1,10 +1,13 @@
 /**
  * JUnit XML, as CI systems read it: a testsuite per scenario file, a testcase per run (named
- * with its seed), a <failure> with the whole failure report, and an <error> per invalid file.
+ * with its seed, its fingerprint as a property), a <failure> with the whole failure report, a
+ * <skipped> for runs `--bail` did not make, warnings in <system-out>, and one testcase with an
+ * <error> per invalid file. Without timing (`--no-timing`) no `time` attribute is written.
  */
 import type { ScenarioResult } from '../runner.js';
 import { formatProblem, type Problem } from '../yaml-source.js';
 import { formatFailure } from './pretty.js';
+import { type ReportOptions, summarize } from './summary.js';
 
 /** Escapes text for XML, dropping characters XML 1.0 cannot hold at all. */
 export function xmlEscape(text: string): string {
@@ -17,8 +20,9 @@ export function xmlEscape(text: string): string {
     .replaceAll("'", '&apos;');
 }
 
-const attrs = (values: Record<string, string | number>) =>
+const attrs = (values: Record<string, string | number | undefined>) =>
   Object.entries(values)
+    .filter(([, v]) => v !== undefined)
     .map(([k, v]) => ` ${k}="${xmlEscape(String(v))}"`)
     .join('');
 const secs = (ms: number) => (ms / 1000).toFixed(3);
@@ -27,42 +31,60 @@ export function toJUnit(
   results: readonly ScenarioResult[],
   totalMs: number,
   problems: readonly Problem[] = [],
+  options: ReportOptions = {},
 ): string {
+  const timing = options.timing ?? true;
+  const time = (ms: number) => (timing ? secs(ms) : undefined);
   const byFile = new Map<string, ScenarioResult[]>();
   for (const result of results) byFile.set(result.file, [...(byFile.get(result.file) ?? []), result]);
-  const failures = results.filter((r) => r.status === 'failed').length;
+  const problemsByFile = new Map<string, Problem[]>();
+  for (const problem of problems)
+    problemsByFile.set(problem.file, [...(problemsByFile.get(problem.file) ?? []), problem]);
+  const summary = summarize(results, problems);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attrs({ name: 'drsim scenarios', tests: results.length + problems.length, failures, errors: problems.length, time: secs(totalMs) })}>`,
+    `<testsuites${attrs({ name: 'drsim scenarios', tests: results.length + summary.invalidFiles, failures: summary.failed, errors: summary.invalidFiles, skipped: summary.skipped, time: time(totalMs) })}>`,
   ];
   for (const [file, runs] of byFile) {
-    const time = runs.reduce((sum, r) => sum + r.durationMs, 0);
-    const failed = runs.filter((r) => r.status === 'failed').length;
+    const count = (status: ScenarioResult['status']) => runs.filter((r) => r.status === status).length;
     lines.push(
-      `  <testsuite${attrs({ name: file, tests: runs.length, failures: failed, errors: 0, time: secs(time) })}>`,
+      `  <testsuite${attrs({ name: file, tests: runs.length, failures: count('failed'), errors: 0, skipped: count('skipped'), time: time(runs.reduce((sum, r) => sum + r.durationMs, 0)) })}>`,
     );
     for (const run of runs) {
-      const head = `    <testcase${attrs({ classname: file, name: `${run.name} (seed ${run.seed})`, time: secs(run.durationMs) })}`;
-      if (!run.failure) {
-        lines.push(`${head}/>`);
-        continue;
-      }
       lines.push(
-        `${head}>`,
-        `      <failure${attrs({ message: run.failure.message, type: run.failure.checkers ? 'InvariantViolation' : 'StepFailure' })}>${xmlEscape(formatFailure(run))}</failure>`,
-        '    </testcase>',
+        `    <testcase${attrs({ classname: file, name: `${run.name} (seed ${run.seed})`, time: time(run.durationMs) })}>`,
       );
+      if (run.status === 'skipped')
+        lines.push(`      <skipped${attrs({ message: 'not run: --bail stopped at an earlier failure' })}/>`);
+      if (run.failure) {
+        lines.push(
+          `      <failure${attrs({ message: run.failure.message, type: run.failure.checkers ? 'InvariantViolation' : 'StepFailure' })}>${xmlEscape(formatFailure(run))}</failure>`,
+        );
+      }
+      if (run.fingerprint !== null) {
+        lines.push(
+          '      <properties>',
+          `        <property${attrs({ name: 'seed', value: run.seed })}/>`,
+          `        <property${attrs({ name: 'fingerprint', value: run.fingerprint })}/>`,
+          '      </properties>',
+        );
+      }
+      if (run.warnings.length > 0)
+        lines.push(
+          `      <system-out>${xmlEscape(run.warnings.map((w) => `warning: ${w}`).join('\n'))}</system-out>`,
+        );
+      lines.push('    </testcase>');
     }
     lines.push('  </testsuite>');
   }
-  if (problems.length > 0) {
+  if (problemsByFile.size > 0) {
     lines.push(
-      `  <testsuite${attrs({ name: 'invalid scenario files', tests: problems.length, failures: 0, errors: problems.length, time: '0.000' })}>`,
+      `  <testsuite${attrs({ name: 'invalid scenario files', tests: problemsByFile.size, failures: 0, errors: problemsByFile.size, time: time(0) })}>`,
     );
-    for (const problem of problems) {
+    for (const [file, list] of problemsByFile) {
       lines.push(
-        `    <testcase${attrs({ classname: problem.file, name: `${problem.file}:${problem.line}`, time: '0.000' })}>`,
-        `      <error${attrs({ message: problem.message, type: 'InvalidScenario' })}>${xmlEscape(formatProblem(problem))}</error>`,
+        `    <testcase${attrs({ classname: file, name: file, time: time(0) })}>`,
+        `      <error${attrs({ message: `${list.length} problem(s): ${list[0]?.message ?? ''}`, type: 'InvalidScenario' })}>${xmlEscape(list.map(formatProblem).join('\n'))}</error>`,
         '    </testcase>',
       );
     }

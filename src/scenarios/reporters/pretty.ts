@@ -5,6 +5,7 @@
  */
 import type { RunUnit } from '../plan.js';
 import type { ScenarioResult } from '../runner.js';
+import { type ReportOptions, summarize } from './summary.js';
 
 export interface Style {
   ok(text: string): string;
@@ -22,9 +23,17 @@ const ansi: Style = {
 const indent = (text: string, pad: string) => text.split('\n').join(`\n${pad}`);
 const seconds = (ms: number) => (ms < 1000 ? `${ms}ms` : `${(ms / 1000).toFixed(1)}s`);
 
-export function formatResultLine(result: ScenarioResult, style: Style = plain): string {
-  const mark = result.status === 'passed' ? style.ok('✓') : style.bad('✗');
-  return `${mark} ${result.file} — ${result.name} ${style.dim(`(seed ${result.seed}, ${seconds(result.durationMs)})`)}`;
+export function formatResultLine(result: ScenarioResult, style: Style = plain, timing = true): string {
+  const mark =
+    result.status === 'passed' ? style.ok('✓') : result.status === 'skipped' ? '-' : style.bad('✗');
+  const detail =
+    result.status === 'skipped'
+      ? 'skipped after a failure (--bail)'
+      : timing
+        ? seconds(result.durationMs)
+        : undefined;
+  const line = `${mark} ${result.file} — ${result.name} ${style.dim(`(seed ${result.seed}${detail ? `, ${detail}` : ''})`)}`;
+  return [line, ...result.warnings.map((w) => `  ${style.bad('warning:')} ${w}`)].join('\n');
 }
 
 export function formatFailure(result: ScenarioResult, style: Style = plain): string {
@@ -47,12 +56,20 @@ export function formatSummary(
   results: readonly ScenarioResult[],
   totalMs: number,
   style: Style = plain,
+  timing = true,
 ): string {
   const failed = results.filter((r) => r.status === 'failed');
-  const passed = results.length - failed.length;
-  const counts = `${style.ok(`${passed} passed`)}${failed.length > 0 ? `, ${style.bad(`${failed.length} failed`)}` : ''}`;
+  const { passed, skipped, runsWithWarnings } = summarize(results, []);
+  const counts = [
+    style.ok(`${passed} passed`),
+    failed.length > 0 && style.bad(`${failed.length} failed`),
+    skipped > 0 && `${skipped} skipped`,
+    runsWithWarnings > 0 && style.bad(`${runsWithWarnings} with warnings`),
+  ]
+    .filter(Boolean)
+    .join(', ');
   const lines = [
-    `${counts} (${results.length} runs, ${seconds(totalMs)}, ${results[0]?.target ?? 'in-process'})`,
+    `${counts} (${results.length} runs${timing ? `, ${seconds(totalMs)}` : ''}, ${results[0]?.target ?? 'in-process'})`,
   ];
   if (failed.length > 0) {
     lines.push(
@@ -65,11 +82,16 @@ export function formatSummary(
 }
 
 /** The whole report as plain text, for `--out` with the pretty reporter. */
-export function toPrettyText(results: readonly ScenarioResult[], totalMs: number): string {
+export function toPrettyText(
+  results: readonly ScenarioResult[],
+  totalMs: number,
+  options: ReportOptions = {},
+): string {
+  const timing = options.timing ?? true;
   const blocks = results.map((r) =>
-    [formatResultLine(r), ...(r.failure ? [formatFailure(r)] : [])].join('\n'),
+    [formatResultLine(r, plain, timing), ...(r.failure ? [formatFailure(r)] : [])].join('\n'),
   );
-  return `${[...blocks, '', formatSummary(results, totalMs)].join('\n')}\n`;
+  return `${[...blocks, '', formatSummary(results, totalMs, plain, timing)].join('\n')}\n`;
 }
 
 /** Writes the report as runs start and end; `live` redraws a status line on a terminal. */
@@ -81,6 +103,7 @@ export class Progress {
     private readonly out: NodeJS.WritableStream,
     private readonly live: boolean,
     color: boolean,
+    private readonly timing = true,
   ) {
     this.style = color ? ansi : plain;
   }
@@ -99,12 +122,14 @@ export class Progress {
 
   result(result: ScenarioResult): void {
     this.clear();
-    this.out.write(`${formatResultLine(result, this.style)}\n`);
+    this.out.write(`${formatResultLine(result, this.style, this.timing)}\n`);
     if (result.failure) this.out.write(`${formatFailure(result, this.style)}\n`);
   }
 
   summary(results: readonly ScenarioResult[], totalMs: number): void {
     this.clear();
-    this.out.write(`\n${formatSummary(results, totalMs, this.style)}\n`);
+    for (const skipped of results.filter((r) => r.status === 'skipped'))
+      this.out.write(`${formatResultLine(skipped, this.style, this.timing)}\n`);
+    this.out.write(`\n${formatSummary(results, totalMs, this.style, this.timing)}\n`);
   }
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { STATUSES, TEST_STATES, USER_ACTIONS } from '../../machine/index.js';
 import { ERROR_CODES } from '../../sim/errors.js';
 import { FAULT_TARGETS } from '../../sim/faults.js';
-import { SIM_EVENT_KINDS } from '../../sim/types.js';
+import { type RecoveryPointTag as RecoveryPointTagName, SIM_EVENT_KINDS } from '../../sim/types.js';
 
 /** The same grammar as the engine's parseDuration, which the parser runs afterwards. */
 const DURATION_TEXT = /^\s*(\d+(\.\d+)?\s*(ms|w|d|h|m|s)\s*)+$/;
@@ -116,6 +116,18 @@ export const EVENT_KINDS = SIM_EVENT_KINDS;
 export const EventKind = z
   .enum(EVENT_KINDS)
   .meta({ id: 'EventKind', description: 'A kind of simulation event.' });
+
+/** The tags a recovery point carries (src/sim/types.ts RecoveryPointTag). */
+export const RECOVERY_POINT_TAGS = [
+  'interval',
+  'daily',
+  'weekly',
+  'first',
+] as const satisfies readonly RecoveryPointTagName[];
+export const RecoveryPointTag = z.enum(RECOVERY_POINT_TAGS).meta({
+  id: 'RecoveryPointTag',
+  description: "A recovery point's retention tag: interval, daily, weekly, or first (the full copy's point).",
+});
 
 export const PowerState = z.enum(['RUNNING', 'STOPPED', 'DOWN']);
 export const ServerRole = z.enum(['STANDALONE', 'MAIN', 'SHADOW', 'PRIMARY', 'RETIRED', 'TEST']);

@@ -4,6 +4,7 @@
  * `npx tsx src/scenarios/write-schema.ts`; a test fails when the file is out of date).
  */
 import { z } from 'zod';
+import { MAX_SEED } from '../prng.js';
 import { Duration, ServerRef, VolumeType } from './primitives.js';
 import { STEP_EXTRAS, STEP_KINDS, STEP_SPECS, type StepKind } from './steps.js';
 
@@ -89,8 +90,11 @@ const scenarioFields = {
     .number()
     .int()
     .min(0)
+    .max(MAX_SEED)
     .optional()
-    .describe('Seeds the engine and the chaos steps (default 1; --seed overrides).'),
+    .describe(
+      'Seeds the engine, the chaos steps and HTTP chaos: a whole number from 0 to 4294967295 (2^32 − 1), each its own run (default 1; --seed overrides).',
+    ),
   tags: z.array(z.string().min(1)).optional(),
   setup: Setup.optional(),
 };

@@ -18,6 +18,7 @@ import {
   PairRef,
   PowerState,
   RecoveryPointRef,
+  RecoveryPointTag,
   ServerRef,
   ServerRole,
   Status,
@@ -94,6 +95,11 @@ const EventMatcher = z
     description:
       "An event's kind and any fields its data must have, e.g. { kind: pair.transition, to: FAILED_OVER }.",
   });
+
+const TagCount = z.union([
+  z.number().int().min(0),
+  z.strictObject({ atLeast: z.number().int().min(0).optional(), atMost: z.number().int().min(0).optional() }),
+]);
 
 const waitOptions = {
   timeout: Duration.optional().describe('Simulated time to wait at most (default 2h).'),
@@ -384,9 +390,56 @@ export const STEP_SPECS = {
       atLeast: z.number().int().min(0).optional(),
       atMost: z.number().int().min(0).optional(),
       maxAge: Duration.optional().describe('No point is older than this.'),
+      tags: z
+        .partialRecord(RecoveryPointTag, TagCount)
+        .optional()
+        .describe(
+          'How many points carry each tag: a number (exactly) or { atLeast, atMost }, e.g. { daily: 7, weekly: { atLeast: 1 } }. A point may carry several tags.',
+        ),
     }),
     shorthand: { key: 'count', schema: z.number().int().min(0) },
-    example: '- expectRecoveryPoints: { pair: web, atLeast: 2, maxAge: 30d }',
+    example: [
+      '- expectRecoveryPoints: { pair: web, atLeast: 2, maxAge: 30d }',
+      '- expectRecoveryPoints: { pair: web, tags: { daily: 7, weekly: { atLeast: 1 } } }',
+    ].join('\n'),
+  }),
+  expectRecoveryPoint: spec({
+    category: 'expectation',
+    summary: "One recovery point's tags (exactly this set) and whether it still exists.",
+    body: z.strictObject({
+      ...optionalPair,
+      recoveryPoint: RecoveryPointRef.describe('The point, e.g. latest, oldest or a remembered name.'),
+      tags: z.array(RecoveryPointTag).optional().describe('Exactly these tags, in any order ([] for none).'),
+      exists: z
+        .boolean()
+        .optional()
+        .describe('false: the point must be gone (deleted by retention, restart or commit). Default true.'),
+    }),
+    example: [
+      '- expectRecoveryPoint: { pair: web, recoveryPoint: oldest, tags: [first] }',
+      '- remember: { pair: web, name: before-restart, recoveryPoint: latest }',
+      '- restartReplication: web',
+      '- expectRecoveryPoint: { pair: web, recoveryPoint: before-restart, exists: false }',
+    ].join('\n'),
+  }),
+  expectFaultFired: spec({
+    category: 'expectation',
+    summary:
+      'How often a fault rule has fired so far (default: at least once). A rule that never fires by the end of a run is also reported as a warning.',
+    body: z.strictObject({
+      fault: FaultRef.optional().describe('Default previous.'),
+      times: z.number().int().min(0).optional().describe('Exactly this many times (0: never).'),
+      atLeast: z.number().int().min(0).optional().describe('At least this many times (default 1).'),
+    }),
+    shorthand: { key: 'fault', schema: FaultRef },
+    empty: true,
+    example: [
+      "- addFault: { target: failover, selector: { step: 'restore from recovery point' }, effect: { kind: fail } }",
+      '  as: restore-fails',
+      '- failover: { pair: web, recoveryPoint: latest }',
+      '- waitForJob: previous',
+      '- expectFaultFired: { fault: restore-fails, times: 1 }',
+    ].join('\n'),
   }),
   expectData: spec({
     category: 'expectation',
@@ -410,7 +463,8 @@ export const STEP_SPECS = {
   }),
   expectEvents: spec({
     category: 'expectation',
-    summary: 'Events in this order (others may come between), and events that must not have happened.',
+    summary:
+      'Events in this order (others may come between), and events that must not have happened. Each matcher names an event kind and fields of its data with their exact values; a field or value no event of that kind can have is a mistake in the file. Events of one instant come in the order described under "Events at one instant".',
     body: z.strictObject({
       ...optionalPair,
       since: z
@@ -426,8 +480,8 @@ export const STEP_SPECS = {
       '    pair: web',
       '    inOrder:',
       '      - { kind: pair.transition, to: FAILOVER_PROCESSING }',
+      '      - { kind: pair.transition, to: FAILED_OVER }       # logged before the job ends',
       '      - { kind: job.ended, type: failover, status: SUCCEEDED }',
-      '      - { kind: pair.transition, to: FAILED_OVER }',
       '    none:',
       '      - { kind: recoveryPoint.deleted, reason: commit }',
     ].join('\n'),

@@ -173,7 +173,11 @@ class Storm {
 
   /** Faults off, outages over, time passes: whatever was running must finish. */
   async settle(): Promise<void> {
-    for (const rule of await this.sim.listFaults(this.world.tenant)) await this.sim.removeFault(rule.id);
+    for (const rule of await this.sim.listFaults(this.world.tenant)) {
+      const added = this.world.addedFaults.find((f) => f.id === rule.id);
+      if (added) added.removedFired = rule.fired;
+      await this.sim.removeFault(rule.id);
+    }
     this.faults.length = 0;
     for (const name of this.pairs) {
       const pair = await this.world.pair(name);

@@ -1,7 +1,8 @@
 /** Expectations: read the world and compare; nothing here changes it. */
 import { isDeepStrictEqual } from 'node:util';
-import type { SimEvent } from '../../sim/types.js';
+import type { RecoveryPoint } from '../../sim/types.js';
 import { formatEvent } from '../event-format.js';
+import { describeMatcher, type Matcher, matches, nearest } from '../event-match.js';
 import { StepFailure } from '../step-failure.js';
 import { durationMs, World } from '../world.js';
 import type { StepRunners } from './types.js';
@@ -14,7 +15,9 @@ type ExpectationKind =
   | 'expectData'
   | 'expectRpo'
   | 'expectEvents'
-  | 'expectServer';
+  | 'expectServer'
+  | 'expectRecoveryPoint'
+  | 'expectFaultFired';
 
 const sorted = (items: readonly string[]) => [...items].sort();
 const list = (items: readonly string[]) => (items.length === 0 ? '(none)' : items.join(', '));
@@ -29,27 +32,9 @@ function compare(what: string, expected: unknown, found: unknown): void {
   }
 }
 
-type Matcher = { kind: string } & Record<string, unknown>;
-
-function matches(event: SimEvent, matcher: Matcher): boolean {
-  if (event.kind !== matcher.kind) return false;
-  return Object.entries(matcher).every(([key, want]) => {
-    if (key === 'kind') return true;
-    const got = event.data[key];
-    if (got !== null && typeof got === 'object' && 'code' in got)
-      return (got as { code: unknown }).code === want;
-    return got === want || (want !== null && got !== undefined && String(got) === String(want));
-  });
-}
-
-const describeMatcher = ({ kind, ...data }: Matcher): string =>
-  `${kind}${
-    Object.keys(data).length
-      ? ` ${Object.entries(data)
-          .map(([k, v]) => `${k}=${String(v)}`)
-          .join(' ')}`
-      : ''
-  }`;
+const TAGS = ['first', 'interval', 'daily', 'weekly'];
+const tagCounts = (points: readonly RecoveryPoint[]): string =>
+  TAGS.map((tag) => `${tag} ${points.filter((p) => (p.tags as string[]).includes(tag)).length}`).join(', ');
 
 export const EXPECTATION_RUNNERS: StepRunners<ExpectationKind> = {
   expectStatus: async (world, { body }) => {
@@ -111,6 +96,20 @@ export const EXPECTATION_RUNNERS: StepRunners<ExpectationKind> = {
     if (body.count !== undefined && n !== body.count) fail(`exactly ${body.count}`);
     if (body.atLeast !== undefined && n < body.atLeast) fail(`at least ${body.atLeast}`);
     if (body.atMost !== undefined && n > body.atMost) fail(`at most ${body.atMost}`);
+    for (const [tag, want] of Object.entries(body.tags ?? {})) {
+      const tagged = points.filter((p) => (p.tags as string[]).includes(tag)).length;
+      const bounds = typeof want === 'number' ? { atLeast: want, atMost: want } : (want ?? {});
+      if (
+        (bounds.atLeast !== undefined && tagged < bounds.atLeast) ||
+        (bounds.atMost !== undefined && tagged > bounds.atMost)
+      ) {
+        throw new StepFailure(
+          `pair "${name}" has ${tagged} recovery points tagged ${tag}`,
+          `${tag}: ${typeof want === 'number' ? `exactly ${want}` : [bounds.atLeast !== undefined && `at least ${bounds.atLeast}`, bounds.atMost !== undefined && `at most ${bounds.atMost}`].filter(Boolean).join(' and ')}`,
+          `tags: ${tagCounts(points)}`,
+        );
+      }
+    }
     if (body.maxAge !== undefined) {
       const oldest = points.at(-1);
       const limit = (await world.nowMs()) - durationMs(body.maxAge);
@@ -165,22 +164,19 @@ export const EXPECTATION_RUNNERS: StepRunners<ExpectationKind> = {
     const pairId = body.pair === undefined ? undefined : world.pairId(body.pair);
     const events = world.events.filter((e) => e.seq > since && (pairId === undefined || e.pairId === pairId));
     let from = 0;
-    (body.inOrder ?? []).forEach((matcher, i) => {
-      const at = events.findIndex((e, index) => index >= from && matches(e, matcher as Matcher));
+    let previous: string | null = null;
+    (body.inOrder ?? []).forEach((m, i) => {
+      const matcher = m as Matcher;
+      const at = events.findIndex((e, index) => index >= from && matches(e, matcher));
       if (at === -1) {
-        const sameKind = events.slice(from).filter((e) => e.kind === matcher.kind);
         throw new StepFailure(
-          `event ${i + 1} of inOrder did not happen${i > 0 ? ' after the previous one' : ''}`,
-          describeMatcher(matcher as Matcher),
-          sameKind.length === 0
-            ? `no ${matcher.kind} event`
-            : sameKind
-                .slice(-5)
-                .map((e) => formatEvent(e, world))
-                .join('\n'),
+          `event ${i + 1} of inOrder did not happen${i > 0 ? ` after event ${i} (${previous})` : ''}`,
+          describeMatcher(matcher),
+          nearest(events, matcher, from, world, previous),
         );
       }
       from = at + 1;
+      previous = `event ${i + 1} (${formatEvent(events[at] as (typeof events)[number], world)})`;
     });
     for (const matcher of body.none ?? []) {
       const hit = events.find((e) => matches(e, matcher as Matcher));
@@ -198,5 +194,50 @@ export const EXPECTATION_RUNNERS: StepRunners<ExpectationKind> = {
     const server = await world.sim.getServer(world.tenant, id);
     compare(`server ${body.server} (${id}) power state`, body.powerState, server.powerState);
     compare(`server ${body.server} (${id}) role`, body.role, server.role);
+  },
+
+  expectRecoveryPoint: async (world, { body }) => {
+    const name = World.pairOf(body);
+    const id = await world.findPoint(name, body.recoveryPoint);
+    const point = id === null ? undefined : (await world.recoveryPoints(name)).find((p) => p.id === id);
+    const what = `recovery point "${body.recoveryPoint}" of pair "${name}"`;
+    if (body.exists === false) {
+      if (point)
+        throw new StepFailure(
+          `${what} still exists`,
+          'no such point',
+          `${point.id} tags ${list(point.tags)}`,
+        );
+      return;
+    }
+    if (!point) throw new StepFailure(`${what} does not exist`, 'the point to exist', 'no such point now');
+    if (body.tags !== undefined && !isDeepStrictEqual(sorted(body.tags), sorted(point.tags))) {
+      throw new StepFailure(
+        `${what} (${point.id}) has other tags`,
+        `tags ${list(sorted(body.tags))}`,
+        `tags ${list(sorted(point.tags))}`,
+      );
+    }
+  },
+
+  expectFaultFired: async (world, { body }) => {
+    const id = world.faultId(body.fault);
+    const fired = (await world.faultFired(id)) ?? 0;
+    const label = body.fault ?? 'previous';
+    if (body.times !== undefined && fired !== body.times) {
+      throw new StepFailure(
+        `fault rule "${label}" (${id}) fired ${fired} times`,
+        `fired exactly ${body.times} times`,
+        `fired ${fired} times`,
+      );
+    }
+    const atLeast = body.atLeast ?? (body.times === undefined ? 1 : 0);
+    if (fired < atLeast) {
+      throw new StepFailure(
+        `fault rule "${label}" (${id}) fired ${fired === 0 ? 'never' : `${fired} times`}`,
+        `fired at least ${atLeast} times`,
+        `fired ${fired} times`,
+      );
+    }
   },
 };

@@ -55,9 +55,19 @@ export const SIMULATION_RUNNERS: StepRunners<SimulationKind> = {
     const added = await world.sim.addFault(rule);
     world.lastFaultId = added.id;
     if (step.as !== undefined) world.faults.set(step.as, added.id);
+    world.addedFaults.push({
+      id: added.id,
+      name: step.as ?? `the addFault of step ${step.index + 1}`,
+      line: step.line,
+      removedFired: null,
+    });
   },
   removeFault: async (world, { body }) => {
-    await world.sim.removeFault(world.faultId(body.fault));
+    const id = world.faultId(body.fault);
+    const fired = await world.faultFired(id);
+    await world.sim.removeFault(id);
+    const added = world.addedFaults.find((f) => f.id === id);
+    if (added) added.removedFired = fired ?? 0;
   },
   outage: async (world, { body }) => {
     await world.sim.failServer(world.tenant, await world.serverId(body.server));
