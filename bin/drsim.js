@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-// Launches the TypeScript CLI without a build step: tsx compiles src/ on the fly, so the
-// command works straight from a fresh clone.
-import { register } from 'tsx/esm/api';
+// The `drsim` command: the CLI built into dist/ (`npm run build`; the published package ships
+// it built, and `npm test` builds it when src/ changed).
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write('drsim: dist/ is missing; run `npm run build` in the drsim repository first\n');
+  process.exit(1);
+}
+const cli = await import(main.href);
+process.exitCode = await cli.main(process.argv.slice(2));

@@ -9,7 +9,7 @@
  *   apart, with the clock stopped), against the memory floor;
  * - actions (stop-replication / resume-replication alternately, one pair per connection),
  *   against a better-sqlite3 floor that writes a job row and updates the pair per request;
- * - the startup time of `node dist/drsim.mjs serve` (the built bundle `npm start` runs) to its
+ * - the startup time of `node bin/drsim.js serve` (the built CLI `npm start` runs) to its
  *   first answer (median of 5), and
  *   drsim's peak memory (VmHWM) over the whole run.
  *
@@ -43,7 +43,7 @@ const TARGETS = { getRatio: 0.5, p99Ms: 20, actionRatio: 1, startupMs: 200, peak
 const SCRIPT = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // The built bundle, as `npm start` runs it: startup and memory without compiling TypeScript.
-const DRSIM_BIN = join(ROOT, 'dist', 'drsim.mjs');
+const DRSIM_BIN = join(ROOT, 'bin', 'drsim.js');
 
 interface FloorData {
   pairsPage: Page<DrPair>;
@@ -310,7 +310,7 @@ async function main(): Promise<void> {
     console.log(
       `drsim HTTP bench: ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s per run, loopback\n`,
     );
-    process.stdout.write('startup (node dist/drsim.mjs serve → first answer) ... ');
+    process.stdout.write('startup (node bin/drsim.js serve → first answer) ... ');
     const startup = await measureStartup();
     console.log(
       `median ${fmt(startup.median)} ms (runs: ${startup.runs.map((ms) => fmt(ms)).join(', ')}; bare \`node -e 0\`: ${fmt(startup.bareNode)} ms)`,

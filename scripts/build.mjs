@@ -1,22 +1,123 @@
-// Bundles the CLI (and so the server) into dist/drsim.mjs: one file starts in a fraction of the
-// time tsx needs to compile the sources on every start. Packages stay external (node_modules).
-import { cpSync, rmSync } from 'node:fs';
+// Builds what the package ships, into dist/: esbuild bundles each public entry point (and the
+// CLI) to ESM, sharing code through chunks so a class such as DrError is one class whichever
+// entry it is imported from; tsc writes the .d.ts files beside them. Packages stay external
+// (the consumer's node_modules). `--if-stale` skips the work when dist/ is newer than every
+// input, which is how the test setup keeps `node bin/drsim.js` in step with src/.
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import ts from 'typescript';
 
-rmSync('dist', { recursive: true, force: true });
-await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/drsim.mjs',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  jsx: 'automatic',
-  jsxImportSource: 'hono/jsx',
-  sourcemap: true,
-  logLevel: 'warning',
-});
-// The console reads its assets beside its module: beside the bundle once built.
-cpSync('src/console/assets', 'dist/assets', { recursive: true });
-console.log('built dist/drsim.mjs');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = join(ROOT, 'dist');
+const STAMP = join(DIST, '.built');
+
+/** The public entry points and the CLI: output path (under dist/, without .js) → source. */
+export const ENTRIES = {
+  index: 'src/index.ts',
+  'client/index': 'src/client/index.ts',
+  'testing/index': 'src/testing/index.ts',
+  'cli/main': 'src/cli/main.ts',
+};
+
+const INPUTS = ['src', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.mjs'];
+
+function newestMtime(path) {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
+  return newest;
+}
+
+export function isStale() {
+  if (!existsSync(STAMP)) return true;
+  const built = statSync(STAMP).mtimeMs;
+  return INPUTS.some((input) => existsSync(join(ROOT, input)) && newestMtime(join(ROOT, input)) > built);
+}
+
+export async function buildPackage() {
+  rmSync(DIST, { recursive: true, force: true });
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: ENTRIES,
+    outdir: 'dist',
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    jsx: 'automatic',
+    jsxImportSource: 'hono/jsx',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  copyAssets(result.metafile);
+  // Declarations only: esbuild made the JavaScript. Internal helpers marked @internal stay out.
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
+  pruneDeclarations();
+  writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+}
+
+/**
+ * tsc declares every module; a consumer's compiler reads only those the public entry points
+ * reach. The rest (server internals, the console, the CLI) are dropped, so the package ships
+ * the types users see and nothing that would need our dev-only @types to check.
+ */
+function pruneDeclarations() {
+  const roots = Object.keys(ENTRIES)
+    .filter((entry) => !entry.startsWith('cli/'))
+    .map((entry) => join(DIST, `${entry}.d.ts`));
+  const program = ts.createProgram(roots, {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    noEmit: true,
+    types: [],
+  });
+  const reached = new Set(program.getSourceFiles().map((file) => file.fileName));
+  const walk = (dir) => {
+    for (const name of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, name.name);
+      if (name.isDirectory()) walk(path);
+      else if (name.name.endsWith('.d.ts') && !reached.has(path.split('\\').join('/'))) rmSync(path);
+    }
+  };
+  walk(DIST);
+}
+
+/**
+ * A module that reads files beside itself (`new URL('./assets/…', import.meta.url)`, as the
+ * console's assets.ts does) finds them beside whichever output file its code landed in, so the
+ * folder is copied there. Wherever the console lives in src/, this follows it.
+ */
+function copyAssets(metafile) {
+  let copied = 0;
+  for (const [output, { inputs }] of Object.entries(metafile.outputs)) {
+    for (const input of Object.keys(inputs)) {
+      if (!input.endsWith('/assets.ts')) continue;
+      const source = join(ROOT, dirname(input), 'assets');
+      if (!existsSync(source)) continue;
+      cpSync(source, join(ROOT, dirname(output), 'assets'), { recursive: true });
+      copied++;
+    }
+  }
+  if (copied === 0) throw new Error('build: no assets.ts with an assets/ folder beside it was bundled');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const ifStale = process.argv.includes('--if-stale');
+  if (ifStale && !isStale()) process.exit(0);
+  const started = Date.now();
+  await buildPackage();
+  console.log(
+    `built ${relative(process.cwd(), DIST) || '.'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+}

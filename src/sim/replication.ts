@@ -33,6 +33,7 @@ interface TickRow {
   shadow_power: string | null;
 }
 
+/** @internal */
 export function replicationStatements(e: Engine) {
   const db = e.store.db;
   return {

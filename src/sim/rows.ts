@@ -168,7 +168,7 @@ export function jobFromRow(row: JobRow): StoredJob & { seq: number; hungBy: stri
   };
 }
 
-/** Prepared statements, made once per connection. */
+/** Prepared statements, made once per connection. @internal */
 export function statements(db: Db) {
   return {
     serverById: db.prepare<[string], ServerRow>('SELECT * FROM servers WHERE id = ?'),
