@@ -2,10 +2,10 @@
 
 export type * from './contract.js';
 export { asyncSimulator } from './contract.js';
+export { DatabaseInUseError, DatabaseTooNewError } from './database-errors.js';
 export { formatDuration, parseDuration } from './duration.js';
 export { DrError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { createSimulator } from './simulator.js';
-export { DatabaseInUseError, DatabaseTooNewError } from './store.js';
 export type * from './types.js';
 export {
   type CreateWorldsOptions,

@@ -11,6 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { DatabaseInUseError, DatabaseTooNewError } from './database-errors.js';
 import { MIGRATIONS } from './schema.js';
 
 export type Db = Database.Database;
@@ -31,30 +32,6 @@ export interface Store {
  * machine losing power, at the cost of a disk flush per transaction (several times slower here).
  */
 export type Durability = 'process' | 'power';
-
-/** The database file is open in another simulator (this process or another one). */
-export class DatabaseInUseError extends Error {
-  constructor(readonly file: string) {
-    super(
-      `the database ${file} is in use by another drsim process (one process per database file); stop it or use another --db`,
-    );
-    this.name = 'DatabaseInUseError';
-  }
-}
-
-/** The database was written by a newer drsim than this one. */
-export class DatabaseTooNewError extends Error {
-  constructor(
-    readonly file: string,
-    readonly version: number,
-    readonly known: number,
-  ) {
-    super(
-      `the database ${file} has schema version ${version}, written by a newer drsim; this drsim reads schema versions up to ${known}. Upgrade drsim or use another --db`,
-    );
-    this.name = 'DatabaseTooNewError';
-  }
-}
 
 export function openStore(file: string, durability: Durability = 'process'): Store {
   if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
