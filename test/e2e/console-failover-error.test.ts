@@ -73,6 +73,9 @@ test('a failed failover shows its error and the three ways out; failing over aga
   await again.waitFor();
   const second = await again.locator('input[type="radio"]:checked').getAttribute('value');
   expect(second).not.toBe(first);
+  const note = await again.locator('[data-failed-point]').textContent();
+  expect(note).toContain(first);
+  expect(note).toContain('is preselected instead');
   await shot('14-failover-again-dialog', { viewportOnly: true });
   await again.getByRole('button', { name: 'Failover', exact: true }).click();
   await waitForText(page.locator('#pair-status'), 'Failover Processing');

@@ -83,6 +83,8 @@ test('the failover procedure, from the list of protected servers to a committed 
   await change.waitFor();
   const preselected = await change.locator('input[type="radio"]:checked').getAttribute('value');
   expect(preselected).not.toBe(chosen);
+  // The point in use is not offered: changing to it would change nothing.
+  expect(await change.locator(`input[value="${chosen}"]`).count()).toBe(0);
   await shot('06-change-recovery-point-dialog', { viewportOnly: true });
   await change.getByRole('button', { name: 'Change Recovery Point' }).click();
   await waitForText(page.locator('#pair-status'), 'Changing Recovery Point');

@@ -864,3 +864,20 @@ document.addEventListener('DOMContentLoaded', () => {
   connect();
   watchStream();
 });
+
+// ------------------------------------------------------------------ chart zoom
+
+document.addEventListener('click', (event) => {
+  const button = event.target instanceof Element ? event.target.closest('[data-zoom]') : null;
+  if (!button) return;
+  const svg = $('#chart-scroll svg');
+  if (!svg) return;
+  const natural = Number(svg.dataset.naturalWidth);
+  const zoom = Number(svg.dataset.zoom || 1);
+  const next = button.dataset.zoom === 'reset' ? 1 : button.dataset.zoom === 'in' ? zoom * 1.25 : zoom / 1.25;
+  const clamped = Math.min(3, Math.max(0.3, next));
+  svg.dataset.zoom = String(clamped);
+  svg.setAttribute('width', String(Math.round(natural * clamped)));
+  svg.removeAttribute('height');
+  announce(`Chart at ${Math.round(clamped * 100)} %`);
+});

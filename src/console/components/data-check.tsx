@@ -5,7 +5,7 @@
  */
 import type { FileEntry } from '../../sim/types.js';
 import type { Problem } from '../api.js';
-import { formatBytes, shortChecksum } from '../format.js';
+import { formatBytes, plural, shortChecksum } from '../format.js';
 import { Empty, TableWrap } from './ui.js';
 
 export interface DataCheckProps {
@@ -39,8 +39,8 @@ export function DataCheck(props: DataCheckProps) {
         {mismatches === null
           ? `The recovery point's data is no longer available: ${props.point.ok ? '' : props.point.problem.detail}`
           : mismatches === 0
-            ? `All ${paths.length} files on ${props.serverName} match the main server's data at ${props.recoveryPointTime}.`
-            : `${mismatches} of ${paths.length} files differ from the main server's data at ${props.recoveryPointTime}.`}
+            ? `${paths.length === 1 ? 'The file' : `All ${paths.length} files`} on ${props.serverName} ${paths.length === 1 ? 'matches' : 'match'} the main server's data at ${props.recoveryPointTime}.`
+            : `${mismatches} of ${plural(paths.length, 'file', 'files')} ${mismatches === 1 ? 'differs' : 'differ'} from the main server's data at ${props.recoveryPointTime}.`}
       </p>
       {paths.length === 0 ? (
         <Empty>No files.</Empty>

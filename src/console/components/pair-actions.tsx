@@ -8,7 +8,7 @@ import type { UserAction } from '../../machine/index.js';
 import { PAIR_ACTIONS } from '../../server/routes/pair-actions.js';
 import type { DrPair, Job, RecoveryPoint, Server } from '../../sim/types.js';
 import { enc } from '../api.js';
-import { formatTime } from '../format.js';
+import { formatTime, plural } from '../format.js';
 import { RecoveryPointChoices } from './recovery-points.js';
 import { ApiDialog, type ApiTarget, Field, OpenButton } from './ui.js';
 
@@ -142,8 +142,8 @@ export function ActionDialogs(props: { ctx: PairActionContext }) {
           danger
         >
           <div class="warning" role="note">
-            <strong>Every recovery point of this pair will be deleted</strong> ({props.ctx.points.length}{' '}
-            now).
+            <strong>Every recovery point of this pair will be deleted</strong> (
+            {plural(props.ctx.points.length, 'recovery point', 'recovery points')} now).
           </div>
           <p>
             Replication then copies all data of the main server again (status <em>Start Replication</em>).
@@ -179,7 +179,7 @@ export function ActionDialogs(props: { ctx: PairActionContext }) {
           ctx={props.ctx}
           action="failover"
           currentId={null}
-          failedId={recoveryPointOf(props.ctx.failedFailover)}
+          failedId={failedPointOf(props.ctx.failedFailover, props.ctx.points)}
           done="Failover started ({job})"
           intro="Select the time point to restore the data to. Replication will be stopped completely during Failover."
           danger
@@ -207,10 +207,16 @@ export function ActionDialogs(props: { ctx: PairActionContext }) {
   );
 }
 
-const recoveryPointOf = (job: Job | null): string | null => {
-  const id = job?.request.recoveryPointId;
-  return typeof id === 'string' ? id : null;
-};
+/**
+ * The point a failed failover restored from: the one it asked for, or — when it asked for none —
+ * the latest point when it started, which is what the service takes then.
+ */
+export function failedPointOf(job: Job | null, points: RecoveryPoint[]): string | null {
+  if (!job) return null;
+  const asked = job.request.recoveryPointId;
+  if (typeof asked === 'string') return asked;
+  return points.find((point) => point.createdAt <= job.createdAt)?.id ?? null;
+}
 
 function ConfirmDialog(props: {
   ctx: PairActionContext;
@@ -243,10 +249,14 @@ function RecoveryPointDialog(props: {
   intro: string;
   danger?: boolean;
 }) {
-  const { points } = props.ctx;
-  // Preselect the newest point that is a change: not the one in use, not the one that just failed.
-  const preselected =
-    points.find((point) => point.id !== props.currentId && point.id !== props.failedId) ?? points[0] ?? null;
+  // The point in use is not a choice: changing to it would run a job that changes nothing.
+  const points = props.ctx.points.filter((point) => point.id !== props.currentId);
+  // Preselect the newest point that is a change: not the one that just failed, when there is another.
+  const preselected = points.find((point) => point.id !== props.failedId) ?? points[0] ?? null;
+  const failed = props.failedId ? props.ctx.points.find((point) => point.id === props.failedId) : undefined;
+  const current = props.currentId
+    ? props.ctx.points.find((point) => point.id === props.currentId)
+    : undefined;
   const label = ACTION_LABELS[props.action];
   return (
     <ApiDialog
@@ -260,16 +270,31 @@ function RecoveryPointDialog(props: {
     >
       <p>{props.intro}</p>
       {props.failedId ? (
-        <p class="quiet">The last failover used {props.failedId} and failed; another point is preselected.</p>
+        <p class="note" data-failed-point={props.failedId}>
+          The last failover used the point of {failed ? formatTime(failed.createdAt) : 'an earlier time'} (
+          <span class="mono">{props.failedId}</span>) and failed.{' '}
+          {preselected && preselected.id !== props.failedId
+            ? `The point of ${formatTime(preselected.createdAt)} is preselected instead.`
+            : 'It is the only recovery point, so it is preselected again.'}
+        </p>
       ) : null}
-      <RecoveryPointChoices
-        id={`${ACTION_DIALOGS[props.action]}-rp`}
-        points={points}
-        now={props.ctx.now}
-        selectedId={preselected?.id ?? null}
-        currentId={props.currentId}
-        legend="Recovery point"
-      />
+      {current ? (
+        <p class="quiet">
+          In use now: the point of {formatTime(current.createdAt)} (<span class="mono">{current.id}</span>);
+          it is not listed.
+        </p>
+      ) : null}
+      {points.length === 0 && props.currentId ? (
+        <p class="empty">There is no other recovery point to change to.</p>
+      ) : (
+        <RecoveryPointChoices
+          id={`${ACTION_DIALOGS[props.action]}-rp`}
+          points={points}
+          now={props.ctx.now}
+          selectedId={preselected?.id ?? null}
+          legend="Recovery point"
+        />
+      )}
     </ApiDialog>
   );
 }
@@ -464,7 +489,13 @@ function CommitDialog(props: { ctx: PairActionContext }) {
         <input type="checkbox" id={`${id}-delete`} name="deleteAllRecoveryPoints" data-type="boolean" />
         <label for={`${id}-delete`}>Delete all associated recovery points</label>
       </div>
-      <p class="hint">Unchecked, the {points.length} recovery points are kept, read-only.</p>
+      <p class="hint">
+        {points.length === 0
+          ? 'The pair has no recovery point left.'
+          : points.length === 1
+            ? 'Unchecked, the recovery point is kept, read-only.'
+            : `Unchecked, the ${points.length} recovery points are kept, read-only.`}
+      </p>
       <p class="field-error" data-error-for="deleteAllRecoveryPoints" hidden />
     </ApiDialog>
   );

@@ -119,7 +119,7 @@ export function Timeline(props: { events: SimEvent[]; total: number; all: boolea
       {props.events.length === 0 ? (
         <Empty>No events.</Empty>
       ) : (
-        <ol class="timeline">
+        <ol class="timeline" tabindex={0} aria-label="Events, newest first">
           {props.events.map((event) => (
             <li class={`event event-${KIND_TONES[event.kind] ?? 'plain'}`}>
               <time datetime={event.at}>{formatTime(event.at)}</time>

@@ -5,25 +5,30 @@
 import { type ChartGraph, type ChartState, chartGraph, STATUS_LABELS } from '../../machine/index.js';
 import type { DrPair } from '../../sim/types.js';
 import type { ConsoleApi } from '../api.js';
-import { currentStates } from '../chart-layout.js';
-import { Statechart, TransitionTable } from '../components/statechart.js';
+import { type ChartLayout, currentStates, layoutChart } from '../chart-layout.js';
+import { ACTION_LABELS } from '../components/pair-actions.js';
+import { Statechart, TransitionList } from '../components/statechart.js';
 import { StatusBadge, TestBadge } from '../components/ui.js';
 
 export interface LifecyclePageData {
   pairs: DrPair[];
   chosen: DrPair | null;
+  layout: ChartLayout;
 }
 
 export async function loadLifecyclePage(
   api: ConsoleApi,
   pairId: string | undefined,
 ): Promise<LifecyclePageData> {
-  const pairs = await api.all<DrPair>('/v1/dr-pairs');
-  return { pairs, chosen: pairs.find((pair) => pair.id === pairId) ?? pairs[0] ?? null };
+  const [pairs, layout] = await Promise.all([
+    api.all<DrPair>('/v1/dr-pairs'),
+    layoutChart(chartGraph(), ACTION_LABELS),
+  ]);
+  return { pairs, chosen: pairs.find((pair) => pair.id === pairId) ?? pairs[0] ?? null, layout };
 }
 
 export function LifecyclePage(props: { data: LifecyclePageData }) {
-  const { pairs, chosen } = props.data;
+  const { pairs, chosen, layout } = props.data;
   const graph = chartGraph();
   const current = chosen ? currentStates(graph, chosen.status, chosen.testFailover?.state ?? 'NONE') : [];
   return (
@@ -51,13 +56,16 @@ export function LifecyclePage(props: { data: LifecyclePageData }) {
           </a>{' '}
           <StatusBadge pair={chosen} /> {chosen.testFailover ? <TestBadge pair={chosen} /> : null}{' '}
           <span class="quiet">
-            allowed now: {chosen.allowedActions.length > 0 ? chosen.allowedActions.join(', ') : 'nothing'}
+            allowed now:{' '}
+            {chosen.allowedActions.length > 0
+              ? chosen.allowedActions.map((action) => ACTION_LABELS[action]).join(', ')
+              : 'nothing'}
           </span>
         </p>
       ) : (
         <p class="quiet">The tenant has no DR pair; the chart is shown without a highlight.</p>
       )}
-      <Statechart graph={graph} current={current} />
+      <Statechart graph={graph} layout={layout} current={current} />
       <section class="section" aria-labelledby="statuses-title">
         <h2 id="statuses-title">Statuses</h2>
         <dl class="facts facts-wide">
@@ -73,7 +81,7 @@ export function LifecyclePage(props: { data: LifecyclePageData }) {
       </section>
       <section class="section" aria-labelledby="transitions-title">
         <h2 id="transitions-title">Transitions</h2>
-        <TransitionTable graph={graph} current={current} />
+        <TransitionList graph={graph} current={current} />
       </section>
     </>
   );

@@ -134,6 +134,7 @@ export function PairPage(props: { data: PairPageData }) {
       <ActionBar ctx={ctx} />
       {isProcessing(pair.status) ? <ProcessingPanel pair={pair} job={currentJob} /> : null}
       {pair.status === 'FAILOVER_FAILED' ? <FailoverErrorPanel pair={pair} job={failedFailover} /> : null}
+      {pair.status === 'REPLICATION_ERROR' ? <ReplicationErrorPanel pair={pair} /> : null}
       {pair.status === 'FAILED_OVER' ? (
         <div class="panel panel-attention">
           <h2>Failover succeeded</h2>
@@ -198,7 +199,9 @@ export function PairPage(props: { data: PairPageData }) {
         />
       </section>
       <ActionDialogs ctx={ctx} />
-      {failedFailover ? <SupportDialog pair={pair} job={failedFailover} now={now} /> : null}
+      {failedFailover || pair.status === 'REPLICATION_ERROR' ? (
+        <SupportDialog pair={pair} job={failedFailover} now={now} />
+      ) : null}
     </>
   );
 }
@@ -271,18 +274,78 @@ function FailoverErrorPanel(props: { pair: DrPair; job: Job | null }) {
   );
 }
 
+/** A pair in Replication Error: what failed, that it may recover by itself, and the ways out. */
+function ReplicationErrorPanel(props: { pair: DrPair }) {
+  const { pair } = props;
+  const allowed = new Set(pair.allowedActions);
+  const error = pair.replication.error;
+  const mainDown = pair.mainServer.powerState === 'DOWN';
+  return (
+    <section class="panel panel-error" aria-labelledby="replication-error-title" id="replication-error">
+      <h2 id="replication-error-title">Replication failed</h2>
+      {error ? (
+        <p>
+          <strong class="mono" data-error-code>
+            {error.code}
+          </strong>{' '}
+          — {error.message}
+        </p>
+      ) : (
+        <p>Replication stopped with an error.</p>
+      )}
+      <p>
+        No new recovery point is taken while replication is in error; the existing ones stay and failover from
+        them is still possible.{' '}
+        {mainDown
+          ? `The main server ${pair.mainServer.name} is down: replication resumes by itself once it is back.`
+          : 'Replication resumes by itself once the cause is gone.'}{' '}
+        You can also:
+      </p>
+      <ul class="ways-out">
+        {allowed.has('restartReplication') ? (
+          <li>
+            <OpenButton dialog={ACTION_DIALOGS.restartReplication}>
+              {ACTION_LABELS.restartReplication}
+            </OpenButton>
+            <span>Copy all data again from the beginning; every recovery point is deleted.</span>
+          </li>
+        ) : null}
+        {allowed.has('failover') ? (
+          <li>
+            <OpenButton dialog={ACTION_DIALOGS.failover} tone="primary">
+              {ACTION_LABELS.failover}
+            </OpenButton>
+            <span>Fail over to an existing recovery point if the main server cannot be brought back.</span>
+          </li>
+        ) : null}
+        {allowed.has('detach') ? (
+          <li>
+            <OpenButton dialog={ACTION_DIALOGS.detach}>{ACTION_LABELS.detach}</OpenButton>
+            <span>Stop protecting this server and remove the pairing.</span>
+          </li>
+        ) : null}
+        <li>
+          <OpenButton dialog="dlg-support">Contact support</OpenButton>
+          <span>Send the diagnostic summary to the support team.</span>
+        </li>
+      </ul>
+    </section>
+  );
+}
+
 /** What a support engineer asks first, in a form that pastes into a ticket. */
-export function diagnosticSummary(pair: DrPair, job: Job, now: string | null): string {
-  const failedStep = job.steps.find((step) => step.status === 'FAILED');
+export function diagnosticSummary(pair: DrPair, job: Job | null, now: string | null): string {
+  const failedStep = job?.steps.find((step) => step.status === 'FAILED');
+  const error = job?.error ?? pair.replication.error;
   return [
     'drsim diagnostic summary',
     `DR pair: ${pair.id} (${pair.name})`,
     `Status: ${pair.status} (${pair.statusLabel})`,
-    `Job: ${job.id} (${job.type}, ${job.status}), created ${job.createdAt}, ended ${job.endedAt ?? '-'}`,
-    `Error code: ${job.error?.code ?? '-'}`,
-    `Error message: ${job.error?.message ?? '-'}`,
+    `Job: ${job ? `${job.id} (${job.type}, ${job.status}), created ${job.createdAt}, ended ${job.endedAt ?? '-'}` : '-'}`,
+    `Error code: ${error?.code ?? '-'}`,
+    `Error message: ${error?.message ?? '-'}`,
     `Failed step: ${failedStep?.name ?? '-'}`,
-    `Request: ${JSON.stringify(job.request)}`,
+    `Request: ${job ? JSON.stringify(job.request) : '-'}`,
     `Main server: ${pair.mainServer.id} (${pair.mainServer.name}, ${pair.mainServer.region}, ${pair.mainServer.powerState})`,
     `Shadow server: ${pair.shadowServer ? `${pair.shadowServer.id} (${pair.shadowServer.name}, ${pair.shadowServer.region}, ${pair.shadowServer.powerState})` : '-'}`,
     `Last recovery point: ${pair.replication.lastRecoveryPointAt ?? '-'}`,
@@ -290,8 +353,9 @@ export function diagnosticSummary(pair: DrPair, job: Job, now: string | null): s
   ].join('\n');
 }
 
-function SupportDialog(props: { pair: DrPair; job: Job; now: string | null }) {
+function SupportDialog(props: { pair: DrPair; job: Job | null; now: string | null }) {
   const { pair, job } = props;
+  const error = job?.error ?? pair.replication.error;
   return (
     <InfoDialog id="dlg-support" title="Contact support" wide>
       <p>
@@ -302,9 +366,9 @@ function SupportDialog(props: { pair: DrPair; job: Job; now: string | null }) {
         <dt>DR Pair ID</dt>
         <dd class="mono">{pair.id}</dd>
         <dt>Job ID</dt>
-        <dd class="mono">{job.id}</dd>
+        <dd class="mono">{job?.id ?? '—'}</dd>
         <dt>Error code</dt>
-        <dd class="mono">{job.error?.code ?? '—'}</dd>
+        <dd class="mono">{error?.code ?? '—'}</dd>
       </dl>
       <label for="support-summary">Diagnostic summary</label>
       <textarea id="support-summary" class="summary" readonly rows={12}>

@@ -15,7 +15,7 @@ import type {
 import { type ConsoleApi, enc, type Problem } from '../api.js';
 import { ACTION_LABELS } from '../components/pair-actions.js';
 import { ApiDialog, Empty, Field, FormError, OpenButton, PowerBadge, TableWrap } from '../components/ui.js';
-import { formatTime } from '../format.js';
+import { formatTime, plural } from '../format.js';
 
 type Loaded<T> = { ok: true; value: T } | { ok: false; problem: Problem };
 
@@ -476,9 +476,9 @@ function Outages(props: { data: SimulationPageData }) {
                     class={down ? 'secondary small' : 'danger small'}
                     data-call={`POST /_sim/servers/${enc(server.id)}/${which}?tenant=${enc(tenant)}`}
                     data-done={down ? `${server.name} recovered` : `${server.name} is down`}
-                    aria-label={`${down ? 'End the outage of' : 'Start an outage of'} ${server.name}`}
                   >
                     {down ? 'Recover' : 'Outage'}
+                    <span class="visually-hidden"> {server.name}</span>
                   </button>
                 </td>
               </tr>
@@ -502,8 +502,8 @@ function Checks(props: { checks: Loaded<{ ok: boolean; items: CheckerVerdict[] }
         {items.length === 0
           ? 'No invariant checker is registered.'
           : ok
-            ? `All ${items.length} invariants hold.`
-            : `${items.filter((item) => !item.ok).length} of ${items.length} invariants are violated.`}
+            ? `${items.length === 1 ? 'The invariant holds' : `All ${items.length} invariants hold`}.`
+            : violated(items.filter((item) => !item.ok).length, items.length)}
       </p>
       {items.length > 0 ? (
         <ul class="checks">
@@ -527,3 +527,6 @@ function Checks(props: { checks: Loaded<{ ok: boolean; items: CheckerVerdict[] }
     </>
   );
 }
+
+const violated = (bad: number, all: number): string =>
+  `${bad} of ${plural(all, 'invariant', 'invariants')} ${bad === 1 ? 'is' : 'are'} violated.`;
