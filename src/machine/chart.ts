@@ -5,6 +5,7 @@
  */
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { drPairMachine } from './dr-pair-machine.js';
+import { transitionLabel } from './labels.js';
 
 export interface ChartState {
   /** Dotted path below the root, e.g. `PROTECTED.replication.REPLICATING`. */
@@ -23,6 +24,8 @@ export interface ChartTransition {
   target: string | null;
   event: string;
   guard: string | null;
+  /** The action a person clicks or the outcome they see, with the guard's conditions in words. */
+  label: string;
 }
 
 export interface ChartGraph {
@@ -63,11 +66,13 @@ export function chartGraph(machine: AnyStateMachine = drPairMachine): ChartGraph
     }
     for (const [event, defs] of node.transitions) {
       for (const def of defs) {
+        const guard = guardName(def.guard);
         transitions.push({
           source: pathOf(node),
           target: def.target?.[0] ? pathOf(def.target[0]) : null,
           event,
-          guard: guardName(def.guard),
+          guard,
+          label: transitionLabel(event, guard),
         });
       }
     }
@@ -104,19 +109,28 @@ export function toMermaid(graph: ChartGraph = chartGraph(), highlight: readonly 
     });
   };
   write(null, '  ');
+  // A transition without a target stays where it is: drawn as a loop, so every edge shows.
   for (const t of graph.transitions) {
-    if (!t.target || !t.source) continue;
-    const guard = t.guard ? ` [${t.guard}]` : '';
-    lines.push(`  ${mermaidId(t.source)} --> ${mermaidId(t.target)}: ${t.event}${guard}`);
+    if (!t.source) continue;
+    lines.push(`  ${mermaidId(t.source)} --> ${mermaidId(t.target ?? t.source)}: ${t.label}`);
   }
   for (const id of highlight) lines.push(`  class ${mermaidId(id)} current`);
   if (highlight.length > 0) lines.push('  classDef current fill:#fde68a,stroke:#b45309,stroke-width:3px');
   return `${lines.join('\n')}\n`;
 }
 
-/** A Graphviz digraph of the machine, with clusters for compound and parallel states. */
+/**
+ * A Graphviz digraph of the machine, with clusters for compound and parallel states. An edge
+ * from or to a compound state starts or ends at its cluster's border (`ltail`/`lhead`), so a
+ * transition the whole of PROTECTED has is drawn from PROTECTED, not from one state in it.
+ */
 export function toDot(graph: ChartGraph = chartGraph()): string {
-  const lines = [`digraph ${graph.id} {`, '  rankdir=LR;', '  node [shape=box, style=rounded];'];
+  const lines = [
+    `digraph ${graph.id} {`,
+    '  rankdir=LR;',
+    '  compound=true;',
+    '  node [shape=box, style=rounded];',
+  ];
   const childrenOf = (parent: string | null) => graph.states.filter((s) => s.parent === parent);
   const write = (parent: string | null, indent: string): void => {
     for (const state of childrenOf(parent)) {
@@ -138,11 +152,15 @@ export function toDot(graph: ChartGraph = chartGraph()): string {
     const child = childrenOf(id).find((s) => s.initial) ?? childrenOf(id)[0];
     return child ? leaf(child.id) : id;
   };
+  const compound = (id: string) => childrenOf(id).length > 0;
   for (const t of graph.transitions) {
-    if (!t.target || !t.source) continue;
-    const label = t.guard ? `${t.event} [${t.guard}]` : t.event;
+    if (!t.source) continue;
+    const target = t.target ?? t.source;
+    const attrs = [`label=${JSON.stringify(t.label)}`];
+    if (compound(t.source)) attrs.push(`ltail=${JSON.stringify(`cluster_${t.source}`)}`);
+    if (compound(target)) attrs.push(`lhead=${JSON.stringify(`cluster_${target}`)}`);
     lines.push(
-      `  ${JSON.stringify(leaf(t.source))} -> ${JSON.stringify(leaf(t.target))} [label=${JSON.stringify(label)}];`,
+      `  ${JSON.stringify(leaf(t.source))} -> ${JSON.stringify(leaf(target))} [${attrs.join(', ')}];`,
     );
   }
   lines.push('}');

@@ -12,4 +12,5 @@ export {
 } from './chart.js';
 export { type DrPairContext, type DrPairMachine, drPairMachine } from './dr-pair-machine.js';
 export * from './events.js';
+export { ACTION_LABELS, EVENT_LABELS, GUARD_LABELS, transitionLabel } from './labels.js';
 export * from './status.js';

@@ -8,7 +8,9 @@
 
 import { chartGraph } from '../machine/chart.js';
 import {
+  ACTION_LABELS,
   type DrPairStatus,
+  isBusy,
   STATUS_LABELS,
   STATUSES,
   TEST_STATE_LABELS,
@@ -23,8 +25,8 @@ import {
   allowedIn,
   apply,
   describeState,
+  distinctOutcomesIn,
   type FlowState,
-  GUARD_WORDS,
   initialState,
   OUTCOMES,
   type Outcome,
@@ -171,36 +173,71 @@ function readItems(source: YamlSource, problems: Problem[]): { name: string; ite
   return { name, items };
 }
 
-/** A chart state id as the statuses it covers, e.g. `PROTECTED` → `REPLICATING, PAUSED or REPLICATION_ERROR`. */
+/** The statuses a chart state id stands for, in the console's words. */
 function chartStateWords(id: string): string {
-  if (id === 'PROTECTED') return 'REPLICATING, PAUSED or REPLICATION_ERROR';
-  if (id.startsWith('PROTECTED.test.')) return `a test environment in ${id.slice('PROTECTED.test.'.length)}`;
-  return id.split('.').at(-1) ?? id;
+  if (id === 'PROTECTED') return 'Replicating, Pending or Error';
+  if (id.startsWith('PROTECTED.test.')) {
+    const test = id.slice('PROTECTED.test.'.length) as TestFailoverState;
+    return `a test environment is ${TEST_STATE_LABELS[test] ?? 'absent'}`;
+  }
+  const status = id.split('.').at(-1) as DrPairStatus;
+  return STATUS_LABELS[status] ?? status;
 }
 
-/** Why an action is refused here: the guards of the chart's transitions for it that were not met. */
+/** Why the test environment stands in the way, as the console would say it. */
+const TEST_WORDS: Record<TestFailoverState, string> = {
+  NONE: 'there is no test environment',
+  PROCESSING: 'the test environment is being created',
+  READY: 'a test environment exists (Clean Test Environment first)',
+  CHANGING_RECOVERY_POINT: "the test server's recovery point is being changed",
+  CLEANING: 'the test environment is being cleaned',
+  FAILED: 'the test environment failed and must be cleaned first (Clean Test Environment)',
+};
+
+/** The one condition of a guard that does not hold here, in words; null when it holds. */
+function failedCondition(state: FlowState, guard: string): string | null {
+  const test = testIn(state);
+  switch (guard) {
+    case 'recoveryPointAvailable':
+      return state.points ? null : 'the pair has no recovery point to use';
+    case 'initialCopyDone':
+      return state.snapshot.context.initialCopyDone ? null : 'the first full copy has not completed';
+    case 'noTestEnvironment':
+      return test === 'NONE' ? null : TEST_WORDS[test];
+    case 'testIdle':
+      return test === 'NONE' || test === 'READY' || test === 'FAILED' ? null : TEST_WORDS[test];
+    default:
+      return guard;
+  }
+}
+
+/**
+ * Why an action is refused here, as one condition: the first guard that fails on the chart's
+ * transition for it, or — when the chart has no such transition here — that the pair (or its
+ * test environment) is busy, or where the action is possible at all.
+ */
 function whyRefused(state: FlowState, action: UserAction): string {
   const event = actionEventIn(state, action).type;
   const active = new Set(activeStateIds(statusIn(state), testIn(state)));
-  const guarded = chartGraph().transitions.filter((t) => t.event === event && active.has(t.source));
-  if (guarded.length === 0) {
-    const from = [
-      ...new Set(
-        chartGraph()
-          .transitions.filter((t) => t.event === event)
-          .map((t) => chartStateWords(t.source)),
-      ),
-    ];
-    return `The chart has "${action}" only from ${from.join('; ')}.`;
+  const transitions = chartGraph().transitions.filter((t) => t.event === event);
+  for (const t of transitions.filter((t) => active.has(t.source))) {
+    for (const guard of (t.guard ?? '').split(/ and /).filter(Boolean)) {
+      const failed = failedCondition(state, guard);
+      if (failed !== null) return failed;
+    }
   }
-  const guards = guarded.flatMap((t) => (t.guard ?? '').split(/ and | or /)).filter(Boolean);
-  const words = [...new Set(guards.map((g) => GUARD_WORDS[g] ?? g))];
-  return `"${action}" needs: ${words.join('; ')}.`;
+  if (isBusy(state.snapshot))
+    return `the pair is busy (${STATUS_LABELS[statusIn(state)]}) until its running operation ends`;
+  const test = testIn(state);
+  if (transitions.some((t) => t.source.startsWith('PROTECTED.test.')) && active.has('PROTECTED'))
+    return TEST_WORDS[test];
+  const from = [...new Set(transitions.map((t) => chartStateWords(t.source)))];
+  return `${ACTION_LABELS[action]} is possible only when ${from.length === 1 && !from[0]?.startsWith('a test') ? `the pair is ${from[0]}` : from.join(' or ')}`;
 }
 
 function possibilities(state: FlowState): string {
   const allowed = allowedIn(state);
-  const outcomes = outcomesIn(state);
+  const outcomes = distinctOutcomesIn(state);
   const parts = [`allowed actions: ${allowed.length > 0 ? allowed.join(', ') : '(none)'}`];
   if (outcomes.length > 0) parts.push(`outcomes: ${outcomes.join(', ')}`);
   return parts.join('; ');
@@ -227,7 +264,7 @@ export function checkFlow(file: string, text: string): FlowResult {
       const event = actionEventIn(state, item.action, item.deleteAllRecoveryPoints);
       if (!state.snapshot.can(event)) {
         return diverge(
-          `"${item.action}" is not allowed while the pair is ${here()}. ${whyRefused(state, item.action)} Here: ${possibilities(state)}.`,
+          `${ACTION_LABELS[item.action]} ("${item.action}") is not allowed while the pair is ${here()}: ${whyRefused(state, item.action)}. Here: ${possibilities(state)}.`,
         );
       }
       state = apply(state, event);

@@ -94,6 +94,19 @@ export const allowedIn = (state: FlowState): UserAction[] =>
 export const outcomesIn = (state: FlowState): Outcome[] =>
   OUTCOMES.filter((o) => outcomeEvent(state, o) !== null);
 
+/**
+ * The outcomes possible here, one per distinct event: while only the test environment is busy,
+ * `succeeds` and `test succeeds` are the same thing, so only the more precise word is kept.
+ */
+export function distinctOutcomesIn(state: FlowState): Outcome[] {
+  const byEvent = new Map<string, Outcome>();
+  for (const outcome of outcomesIn(state)) {
+    const event = outcomeEvent(state, outcome);
+    if (event) byEvent.set(event.type, outcome);
+  }
+  return [...byEvent.values()];
+}
+
 export const statusIn = (state: FlowState): DrPairStatus => statusOf(state.snapshot);
 export const testIn = (state: FlowState): TestFailoverState => testStateOf(state.snapshot);
 export const finalIn = (state: FlowState): boolean => isFinal(state.snapshot);
@@ -119,11 +132,3 @@ export function activeStateIds(status: DrPairStatus, test: TestFailoverState): s
     `PROTECTED.test.${test}`,
   ];
 }
-
-/** The conditions of the chart's guards, in words. */
-export const GUARD_WORDS: Record<string, string> = {
-  recoveryPointAvailable: 'the pair has a recovery point to use',
-  initialCopyDone: 'the first full copy has completed',
-  noTestEnvironment: 'there is no test environment (clean it first)',
-  testIdle: 'the test environment is not processing',
-};

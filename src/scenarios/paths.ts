@@ -11,12 +11,12 @@ import {
   allowedIn,
   apply,
   describeState,
+  distinctOutcomesIn,
   type FlowState,
   finalIn,
   initialState,
   type Outcome,
   outcomeEvent,
-  outcomesIn,
   stateKey,
   statusIn,
   testIn,
@@ -71,7 +71,7 @@ export function journeys(options: PathOptions = {}): { journeys: Journey[]; trun
         kind: 'action' as const,
         next: apply(state, actionEventIn(state, action)),
       })),
-      ...outcomesIn(state).map((outcome) => ({
+      ...distinctOutcomesIn(state).map((outcome) => ({
         move: outcome,
         kind: 'outcome' as const,
         next: apply(state, outcomeEvent(state, outcome) as NonNullable<ReturnType<typeof outcomeEvent>>),

@@ -4,10 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { AnyStateNode } from 'xstate';
 import { toDirectedGraph } from 'xstate/graph';
 import {
   chartGraph,
   drPairMachine,
+  EVENT_LABELS,
   lifecycleDoc,
   STATUSES,
   toDot,
@@ -30,16 +32,6 @@ function xstateTransitions(): string[] {
   };
   visit(toDirectedGraph(drPairMachine));
   return out.sort();
-}
-
-/** The `"from" -> "to" [label="..."]` edges of a dot text. */
-function dotEdges(dot: string): { from: string; to: string; label: string }[] {
-  const edge = /^ {2}"([^"]+)" -> "([^"]+)" \[label="([^"]+)"\];$/;
-  return dot
-    .split('\n')
-    .map((line) => edge.exec(line))
-    .filter((match) => match !== null)
-    .map(([, from = '', to = '', label = '']) => ({ from, to, label }));
 }
 
 describe('chart', () => {
@@ -70,6 +62,7 @@ describe('chart', () => {
       target: null,
       event: 'RECOVERY_POINT_CREATED',
       guard: null,
+      label: 'recovery point taken',
     });
   });
 
@@ -79,11 +72,6 @@ describe('chart', () => {
     for (const status of STATUSES) {
       const state = graph.states.find((s) => s.key === status && s.type !== 'compound');
       expect(mermaid).toContain(`state "${status} (${state?.label})" as ${state?.id.replaceAll('.', '_')}`);
-    }
-    for (const t of targeted) {
-      expect(mermaid).toContain(
-        `${t.source.replaceAll('.', '_')} --> ${t.target?.replaceAll('.', '_')}: ${t.event}`,
-      );
     }
     expect(mermaid).toContain('COMMITTED --> [*]');
     expect(mermaid).toContain('DETACHED --> [*]');
@@ -96,23 +84,78 @@ describe('chart', () => {
     expect(toMermaid()).not.toContain('classDef current');
   });
 
-  it('toDot is a digraph with a node for every status and an edge for every transition', () => {
+  it('toDot is a digraph with a node for every status', () => {
     const dot = toDot();
     expect(dot.startsWith('digraph drPair {\n')).toBe(true);
     expect(dot.trimEnd().endsWith('}')).toBe(true);
     for (const status of STATUSES)
       expect(dot).toMatch(new RegExp(`"[A-Za-z_.]*${status}" \\[label="${status}\\\\n`));
-    const edges = dotEdges(dot);
-    expect(edges).toHaveLength(targeted.length);
-    for (const t of targeted) {
-      // A compound source or target is drawn at its initial leaf.
-      const within = (leaf: string, state: string | null): boolean =>
-        leaf === state || leaf.startsWith(`${state}.`);
-      const drawn = edges.find(
-        (e) => e.label.startsWith(t.event) && within(e.from, t.source) && within(e.to, t.target),
-      );
-      expect(drawn, `${t.source} -> ${t.target}: ${t.event}`).toBeDefined();
-      if (t.guard) expect(drawn?.label).toBe(`${t.event} [${t.guard}]`);
-    }
+  });
+
+  it('every chart format has exactly the edge set of the machine', () => {
+    const machine = machineEdges();
+    expect(machine.length).toBeGreaterThan(30);
+    expect(jsonEdges(), 'json').toEqual(machine);
+    expect(mermaidEdges(toMermaid()), 'mermaid').toEqual(machine);
+    expect(dotEdgeSet(toDot()), 'dot').toEqual(machine);
+    // What the issue saw: failover, restart and detach drawn only from Replicating.
+    expect(machine).toContain('PROTECTED -> FAILOVER_PROCESSING: FAILOVER');
+  });
+
+  it('edges are labelled with the action a person clicks or the outcome they see', () => {
+    expect(new Set(Object.values(EVENT_LABELS)).size).toBe(Object.keys(EVENT_LABELS).length);
+    const labels = graph.transitions.map((t) => t.label);
+    expect(labels).toContain('Failover [a recovery point to use, test environment not busy]');
+    expect(labels).toContain('Commit Failover');
+    expect(labels).toContain('succeeds');
+    expect(toMermaid()).toContain('PROTECTED --> FAILOVER_PROCESSING: Failover [');
+    expect(toDot()).toContain('[label="Clean Test Environment"]');
+    for (const t of graph.transitions) expect(t.label).not.toMatch(/[A-Z]{2,}_[A-Z]/);
   });
 });
+
+/** `source -> target: EVENT` of every transition, read off the machine's state nodes; a targetless one stays. */
+function machineEdges(): string[] {
+  const edges: string[] = [];
+  const visit = (node: AnyStateNode): void => {
+    const here = node.path.join('.');
+    for (const [event, defs] of node.transitions)
+      for (const def of defs) edges.push(`${here} -> ${def.target?.[0]?.path.join('.') ?? here}: ${event}`);
+    for (const child of Object.values(node.states) as AnyStateNode[]) visit(child);
+  };
+  visit(drPairMachine.root);
+  return edges.sort();
+}
+
+const jsonEdges = () =>
+  (JSON.parse(JSON.stringify(chartGraph())) as ReturnType<typeof chartGraph>).transitions
+    .map((t) => `${t.source} -> ${t.target ?? t.source}: ${t.event}`)
+    .sort();
+
+const EVENT_OF_LABEL = new Map(Object.entries(EVENT_LABELS).map(([event, label]) => [label, event]));
+const eventOf = (label: string): string => EVENT_OF_LABEL.get(label.replace(/ \[.*\]$/, '')) ?? `?${label}`;
+
+function mermaidEdges(mermaid: string): string[] {
+  const idOf = new Map(graph.states.map((s) => [s.id.replaceAll('.', '_'), s.id]));
+  return mermaid
+    .split('\n')
+    .map((line) => /^ {2}(\w+) --> (\w+): (.+)$/.exec(line))
+    .filter((m) => m !== null)
+    .map(([, from = '', to = '', label = '']) => `${idOf.get(from)} -> ${idOf.get(to)}: ${eventOf(label)}`)
+    .sort();
+}
+
+/** DOT edges, with an `ltail`/`lhead` cluster standing for its compound state. */
+function dotEdgeSet(dot: string): string[] {
+  const edge =
+    /^ {2}"([^"]+)" -> "([^"]+)" \[label="([^"]+)"(?:, ltail="cluster_([^"]+)")?(?:, lhead="cluster_([^"]+)")?\];$/;
+  return dot
+    .split('\n')
+    .map((line) => edge.exec(line))
+    .filter((m) => m !== null)
+    .map(
+      ([, from = '', to = '', label = '', tail, head]) =>
+        `${tail ?? from} -> ${head ?? to}: ${eventOf(label)}`,
+    )
+    .sort();
+}

@@ -143,7 +143,7 @@ describe('flow tools', () => {
     expect(valid.stdout).toMatch(/valid — 24 steps, ending Committed \(COMMITTED\)\.$/m);
     expect(diverges.code).toBe(1);
     expect(diverges.stdout).toMatch(
-      /commit-too-early\.flow\.yaml:6: the flow diverges from the statechart: "commitFailover" is not allowed/,
+      /commit-too-early\.flow\.yaml:6: the flow diverges from the statechart: Commit Failover \("commitFailover"\) is not allowed/,
     );
     expect(unreadable.code).toBe(2);
     expect(unreadable.stderr).toContain(

@@ -21,20 +21,28 @@ describe('check-flow', () => {
     const result = check(fixture('commit-too-early.flow.yaml'));
     expect(result.divergence).toMatchObject({ line: 6, text: 'commitFailover' });
     expect(result.divergence?.message).toBe(
-      '"commitFailover" is not allowed while the pair is Failover Processing (FAILOVER_PROCESSING). The chart has "commitFailover" only from FAILED_OVER. Here: allowed actions: (none); outcomes: succeeds, fails.',
+      'Commit Failover ("commitFailover") is not allowed while the pair is Failover Processing (FAILOVER_PROCESSING): the pair is busy (Failover Processing) until its running operation ends. Here: allowed actions: (none); outcomes: succeeds, fails.',
     );
   });
 
-  it('a guard that was not met is named', () => {
+  it('a refusal is explained by the one condition that failed, in the console words', () => {
     const result = check(fixture('restart-during-test.flow.yaml'));
     expect(result.divergence?.message).toContain(
-      '"restartReplication" needs: there is no test environment (clean it first)',
+      'Restart Replication ("restartReplication") is not allowed while the pair is Replicating (REPLICATING), test Ready (READY): a test environment exists (Clean Test Environment first). Here:',
     );
     expect(result.divergence?.message).toContain(
       'allowed actions: stopReplication, changeTestRecoveryPoint, cleanTestEnvironment, failover',
     );
     expect(flow('- startReplication\n- fails\n- failover\n').divergence?.message).toContain(
-      'the pair has a recovery point to use',
+      ': the pair has no recovery point to use. Here:',
+    );
+    const cleaning =
+      '- startReplication\n- succeeds\n- testFailover\n- test succeeds\n- cleanTestEnvironment\n';
+    expect(flow(`${cleaning}- failover\n`).divergence?.message).toContain(
+      'test Cleaning (CLEANING): the test environment is being cleaned. Here:',
+    );
+    expect(flow('- startReplication\n- succeeds\n- commitFailover\n').divergence?.message).toContain(
+      ': Commit Failover is possible only when the pair is Failed Over. Here:',
     );
   });
 
@@ -78,6 +86,19 @@ describe('paths', () => {
       const states = journey.steps.map((s) => s.state);
       expect(new Set(states).size).toBe(states.length);
     }
+  });
+
+  it('lists each journey once: no two journeys are the same moves in other words', () => {
+    const states = all.journeys.map((j) => j.steps.map((s) => s.state).join(' · '));
+    expect(new Set(states).size).toBe(states.length);
+    const moves = all.journeys.map((j) => j.steps.map((s) => s.move).join(' '));
+    expect(new Set(moves).size).toBe(moves.length);
+    // While only a test runs, "succeeds" and "test succeeds" are one outcome, named precisely.
+    expect(moves).toContain(
+      'startReplication succeeds testFailover test fails failover succeeds commitFailover succeeds',
+    );
+    expect(moves.some((m) => m.includes('testFailover succeeds'))).toBe(false);
+    expect(all.journeys).toHaveLength(39);
   });
 
   it('--revisits lists the retry loops of the procedure', () => {

@@ -7,7 +7,8 @@ export const CHART_USAGE = `Usage: drsim chart [--format mermaid|json|dot]
 
 Prints the DR pair lifecycle statechart (src/machine), generated from the machine's own
 definition: a Mermaid state diagram (default), Graphviz dot, or its states and transitions as
-JSON.
+JSON. Every format has the machine's transitions exactly; edges are labelled with the action a
+person clicks (Failover) or the outcome they see (succeeds), conditions in brackets.
 
 Options:
   --format F   mermaid (default), dot or json

@@ -14,8 +14,9 @@ recovers) or what the design shows (expect: Replicating, or expect: { status: RE
 test: READY }; status names or console labels). It starts from a freshly attached pair.
 
 Prints the state after each line, then that the flow is valid or where it diverges and why:
-an action not allowed in that state (with what is allowed), an outcome nothing could have,
-or a status that cannot be shown there.
+an action not allowed in that state, explained by the one condition that failed in the
+console's words ("the test environment is being cleaned"), with what is possible there; an
+outcome nothing could have; or a status that cannot be shown there.
 
 Exit codes: 0 valid, 1 the flow diverges, 2 the file cannot be read.
 `;

@@ -6,7 +6,7 @@ import { UsageError } from '../args.js';
 
 export const PATHS_USAGE = `Usage: drsim paths [--to STATUS] [--max-depth N] [--revisits N]
 
-Lists every user journey through the DR pair lifecycle, from a freshly attached pair: user
+Lists every distinct user journey through the DR pair lifecycle, from a freshly attached pair: user
 actions the statechart allows and the outcomes the service reports (succeeds, fails,
 replication fails...), never in the same state twice, as a Markdown checklist grouped by
 where the journeys end.
