@@ -65,7 +65,7 @@ export interface Simulator {
   clock(): ClockView;
   /** Moves simulated time forward; scheduled work fires in time order (ties by creation order). */
   advance(duration: Duration): AdvanceResult;
-  /** Advances to an absolute time (no-op if already past). */
+  /** Advances to an absolute time; a time before now is refused (CLOCK_IN_PAST). */
   advanceTo(time: Iso): AdvanceResult;
   setClock(settings: { mode?: ClockMode; speed?: number }): ClockView;
   /** In realtime mode: catches simulated time up with the wall clock. The server calls it on a timer. */

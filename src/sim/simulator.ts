@@ -311,13 +311,33 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     stateVersion: () => ctx.version,
     resetTenant: (tenant) => stateIo.resetTenant(e, tenant),
     exportState: () => stateIo.exportState(e),
-    importState: (state) => stateIo.importState(e, state),
+    importState: (state) => stateIo.importState(e, state, readEverything),
     saveSnapshot: (name) => stateIo.saveSnapshot(e, name),
-    restoreSnapshot: (name) => stateIo.restoreSnapshot(e, name),
+    restoreSnapshot: (name) => stateIo.restoreSnapshot(e, name, readEverything),
     deleteSnapshot: (name) => stateIo.deleteSnapshot(e, name),
     listSnapshots: () => stateIo.listSnapshots(e),
     close: () => store.close(),
   };
+
+  /** Reads every record through its public view: an imported state must not break a read. */
+  function readEverything(): void {
+    for (const row of e.store.db.prepare('SELECT * FROM servers').iterate() as Iterable<
+      Parameters<typeof serverFromRow>[0]
+    >)
+      publicServer(serverFromRow(row, now()));
+    for (const row of e.store.db.prepare('SELECT * FROM pairs').iterate() as Iterable<
+      Parameters<typeof pairFromRow>[0]
+    >) {
+      const pair = pairFromRow(row);
+      pairView(e, pair);
+      const pins = pinsOf(pair);
+      for (const point of listPoints(e, pair.id)) pointView(point, pins);
+    }
+    for (const row of e.store.db.prepare('SELECT * FROM jobs').iterate() as Iterable<
+      Parameters<typeof jobFromRow>[0]
+    >)
+      jobView(jobFromRow(row) as never);
+  }
 
   function checkReachable(target: number, field: string): void {
     check(target <= LATEST_MS, field, 'a time no later than 9999-12-31T23:59:59.999Z');

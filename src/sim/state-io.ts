@@ -8,6 +8,7 @@ import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { createRng } from './rng.js';
 import { iso, jobFromRow, pairFromRow, pointFromRow, serverFromRow, toMs } from './rows.js';
+import { checkState } from './state-check.js';
 import type { SimEvent } from './types.js';
 
 const TABLES = [
@@ -97,14 +98,28 @@ export function eventFromRow(r: {
 
 const ms = (value: string | null): number | null => (value === null ? null : toMs(value));
 
-/** Replaces the whole state (but not the named snapshots) with `state`. */
-export function importState(e: Engine, state: SimState): void {
-  if (state?.format !== 'drsim-state' || state.version !== 1) {
+/**
+ * Replaces the whole state (but not the named snapshots) with `input`, after checking it
+ * completely (state-check.ts). `verify` runs inside the transaction once the state is in place
+ * (the simulator reads every record back through its views); if it throws, nothing changes.
+ * Anything that still fails is refused as STATE_INCONSISTENT and rolled back, never half-done.
+ */
+export function importState(e: Engine, input: unknown, verify?: () => void): void {
+  const state = checkState(input);
+  try {
+    writeState(e, state, verify);
+  } catch (error) {
+    if (error instanceof DrError) throw error;
     throw new DrError(
-      'VALIDATION_FAILED',
-      "state: expected a document exported by drsim (format 'drsim-state', version 1).",
+      'STATE_INCONSISTENT',
+      `The state cannot be imported; nothing was changed. ${(error as Error).message}`,
     );
+  } finally {
+    e.ctx.reloadCaches();
   }
+}
+
+function writeState(e: Engine, state: SimState, verify?: () => void): void {
   const { db } = e.store;
   e.ctx.mutate(() => {
     for (const table of TABLES) db.prepare(`DELETE FROM ${table}`).run();
@@ -197,8 +212,8 @@ export function importState(e: Engine, state: SimState): void {
     e.ctx.settings = structuredClone(state.settings);
     e.ctx.counters = { ...state.counters };
     e.ctx.reloadCaches();
+    verify?.();
   });
-  e.ctx.reloadCaches();
 }
 
 /** Removes everything a tenant owns; other tenants are untouched. */
@@ -258,12 +273,12 @@ export function saveSnapshot(e: Engine, name: string): void {
   );
 }
 
-export function restoreSnapshot(e: Engine, name: string): void {
+export function restoreSnapshot(e: Engine, name: string, verify?: () => void): void {
   const row = e.store.db.prepare('SELECT state FROM snapshots WHERE name = ?').get(name) as
     | { state: string }
     | undefined;
   if (!row) throw new DrError('SNAPSHOT_NOT_FOUND', `No snapshot named '${String(name)}'.`);
-  importState(e, JSON.parse(row.state));
+  importState(e, JSON.parse(row.state), verify);
 }
 
 export function listSnapshots(e: Engine): { name: string; createdAt: string }[] {

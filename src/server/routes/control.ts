@@ -393,9 +393,9 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       method: 'post',
       path: '/_sim/snapshots/{name}/restore',
       operationId: 'SimRestoreSnapshot',
-      summary: 'Restore a named snapshot',
+      summary: 'Restore a named snapshot (checked in full first, like an import)',
       request: { params: z.object({ name: idParam('name', 'before-failover') }) },
-      responses: { 204: noContent('Restored.'), ...problems(...CONTROL_PROBLEMS) },
+      responses: { 204: noContent('Restored.'), ...problems(...CONTROL_PROBLEMS, 422) },
     }),
     (c) => {
       sim.restoreSnapshot(c.req.valid('param').name);
@@ -434,7 +434,7 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       method: 'put',
       path: '/_sim/state',
       operationId: 'SimImportState',
-      summary: 'Replace the whole state with an export (bodies up to 256 MiB here)',
+      summary: 'Replace the whole state with an export (bodies up to 64 MiB here); checked in full first',
       request: { body: jsonBody(SimStateSchema) },
       responses: { 204: noContent('Imported.'), ...problems(...BODY_PROBLEMS) },
     }),
