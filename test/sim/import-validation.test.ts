@@ -33,8 +33,9 @@ const baseText = JSON.stringify(base);
 type Path = (string | number)[];
 function pathsOf(value: unknown, prefix: Path = [], out: Path[] = []): Path[] {
   if (prefix.length > 0) out.push(prefix);
-  if (Array.isArray(value)) value.slice(0, 3).forEach((item, i) => pathsOf(item, [...prefix, i], out));
-  else if (typeof value === 'object' && value !== null)
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.slice(0, 3).entries()) pathsOf(item, [...prefix, i], out);
+  } else if (typeof value === 'object' && value !== null)
     for (const [key, item] of Object.entries(value)) pathsOf(item, [...prefix, key], out);
   return out;
 }
