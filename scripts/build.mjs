@@ -1,8 +1,14 @@
 // Builds what the package ships, into dist/: esbuild bundles each public entry point (and the
 // CLI) to ESM, sharing code through chunks so a class such as DrError is one class whichever
 // entry it is imported from; tsc writes the .d.ts files beside them. Packages stay external
-// (the consumer's node_modules). `--if-stale` skips the work when dist/ is newer than every
-// input, which is how the test setup keeps `node bin/drsim.js` in step with src/.
+// (the consumer's node_modules).
+//
+//   node scripts/build.mjs [--js | --types] [--if-stale]
+//
+// The JavaScript takes a second, the declarations most of a minute (a type check of src/), so
+// they can be built apart: the test setup keeps `node bin/drsim.js` in step with src/ with
+// `--js --if-stale`, and only the package check waits for the types. `--if-stale` skips a part
+// whose output is newer than every input; a JavaScript build starts dist/ afresh.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -12,7 +18,7 @@ import ts from 'typescript';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
-const STAMP = join(DIST, '.built');
+const STAMPS = { js: join(DIST, '.built-js'), types: join(DIST, '.built-types') };
 
 /** The public entry points and the CLI: output path (under dist/, without .js) → source. */
 export const ENTRIES = {
@@ -32,13 +38,13 @@ function newestMtime(path) {
   return newest;
 }
 
-export function isStale() {
-  if (!existsSync(STAMP)) return true;
-  const built = statSync(STAMP).mtimeMs;
+function isStale(part) {
+  if (!existsSync(STAMPS[part])) return true;
+  const built = statSync(STAMPS[part]).mtimeMs;
   return INPUTS.some((input) => existsSync(join(ROOT, input)) && newestMtime(join(ROOT, input)) > built);
 }
 
-export async function buildPackage() {
+async function buildJs() {
   rmSync(DIST, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: ROOT,
@@ -57,14 +63,18 @@ export async function buildPackage() {
     logLevel: 'warning',
   });
   copyAssets(result.metafile);
-  // Declarations only: esbuild made the JavaScript. Internal helpers marked @internal stay out.
+  writeFileSync(STAMPS.js, `${new Date().toISOString()}\n`);
+}
+
+/** Declarations only, beside the JavaScript; internal helpers marked @internal stay out. */
+function buildTypes() {
   execFileSync(
     process.execPath,
     [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
     { cwd: ROOT, stdio: 'inherit' },
   );
   pruneDeclarations();
-  writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+  writeFileSync(STAMPS.types, `${new Date().toISOString()}\n`);
 }
 
 /**
@@ -112,12 +122,26 @@ function copyAssets(metafile) {
   if (copied === 0) throw new Error('build: no assets.ts with an assets/ folder beside it was bundled');
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const ifStale = process.argv.includes('--if-stale');
-  if (ifStale && !isStale()) process.exit(0);
+const args = process.argv.slice(2);
+const unknown = args.filter((arg) => !['--js', '--types', '--if-stale'].includes(arg));
+if (unknown.length > 0) {
+  console.error(
+    `build: unknown option ${unknown.join(' ')} (usage: build.mjs [--js | --types] [--if-stale])`,
+  );
+  process.exit(2);
+}
+const only = args.includes('--js') ? 'js' : args.includes('--types') ? 'types' : undefined;
+// Types are written beside the JavaScript, so a types build needs a current one first.
+const parts = only === 'js' ? ['js'] : ['js', 'types'];
+for (const part of parts) {
+  if (args.includes('--if-stale') || (only === 'types' && part === 'js')) {
+    if (!isStale(part)) continue;
+  }
   const started = Date.now();
-  await buildPackage();
+  if (part === 'js') await buildJs();
+  else buildTypes();
+  const took = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
-    `built ${relative(process.cwd(), DIST) || '.'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `built ${part === 'js' ? 'the JavaScript' : 'the types'} in ${relative(process.cwd(), DIST) || '.'} (${took} s)`,
   );
 }

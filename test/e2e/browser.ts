@@ -3,8 +3,9 @@
  * port, Debian's Chromium driven by playwright-core (headless, a fresh profile each time), and
  * screenshots of the key screens under the git-ignored `test-output/`.
  *
- * Chromium is required, not optional: without it these tests fail and say how to install it,
- * because a console nobody clicked through is a console nobody tested.
+ * In CI Chromium is required: without it these tests fail and say how to install it, because a
+ * console nobody clicked through is a console nobody tested. On a developer's machine without
+ * it, vitest.config.ts leaves these files out and prints how to enable them.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -71,7 +71,9 @@ let packedFiles: string[];
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'drsim-consumer-'));
   project = join(work, 'project');
-  // test/build-once.ts has built dist/ from the current sources; pack exactly that.
+  // test/build-once.ts has built the JavaScript from the current sources; the types too, then
+  // pack exactly that (without npm's prepare, which would rebuild under the running tests).
+  await ok(process.execPath, ['scripts/build.mjs', '--types', '--if-stale'], ROOT);
   const packed = await ok('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], ROOT);
   const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
   if (!info) throw new Error(`npm pack said: ${packed.stdout}`);
