@@ -7,12 +7,13 @@
  * console nobody clicked through is a console nobody tested. On a developer's machine without
  * it, vitest.config.ts leaves these files out and prints how to enable them.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { silentLogger } from '../../src/server/logger.js';
 import { type RunningServer, startServer } from '../../src/server/serve.js';
 
@@ -53,9 +54,14 @@ export function requireChromium(): void {
   }
 }
 
-export async function openConsole(): Promise<ConsoleSession> {
+export interface ConsoleOptions {
+  /** Start with the demo data (default) or an empty server. */
+  demo?: boolean;
+}
+
+export async function openConsole(options: ConsoleOptions = {}): Promise<ConsoleSession> {
   requireChromium();
-  const server = await startServer({ port: 0, demo: true, logger: silentLogger });
+  const server = await startServer({ port: 0, demo: options.demo ?? true, logger: silentLogger });
   const profile = mkdtempSync(join(tmpdir(), 'drsim-chromium-'));
   let context: BrowserContext;
   try {
@@ -63,7 +69,7 @@ export async function openConsole(): Promise<ConsoleSession> {
       executablePath: CHROMIUM_PATH,
       headless: true,
       args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 800 },
+      viewport: { width: 1366, height: 768 },
     });
   } catch (err) {
     await server.close();
@@ -111,12 +117,12 @@ export async function openConsole(): Promise<ConsoleSession> {
  * One console session for a test file. A failed setup (Chromium missing above all) fails
  * every test of the file with its message, rather than leaving them reported as skipped.
  */
-export function useConsole(): () => ConsoleSession {
+export function useConsole(options: ConsoleOptions = {}): () => ConsoleSession {
   let session: ConsoleSession | undefined;
   let failure: unknown;
   beforeAll(async () => {
     try {
-      session = await openConsole();
+      session = await openConsole(options);
     } catch (err) {
       failure = err;
     }
@@ -169,4 +175,56 @@ export async function waitForChange(page: Page, selector: string, before: string
       (globalThis as unknown as Win).document.querySelector(sel as string)?.textContent !== text,
     [selector, before] as const,
   );
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/**
+ * Runs axe-core on the page as it is now (open dialogs included) and fails on any serious or
+ * critical finding, naming the rule and the first elements it found.
+ */
+export async function expectAccessible(page: Page, step: string): Promise<void> {
+  // evaluate() runs outside the page's Content-Security-Policy, so axe needs no inline script.
+  if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate<AxeViolation[]>(
+    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`,
+  );
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const lines = bad.map(
+    (v) =>
+      `${v.impact} ${v.id} (${v.help}): ${v.nodes
+        .slice(0, 3)
+        .map((n) => n.target.join(' '))
+        .join(', ')}`,
+  );
+  expect(lines, `axe findings at "${step}" (${page.viewportSize()?.width}px)`).toEqual([]);
+}
+
+/** Presses Tab until `target` has focus: proof that the keyboard reaches it. */
+export async function tabTo(page: Page, target: Locator, limit = 120): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    if (
+      await target.evaluate(
+        (el) => el === (el.ownerDocument as unknown as { activeElement: unknown }).activeElement,
+      )
+    )
+      return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${target}`);
+}
+
+/** Focuses `target` by keyboard and types `text` over what it holds. */
+export async function typeInto(page: Page, target: Locator, text: string): Promise<void> {
+  await tabTo(page, target);
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.type(text);
 }

@@ -5,7 +5,7 @@
  */
 import { expect, test } from 'vitest';
 import type { DrPair, Job } from '../../src/sim/types.js';
-import { markDocument, stillSameDocument, useConsole, waitForText } from './browser.js';
+import { expectAccessible, markDocument, stillSameDocument, useConsole, waitForText } from './browser.js';
 
 const consoleSession = useConsole();
 
@@ -28,6 +28,7 @@ test('a failed failover shows its error and the three ways out; failing over aga
   const rules = page.getByRole('region', { name: 'Fault rules' });
   await waitForText(rules, 'COPY_FAILED');
   await shot('11-fault-rule-added');
+  await expectAccessible(page, 'simulation panel with a fault rule');
 
   // The procedure up to the failover, from the list.
   await page.getByRole('link', { name: 'Server Disaster Recovery' }).click();
@@ -46,6 +47,7 @@ test('a failed failover shows its error and the three ways out; failing over aga
   const panel = page.getByRole('region', { name: 'Failover failed' });
   await waitForText(panel, 'COPY_FAILED');
   await waitForText(panel, 'The copy to the failover server was interrupted.');
+  await expectAccessible(page, 'failover error');
   for (const name of ['Restart Replication', 'Failover again', 'Contact support']) {
     await panel.getByRole('button', { name }).waitFor();
   }
@@ -64,6 +66,7 @@ test('a failed failover shows its error and the three ways out; failing over aga
   expect(summary).toContain('Error code: COPY_FAILED');
   await support.getByRole('button', { name: 'Copy summary' }).click();
   await shot('13-contact-support', { viewportOnly: true });
+  await expectAccessible(page, 'contact support dialog');
   await support.getByRole('button', { name: 'Done' }).click();
   await support.waitFor({ state: 'hidden' });
 
@@ -77,6 +80,7 @@ test('a failed failover shows its error and the three ways out; failing over aga
   expect(note).toContain(first);
   expect(note).toContain('is preselected instead');
   await shot('14-failover-again-dialog', { viewportOnly: true });
+  await expectAccessible(page, 'failover again dialog');
   await again.getByRole('button', { name: 'Failover', exact: true }).click();
   await waitForText(page.locator('#pair-status'), 'Failover Processing');
   await page.getByRole('button', { name: '+15 min' }).click();
@@ -88,4 +92,37 @@ test('a failed failover shows its error and the three ways out; failing over aga
   const after = (await session.api('GET', `/v1/dr-pairs/${pair.id}`)) as DrPair;
   expect(after.status).toBe('FAILED_OVER');
   expect(after.activeRecoveryPointId).toBe(second);
+});
+
+test('a pair in Replication Error explains itself and offers its ways out; it recovers by itself', async () => {
+  const session = consoleSession();
+  const { page, url } = session;
+  const pairs = (await session.api('GET', '/v1/dr-pairs')) as { items: DrPair[] };
+  const pair = pairs.items.find((p) => p.name === 'web-01')!;
+  await page.goto(`${url}/console/pairs/${pair.id}`);
+  await waitForText(page.locator('#pair-status'), 'Replicating');
+
+  // Another client takes the main server down; the next scheduled point fails.
+  await session.api('POST', `/_sim/servers/${pair.mainServer.id}/outage?tenant=demo`);
+  await session.api('POST', '/_sim/clock/advance', { by: '15m' });
+  const panel = page.getByRole('region', { name: 'Replication failed' });
+  await waitForText(panel, 'resumes by itself once it is back');
+  // The ways out are the ones the pair allows now (with a test environment, no Restart).
+  const allowed = ((await session.api('GET', `/v1/dr-pairs/${pair.id}`)) as DrPair).allowedActions;
+  expect(allowed).toContain('failover');
+  await panel.getByRole('button', { name: 'Failover', exact: true }).waitFor();
+  await panel.getByRole('button', { name: 'Contact support' }).waitFor();
+  expect(await panel.getByRole('button', { name: 'Restart Replication' }).count()).toBe(
+    allowed.includes('restartReplication') ? 1 : 0,
+  );
+  await expectAccessible(page, 'replication error');
+  await panel.getByRole('button', { name: 'Contact support' }).click();
+  await page.getByRole('dialog', { name: 'Contact support' }).waitFor();
+  await expectAccessible(page, 'contact support, replication error');
+  await page.keyboard.press('Escape');
+
+  await session.api('POST', `/_sim/servers/${pair.mainServer.id}/recover?tenant=demo`);
+  await session.api('POST', '/_sim/clock/advance', { by: '15m' });
+  await waitForText(page.locator('#pair-status'), 'Replicating');
+  await panel.waitFor({ state: 'detached' });
 });

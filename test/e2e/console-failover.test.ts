@@ -9,6 +9,7 @@ import { expect, test } from 'vitest';
 import type { DrPair } from '../../src/sim/types.js';
 import {
   DOCS_SCREENSHOTS,
+  expectAccessible,
   markDocument,
   stillSameDocument,
   useConsole,
@@ -75,6 +76,7 @@ test('the failover procedure, from the list of protected servers to a committed 
   await check.getByRole('button', { name: 'etc/hostname' }).click();
   const fileDialog = page.getByRole('dialog', { name: 'etc/hostname' });
   await waitForText(fileDialog, 'db-01');
+  await expectAccessible(page, 'file dialog');
   await fileDialog.getByRole('button', { name: 'Done' }).click();
 
   // Change Recovery Point: the same dialog; the newest point other than the current one is preselected.
@@ -86,6 +88,7 @@ test('the failover procedure, from the list of protected servers to a committed 
   // The point in use is not offered: changing to it would change nothing.
   expect(await change.locator(`input[value="${chosen}"]`).count()).toBe(0);
   await shot('06-change-recovery-point-dialog', { viewportOnly: true });
+  await expectAccessible(page, 'change recovery point dialog');
   await change.getByRole('button', { name: 'Change Recovery Point' }).click();
   await waitForText(page.locator('#pair-status'), 'Changing Recovery Point');
   await page.getByRole('button', { name: '+15 min' }).click();
@@ -103,6 +106,7 @@ test('the failover procedure, from the list of protected servers to a committed 
   );
   await commit.getByRole('checkbox', { name: 'Delete all associated recovery points' }).check();
   await shot('07-commit-dialog', { viewportOnly: true });
+  await expectAccessible(page, 'commit dialog (demo)');
   await commit.getByRole('button', { name: 'Commit Failover' }).click();
   await waitForText(page.locator('#pair-status'), 'Committing');
   await page.getByRole('button', { name: '+15 min' }).click();

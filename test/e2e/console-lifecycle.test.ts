@@ -7,7 +7,7 @@
  */
 import { expect, test } from 'vitest';
 import type { DrPair } from '../../src/sim/types.js';
-import { focusedText, useConsole, waitForText } from './browser.js';
+import { expectAccessible, focusedText, useConsole, waitForText } from './browser.js';
 
 const consoleSession = useConsole();
 
@@ -74,11 +74,14 @@ test('attach, replicate, test, restart and detach a pair; errors next to their f
   // Stop and resume, from the Actions menu, each confirmed.
   await page.getByText('Actions', { exact: true }).click();
   await page.getByRole('button', { name: 'Stop Replication' }).click();
+  await page.getByRole('dialog', { name: 'Stop Replication?' }).waitFor();
+  await expectAccessible(page, 'stop replication dialog');
   await page
     .getByRole('dialog', { name: 'Stop Replication?' })
     .getByRole('button', { name: 'Stop Replication' })
     .click();
   await waitForText(status, 'Pending');
+  await expectAccessible(page, 'pending');
   await page.getByText('Actions', { exact: true }).click();
   await page.getByRole('button', { name: 'Resume Replication' }).click();
   await page
@@ -93,12 +96,16 @@ test('attach, replicate, test, restart and detach a pair; errors next to their f
   await testDialog.getByLabel('Test server name').fill('bad');
   await testDialog.getByRole('button', { name: 'Test Failover' }).click();
   await testDialog.locator('[data-error-for="testServerName"]').waitFor();
+  await expectAccessible(page, 'test failover dialog, field error');
   await testDialog.getByLabel('Test server name').fill('legacy-test');
   await testDialog.getByRole('button', { name: 'Test Failover' }).click();
   await waitForText(status, 'Processing');
   await advance('+15 min');
   await waitForText(status, 'Ready');
+  await expectAccessible(page, 'test failover ready');
   await page.getByRole('button', { name: 'Change Test Recovery Point' }).click();
+  await page.getByRole('dialog', { name: 'Change Test Recovery Point' }).waitFor();
+  await expectAccessible(page, 'change test recovery point dialog');
   await page
     .getByRole('dialog', { name: 'Change Test Recovery Point' })
     .getByRole('button', { name: 'Change Test Recovery Point' })
@@ -122,6 +129,7 @@ test('attach, replicate, test, restart and detach a pair; errors next to their f
   const restart = page.getByRole('dialog', { name: 'Restart Replication?' });
   await waitForText(restart, 'Every recovery point of this pair will be deleted');
   await shot('24-restart-confirmation', { viewportOnly: true });
+  await expectAccessible(page, 'restart dialog');
   await restart.getByRole('button', { name: 'Restart Replication' }).click();
   await waitForText(status, 'Start Replication');
 
@@ -139,8 +147,11 @@ test('attach, replicate, test, restart and detach a pair; errors next to their f
   await waitForText(status, 'Replicating');
   await page.getByText('Actions', { exact: true }).click();
   await page.getByRole('button', { name: 'Detach' }).click();
+  await page.getByRole('dialog', { name: 'Detach?' }).waitFor();
+  await expectAccessible(page, 'detach dialog');
   await page.getByRole('dialog', { name: 'Detach?' }).getByRole('button', { name: 'Detach' }).click();
   await waitForText(status, 'Detached');
+  await expectAccessible(page, 'detached');
   await advance('+15 min');
   expect(((await session.api('GET', `/v1/dr-pairs/${pair.id}`)) as DrPair).status).toBe('DETACHED');
 });
@@ -166,5 +177,9 @@ test('the token decides what the console shows; the pages read at phone width', 
   await page.getByRole('button', { name: 'Failover', exact: true }).click();
   await page.getByRole('dialog', { name: 'Failover' }).waitFor();
   await shot('33-phone-failover-dialog', { viewportOnly: true });
-  await page.setViewportSize({ width: 1280, height: 800 });
+  await expectAccessible(page, 'phone failover dialog');
+  await page.keyboard.press('Escape');
+  await page.goto(`${url}/console/simulation`);
+  await expectAccessible(page, 'phone simulation panel');
+  await page.setViewportSize({ width: 1366, height: 768 });
 });
