@@ -69,6 +69,11 @@ export interface WaitForJobOptions {
   intervalMs?: number;
   /** Advance the simulated clock by this much between polls (through `/_sim`), e.g. `'1m'`. */
   advance?: Duration;
+  /**
+   * Step the job (`POST /_sim/jobs/{id}/step`) between polls: what moves a job in manual
+   * progression, since a poll is a read and never does.
+   */
+  step?: boolean;
 }
 
 export interface Health {
@@ -270,7 +275,7 @@ export function createClient(options: ClientOptions) {
   };
 
   const jobs = {
-    /** A poll: under manual progression each one advances the job by a step, as on the real service. */
+    /** A read: never changes the job (under manual progression, `sim.stepJob` moves it). */
     get: (jobId: string) => get<Job>(`/v1/jobs/${id(jobId)}`),
   };
 
@@ -351,12 +356,14 @@ export function createClient(options: ClientOptions) {
   async function waitForJob(job: string | { id: string }, waitOptions: WaitForJobOptions = {}): Promise<Job> {
     const jobId = typeof job === 'string' ? job : job.id;
     const timeoutMs = waitOptions.timeoutMs ?? 30_000;
-    const intervalMs = waitOptions.intervalMs ?? (waitOptions.advance === undefined ? 100 : 0);
+    const intervalMs =
+      waitOptions.intervalMs ?? (waitOptions.advance === undefined && !waitOptions.step ? 100 : 0);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const current = await jobs.get(jobId);
       if (TERMINAL.has(current.status)) return current;
       if (Date.now() >= deadline) throw new JobWaitTimeoutError(current, timeoutMs);
+      if (waitOptions.step) await sim.stepJob(jobId);
       if (waitOptions.advance !== undefined) await sim.advance(waitOptions.advance);
       if (intervalMs > 0) await sleep(intervalMs);
     }

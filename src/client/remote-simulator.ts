@@ -10,7 +10,6 @@ import { DrError } from '../sim/errors.js';
 import type { Job } from '../sim/types.js';
 import { ACTION_ROUTES, type ClientOptions, createClient } from './client.js';
 import { DrsimApiError } from './errors.js';
-import { paginate } from './paginate.js';
 
 export type RemoteSimulatorOptions = ClientOptions;
 
@@ -20,8 +19,6 @@ export type RemoteSimulatorOptions = ClientOptions;
  * Differences that cannot be helped, because the HTTP API has no route for them:
  * - `syncRealtime()` advances by nothing: a served drsim keeps its realtime clock in step itself.
  * - `close()` closes nothing: the server belongs to whoever started it.
- * - `getJob` without `poll` costs one or two extra requests: `GET /v1/jobs/{id}` is a poll, which
- *   steps a job under manual progression, so the job is read from its pair's job list then.
  *
  * @example
  * const sim = remoteSimulator({ baseUrl: 'http://127.0.0.1:4010', token: 'acme' });
@@ -31,13 +28,6 @@ export type RemoteSimulatorOptions = ClientOptions;
 export function remoteSimulator(options: RemoteSimulatorOptions): AsyncSimulator {
   const client = createClient(options);
   const { tenant: ownTenant } = client;
-  /** Which pair each job belongs to, learnt from answers, for reading a job without polling it. */
-  const pairOfJob = new Map<string, string>();
-
-  const remember = (job: Job): Job => {
-    pairOfJob.set(job.id, job.pairId);
-    return job;
-  };
 
   /** The public API knows only the token's tenant; naming another is a caller's mistake. */
   function own(tenant: string): void {
@@ -57,41 +47,6 @@ export function remoteSimulator(options: RemoteSimulatorOptions): AsyncSimulator
       own(tenant);
       return call(...args);
     };
-
-  /**
-   * A job as it is, without the step a poll takes under manual progression: `GET /v1/jobs/{id}`
-   * is a poll, so when any job type is manual, read it from its pair's job list instead.
-   */
-  async function readJob(jobId: string): Promise<Job> {
-    const progression = await client.sim.progression();
-    if (!Object.values(progression).includes('manual')) return remember(await client.jobs.get(jobId));
-    const known = pairOfJob.get(jobId);
-    const candidates = known === undefined ? await pairIds() : [known];
-    for (const pairId of candidates) {
-      const found = await findJob(pairId, jobId);
-      if (found) return found;
-    }
-    throw new DrError('JOB_NOT_FOUND', `No job '${jobId}' in this tenant.`, { jobId });
-  }
-
-  async function pairIds(): Promise<string[]> {
-    const ids: string[] = [];
-    for await (const pair of paginate((page) => client.pairs.list(page), { pageSize: 500 }))
-      ids.push(pair.id);
-    return ids;
-  }
-
-  async function findJob(pairId: string, jobId: string): Promise<Job | undefined> {
-    try {
-      for await (const job of paginate((page) => client.pairs.jobs(pairId, page), { pageSize: 500 })) {
-        remember(job);
-        if (job.id === jobId) return job;
-      }
-    } catch (err) {
-      if (!DrsimApiError.is(err, 'PAIR_NOT_FOUND')) throw err;
-    }
-    return undefined;
-  }
 
   const remote: AsyncSimulator = {
     clock: () => client.sim.clock(),
@@ -142,26 +97,23 @@ export function remoteSimulator(options: RemoteSimulatorOptions): AsyncSimulator
           },
         );
       }
-      return remember(await client.pairs.act(pairId, request, actOptions));
+      return await client.pairs.act(pairId, request, actOptions);
     },
     history: forTenant(client.pairs.history),
 
     listJobs: async (tenant, pairId, page) => {
       own(tenant);
       const jobs = await client.pairs.jobs(pairId, page);
-      jobs.items.forEach(remember);
       return jobs;
     },
-    getJob: async (tenant, jobId, jobOptions) => {
+    getJob: async (tenant, jobId) => {
       own(tenant);
-      return jobOptions?.poll ? remember(await client.jobs.get(jobId)) : readJob(jobId);
+      return await client.jobs.get(jobId);
     },
     stepJob: async (tenant, jobId) =>
-      remember(
-        await client.request<Job>('POST', `/_sim/jobs/${encodeURIComponent(jobId)}/step`, {
-          query: { tenant },
-        }),
-      ),
+      await client.request<Job>('POST', `/_sim/jobs/${encodeURIComponent(jobId)}/step`, {
+        query: { tenant },
+      }),
 
     // The engine's own tenant semantics: a rule without a tenant applies to all of them.
     addFault: (input) => client.request('POST', '/_sim/faults', { body: input }),

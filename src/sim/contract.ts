@@ -105,8 +105,8 @@ export interface Simulator {
 
   // jobs
   listJobs(tenant: string, pairId: string, page?: PageRequest): Page<Job>;
-  /** `poll: true` advances a job in manual progression by one step, as a client's poll would. */
-  getJob(tenant: string, jobId: string, options?: { poll?: boolean }): Job;
+  /** Reads a job; never changes it (a manual job moves only on `stepJob`). */
+  getJob(tenant: string, jobId: string): Job;
   /** Advances a job in manual progression by one step. */
   stepJob(tenant: string, jobId: string): Job;
 

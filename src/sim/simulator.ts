@@ -1,7 +1,7 @@
 /**
  * `createSimulator`: the fake DR backend's in-process API. Each public call that changes
- * anything is one transaction (`ctx.mutate`); reads never change state, except `getJob` with
- * `poll` under manual progression, which is documented to advance the job.
+ * anything is one transaction (`ctx.mutate`); reads never change state (a manual job moves
+ * only on `stepJob`).
  */
 import { STATUSES, USER_ACTIONS } from '../machine/index.js';
 import { act } from './actions.js';
@@ -254,12 +254,7 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
         (r) => jobView(jobFromRow(r) as never),
       );
     },
-    getJob: (tenant, id, opts) => {
-      const job = loadJob(e, tenant, id);
-      if (opts?.poll && job.status === 'RUNNING' && progressionMode(job.type) === 'manual')
-        return sim.stepJob(tenant, id);
-      return jobView(job);
-    },
+    getJob: (tenant, id) => jobView(loadJob(e, tenant, id)),
     stepJob: (tenant, id) =>
       mutate(() => {
         stepJob(e, loadJob(e, tenant, id));

@@ -174,4 +174,18 @@ describe('errors through the client', () => {
     expect((await client.waitForJob(job, { advance: '1m' })).status).toBe('SUCCEEDED');
     expect((await client.pairs.get(pair.id)).status).toBe('FAILED_OVER');
   });
+
+  it('waitForJob with step moves a manual job, which polls alone never do', async () => {
+    await client.sim.setProgression({ startReplication: 'manual' });
+    const server = await client.servers.create({ name: 'app-02', region: 'HCM-3' });
+    const fresh = await client.pairs.attach({ mainServerId: server.id, shadow: SHADOW });
+    const job = await client.pairs.startReplication(fresh.id, { shadowName: 'app-02-dr', intervalHours: 1 });
+    const stuck = await client
+      .waitForJob(job, { timeoutMs: 150, intervalMs: 10 })
+      .catch((err: unknown) => err);
+    expect(stuck).toBeInstanceOf(JobWaitTimeoutError);
+    expect((await client.jobs.get(job.id)).steps.filter((s) => s.status === 'SUCCEEDED')).toEqual([]);
+    expect((await client.waitForJob(job, { step: true })).status).toBe('SUCCEEDED');
+    await client.sim.setProgression({ startReplication: 'clock' });
+  });
 });

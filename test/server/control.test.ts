@@ -39,7 +39,7 @@ describe('clock', () => {
 });
 
 describe('progression', () => {
-  it('manual progression advances a job one step per poll of GET /v1/jobs/{id}', async () => {
+  it('manual progression: polls of GET and HEAD /v1/jobs/{id} move nothing; POST /_sim/jobs/{id}/step does', async () => {
     const { call } = makeApp();
     const { pair, points } = await replicatingPair(call);
     const set = await call('PUT', '/_sim/progression', { body: { failover: 'manual' } });
@@ -48,14 +48,22 @@ describe('progression', () => {
     const job = await act(call, pair.id, 'failover', { recoveryPointId: latest(points).id });
     await call('POST', '/_sim/clock/advance', { body: { by: '1d' } });
     const location = job.headers.get('location') ?? '';
-    let polled = (await call('GET', location)).body;
-    let polls = 1;
-    while (polled.status === 'RUNNING' && polls < 50) {
-      polled = (await call('GET', location)).body;
-      polls++;
+    const first = (await call('GET', location)).body;
+    const version = (await call('GET', '/_sim/health')).body.stateVersion;
+    for (let i = 0; i < 10; i++) {
+      expect((await call('GET', location)).body).toEqual(first);
+      expect((await call('HEAD', location)).status).toBe(200);
     }
-    expect(polled.status).toBe('SUCCEEDED');
-    expect(polls).toBeGreaterThan(1);
+    expect((await call('GET', '/_sim/health')).body.stateVersion, 'a read changed the state').toBe(version);
+    expect(first.status).toBe('RUNNING');
+    let stepped = first;
+    let steps = 0;
+    while (stepped.status === 'RUNNING' && steps < 50) {
+      stepped = (await call('POST', `/_sim/jobs/${first.id}/step?tenant=alice`)).body;
+      steps++;
+    }
+    expect(stepped.status).toBe('SUCCEEDED');
+    expect(steps).toBeGreaterThan(1);
     expect((await call('GET', `/v1/dr-pairs/${pair.id}`)).body.status).toBe('FAILED_OVER');
     expectProblem(await call('PUT', '/_sim/progression', { body: { failover: 'fast' } }), 400);
     expectProblem(await call('PUT', '/_sim/progression', { body: { nonsense: 'manual' } }), 400);

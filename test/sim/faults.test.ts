@@ -698,7 +698,7 @@ describe('fault effects through the engine', () => {
         shadowName: 'web-01-dr',
         intervalHours: 1,
       });
-      for (let i = 0; i < 5; i++) sim.getJob(TENANT, job.id, { poll: true });
+      for (let i = 0; i < 5; i++) sim.stepJob(TENANT, job.id);
       sim.stepJob(TENANT, job.id);
       expect(sim.getJob(TENANT, job.id).steps[0]!.status).toBe('RUNNING');
       sim.removeFault(added.id);

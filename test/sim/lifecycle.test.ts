@@ -668,7 +668,7 @@ describe('progression modes', () => {
     expect(pointsOf(sim, pair.id).length).toBe(1);
   });
 
-  it('manual: nothing moves on the clock; each poll (getJob with poll) or stepJob advances one step', () => {
+  it('manual: nothing moves on the clock or on a read; each stepJob advances one step', () => {
     const sim = makeSim();
     sim.setProgression('default', 'manual');
     expect(sim.progression().default).toBe('manual');
@@ -686,7 +686,8 @@ describe('progression modes', () => {
     let polls = 0;
     let last = sim.getJob(TENANT, job.id);
     while (last.status === 'RUNNING') {
-      const next = polls % 2 === 0 ? sim.getJob(TENANT, job.id, { poll: true }) : sim.stepJob(TENANT, job.id);
+      expect(sim.getJob(TENANT, job.id), 'a read moved the job').toEqual(last);
+      const next = sim.stepJob(TENANT, job.id);
       polls++;
       const done = (j: typeof next) => j.steps.filter((s) => s.status === 'SUCCEEDED').length;
       expect(done(next)).toBe(done(last) + 1);
@@ -773,7 +774,8 @@ describe('the clock', () => {
     const result = sim.advance('1h30m');
     expect(nowMs(sim)).toBe(start + 90 * MINUTE_MS);
     expect(result.from).toBe(new Date(start).toISOString());
-    sim.advanceTo(new Date(start).toISOString()); // the past: a no-op
+    // The past: refused (CLOCK_IN_PAST), time unchanged.
+    expectRefused(sim, () => sim.advanceTo(new Date(start).toISOString()), 'CLOCK_IN_PAST');
     expect(nowMs(sim)).toBe(start + 90 * MINUTE_MS);
     sim.advance(DAY_MS + HOUR_MS + TICK_MS);
     expect(nowMs(sim)).toBe(start + 90 * MINUTE_MS + DAY_MS + HOUR_MS + TICK_MS);

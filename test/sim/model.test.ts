@@ -438,7 +438,7 @@ class ProgressionCommand extends SimCommand {
   }
 }
 
-/** Polls or steps the pair's current job (what moves jobs in manual progression). */
+/** Reads (as a poll does, moving nothing) or steps the pair's current job. */
 class StepJobCommand extends SimCommand {
   constructor(
     readonly pairPick: number,
@@ -459,13 +459,15 @@ class StepJobCommand extends SimCommand {
     const ended = (steps: { status: string }[]) =>
       steps.filter((s) => s.status !== 'PENDING' && s.status !== 'RUNNING').length;
     const before = sim.getJob(TENANT, jobId);
-    const after = this.poll ? sim.getJob(TENANT, jobId, { poll: true }) : sim.stepJob(TENANT, jobId);
+    const after = this.poll ? sim.getJob(TENANT, jobId) : sim.stepJob(TENANT, jobId);
+    // Reads never write: reading a job (what a client's poll does) leaves it as it was.
+    if (this.poll) expect(after).toEqual(before);
     expect(ended(after.steps)).toBeGreaterThanOrEqual(ended(before.steps));
     if (before.status !== 'RUNNING') expect(after).toEqual(before);
     this.outcome = `${jobId} ${before.status} → ${after.status}`;
   }
   protected describe(): string {
-    return `${this.poll ? 'pollJob' : 'stepJob'}(pair#${this.pairPick})`;
+    return `${this.poll ? 'readJob' : 'stepJob'}(pair#${this.pairPick})`;
   }
 }
 

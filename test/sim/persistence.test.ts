@@ -72,13 +72,13 @@ const STAGES: ((sim: Simulator, ids: Ids) => void)[] = [
   (sim, ids) => {
     sim.advance('45m');
     const commit = sim.act(TENANT, ids.pa, { action: 'commitFailover', deleteAllRecoveryPoints: false });
-    sim.getJob(TENANT, commit.id, { poll: true });
+    sim.stepJob(TENANT, commit.id);
     sim.advance('1h');
   },
   (sim) => {
-    // Manual progression: polls move the commit on, one step each, across the reopen.
+    // Manual progression: steps move the commit on, one each, across the reopen.
     const job = sim.exportState().jobs.find((j) => j.type === 'commitFailover' && j.status === 'RUNNING');
-    if (job) for (let i = 0; i < 2; i++) sim.getJob(TENANT, job.id, { poll: true });
+    if (job) for (let i = 0; i < 2; i++) sim.stepJob(TENANT, job.id);
   },
   (sim) => {
     const job = sim.exportState().jobs.find((j) => j.type === 'commitFailover' && j.status === 'RUNNING');
