@@ -78,13 +78,56 @@ export interface WaitForJobOptions {
 
 export interface Health {
   status: 'ok';
-  time: Iso;
+  /** The server seed. */
   seed: number;
-  /** Changes with every committed change of state. */
-  stateVersion: number;
+  /** The world the rest describes (the token's tenant's), when it has one. */
+  tenant?: string;
+  time?: Iso;
+  worldSeed?: number;
+  /** Changes with every committed change of that world's state. */
+  stateVersion?: number;
 }
 
-/** A rule as the control API takes it; `tenant: null` makes it apply to every tenant. */
+/** What the server makes of the client's token (`GET /_sim/identity`). */
+export interface Identity {
+  tenant: string | null;
+  policy: 'full' | 'read-only' | null;
+  admin: boolean;
+  ephemeral: boolean;
+  protected: boolean;
+}
+
+/** A tenant's world (`/_sim/tenants`). */
+export interface TenantInfo {
+  tenant: string;
+  seed: number;
+  ephemeral: boolean;
+  createdBy: string | null;
+  clock: ClockView;
+}
+
+/** How a new tenant's world starts (`POST /_sim/tenants`). */
+export interface CreateTenantInput {
+  /** Admin only: a tenant token gets a generated name. */
+  tenant?: string;
+  /** Default true; a tenant token can create only ephemeral tenants. */
+  ephemeral?: boolean;
+  seed?: number;
+  startTime?: Iso;
+  timeZone?: string;
+  progression?: ProgressionSettings;
+  clock?: { mode?: ClockMode; speed?: number };
+}
+
+/** A created tenant: an ephemeral one comes with its own token (shown once). */
+export interface CreatedTenant extends TenantInfo {
+  token: string | null;
+}
+
+/**
+ * A rule as the control API takes it: for the client's tenant by default, another tenant's
+ * (admin token), or `'*'` for every tenant (admin token; answers one rule per world).
+ */
 export type ClientFaultRuleInput = Omit<FaultRuleInput, 'tenant'> & { tenant?: string | null };
 
 // The server's own shapes (type-only: the client pulls in no server code).
@@ -290,8 +333,23 @@ export function createClient(options: ClientOptions) {
     /** Sets the job types named, e.g. `{ failover: 'manual' }` or `{ default: 'immediate' }`. */
     setProgression: (settings: ProgressionSettings) =>
       put<ProgressionSettings>('/_sim/progression', settings),
+    /** Who the server takes the client's token for. */
+    identity: () => get<Identity>('/_sim/identity'),
+    tenants: {
+      /** Every world for the admin; else the client's own and the ephemeral ones it created. */
+      list: () => items(get<Page<TenantInfo>>('/_sim/tenants')),
+      /** A fresh world; ephemeral by default, reached with the token in the answer. */
+      create: (input: CreateTenantInput = {}) => post<CreatedTenant>('/_sim/tenants', input),
+      get: (name: string) => get<TenantInfo>(`/_sim/tenants/${id(name)}`),
+      remove: (name: string) => del(`/_sim/tenants/${id(name)}`),
+    },
+    /** Deletes every world (admin only). */
+    resetServer: () => post<void>('/_sim/reset', { scope: 'server' }),
+    /** Every world's state (admin only). */
+    exportServerState: () => get<Record<string, unknown>>('/_sim/state', { scope: 'server' }),
+    importServerState: (state: unknown) => put<void>('/_sim/state', state, { scope: 'server' }),
     faults: {
-      /** The client's tenant's rules and the global ones; `null` lists every tenant's. */
+      /** The client's tenant's rules (or the named tenant's; `'*'`: every world's, admin only). */
       list: (ofTenant?: string | null) =>
         items(get<Page<FaultRule>>('/_sim/faults', { tenant: tenantFilter(ofTenant) })),
       /**
@@ -322,7 +380,7 @@ export function createClient(options: ClientOptions) {
       put<void>(`/_sim/servers/${id(serverId)}/workload`, { writesPerMinute, tenant }),
     /** Advances a job in manual progression by one step. */
     stepJob: (jobId: string) => post<Job>(`/_sim/jobs/${id(jobId)}/step`, undefined, { tenant }),
-    /** Deletes everything of a tenant (the client's by default). */
+    /** Starts a tenant's world over as it was created (the client's by default). */
     resetTenant: (ofTenant: string = tenant) => post<void>(`/_sim/tenants/${id(ofTenant)}/reset`),
     snapshots: {
       list: () => items(get<Page<{ name: string; createdAt: Iso }>>('/_sim/snapshots')),
@@ -333,7 +391,7 @@ export function createClient(options: ClientOptions) {
     exportState: () => get<SimState>('/_sim/state'),
     importState: (state: SimState) => put<void>('/_sim/state', state),
     checks: () => get<{ ok: boolean; items: CheckerVerdict[] }>('/_sim/checks'),
-    /** Events of the client's tenant by default; `tenant: null` for all. */
+    /** Events of the client's tenant's world by default (or the named tenant's). */
     events: ({ tenant: ofTenant, ...query }: EventFilter = {}) =>
       get<Page<SimEvent>>('/_sim/events', { ...query, tenant: tenantFilter(ofTenant) }),
     requests: {

@@ -14,14 +14,18 @@ export {
   type ChaosRuleInput,
   type ClientFaultRuleInput,
   type ClientOptions,
+  type CreatedTenant,
+  type CreateTenantInput,
   createClient,
   type DrsimClient,
   type EventFilter,
   type FetchLike,
   type Health,
+  type Identity,
   type JournalEntry,
   type JournalFilter,
   type RequestOptions,
+  type TenantInfo,
   type WaitForJobOptions,
 } from './client.js';
 export { DrsimApiError, JobWaitTimeoutError, type Problem } from './errors.js';

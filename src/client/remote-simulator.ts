@@ -50,7 +50,7 @@ export function remoteSimulator(options: RemoteSimulatorOptions): AsyncSimulator
 
   const remote: AsyncSimulator = {
     clock: () => client.sim.clock(),
-    stateVersion: async () => (await client.sim.health()).stateVersion,
+    stateVersion: async () => (await client.sim.health()).stateVersion ?? 0,
     advance: async (duration) => withoutClock(await client.sim.advance(duration)),
     advanceTo: async (time) => withoutClock(await client.sim.advanceTo(time)),
     setClock: (settings) => client.sim.setClock(settings),

@@ -57,10 +57,16 @@ export class ConsoleApi {
     return this.send<T>(path, { Authorization: `Bearer ${this.credentials.token}` });
   }
 
-  /** GET a `/_sim` resource, with the admin token when the visitor gave one. */
+  /**
+   * GET a `/_sim` resource of the visitor's tenant's world: with the visitor's token (which
+   * picks the world) and the admin token when the visitor gave one.
+   */
   control<T>(path: string): Promise<T> {
     const admin = this.credentials.adminToken;
-    return this.send<T>(path, admin ? { 'X-Drsim-Admin-Token': admin } : {});
+    return this.send<T>(path, {
+      Authorization: `Bearer ${this.credentials.token}`,
+      ...(admin ? { 'X-Drsim-Admin-Token': admin } : {}),
+    });
   }
 
   /** Every item of a paged `/v1` list, following `nextCursor`. */

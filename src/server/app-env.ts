@@ -1,12 +1,16 @@
 /**
  * What the HTTP layer keeps per request (hono's `Env`): the caller's tenant and the policy of
- * its token, set by the auth middleware and read by the routes.
+ * its token, set by the auth middleware and read by the routes; the caller as identified.
  */
-import type { Policy } from './auth.js';
+import type { Simulator } from '../sim/contract.js';
+import type { Caller, Policy } from './auth.js';
 
 export interface AppEnv {
   Variables: {
+    caller: Caller;
     tenant: string;
     policy: Policy;
+    /** The world the request acted on, for `X-Drsim-Time`. */
+    world: Simulator;
   };
 }

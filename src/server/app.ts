@@ -1,8 +1,9 @@
 /**
  * The HTTP app: the public API (`/v1`), the control API (`/_sim`), the OpenAPI document and
- * its viewer, around one `Simulator`. Everything cross-cutting is here, in the order it runs:
- * logging and the `X-Drsim-Time` header, the request journal, HTTP chaos, the body limit and
- * media type, authentication; then the routes; then the one error handler (problem.ts).
+ * its viewer, around the tenants' worlds (one simulator each). Everything cross-cutting is here,
+ * in the order it runs: identifying the caller, logging and the `X-Drsim-Time` header (the
+ * caller's world's time), the request journal and HTTP chaos (both the caller's tenant's), the
+ * body limit and media type, authentication; then the routes; then the one error handler.
  * Tests drive it with `app.request()`; src/server/serve.ts puts it on a port.
  */
 import type { HttpBindings } from '@hono/node-server';
@@ -11,10 +12,11 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { consoleApp } from '../console/index.js';
 import type { Simulator } from '../sim/contract.js';
+import type { Worlds } from '../sim/worlds.js';
 import type { AppEnv } from './app-env.js';
-import { type AuthConfig, authenticate, requireAdmin } from './auth.js';
-import { HttpChaos } from './http-chaos.js';
-import { RequestJournal } from './journal.js';
+import { type AuthConfig, authenticate, identify, requireControlAccess } from './auth.js';
+import { chaosMiddleware } from './http-chaos.js';
+import { journalMiddleware } from './journal.js';
 import { type Logger, silentLogger } from './logger.js';
 import { HTTP_ERROR_CODES, HttpProblem, handleError, problemResponse, validationHook } from './problem.js';
 import { registerControlRoutes } from './routes/control.js';
@@ -23,12 +25,17 @@ import { registerDrPairRoutes } from './routes/dr-pairs.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerPairActionRoutes } from './routes/pair-actions.js';
 import { registerServerRoutes } from './routes/servers.js';
+import { registerTenantRoutes } from './routes/tenants.js';
+import { sharedWorld, Tenancy } from './tenancy.js';
 
 export interface CreateAppOptions {
-  sim: Simulator;
+  /** The tenants' worlds (`createWorlds`): each tenant's simulation is its own. */
+  worlds?: Worlds;
+  /** Instead of `worlds`: one simulator shared by every tenant (no isolation between them). */
+  sim?: Simulator;
   /** Tokens and their policies; none is development mode (any token, tenant = token). */
   auth?: AuthConfig;
-  /** When set, the control API needs it (health excepted). */
+  /** Addresses any world and the whole server through the control API (health excepted). */
   adminToken?: string;
   logger?: Logger;
   /** How many requests the journal keeps. Default 1000. */
@@ -45,26 +52,43 @@ export const MAX_STATE_BYTES = 64 * 1024 * 1024;
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 
 /**
- * Creates the app. Each call has its own journal and chaos rules; the simulator is shared.
+ * Creates the app. Each call has its own chaos rules, journals and ephemeral tenants; the
+ * worlds are the caller's.
  *
  * @example
- * const app = createApp({ sim: createSimulator({ seed: 7 }) });
+ * const app = createApp({ worlds: createWorlds({ seed: 7 }) });
  * const res = await app.request('/v1/dr-pairs', { headers: { Authorization: 'Bearer demo' } });
  */
 export function createApp(options: CreateAppOptions): OpenAPIHono<AppEnv> {
-  const { sim, logger = silentLogger } = options;
+  const { logger = silentLogger } = options;
+  const worlds = options.worlds ?? (options.sim ? sharedWorld(options.sim) : undefined);
+  if (!worlds) throw new Error('createApp needs worlds (createWorlds()) or a sim');
+  const tenancy = new Tenancy(worlds, options.journalCapacity, options.signal);
+  const sim = tenancy.router();
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  const chaos = new HttpChaos(sim.seed, options.signal);
-  const journal = new RequestJournal(options.journalCapacity);
-  const simNow = () => sim.clock().now;
+  const identity = {
+    ...options.auth,
+    ...(options.adminToken !== undefined && { adminToken: options.adminToken }),
+    ephemeral: tenancy.tokens,
+    isEphemeralTenant: (tenant: string) => tenancy.isEphemeral(tenant),
+  };
 
-  app.use(logRequests(logger, simNow));
+  app.use(async (c, next) => {
+    const caller = identify(identity, c.req.header('authorization'), c.req.header('x-drsim-admin-token'));
+    c.set('caller', caller);
+    await next();
+  });
+  app.use(logRequests(logger));
   app.use(closeUnreadBodies());
-  app.use(journal.middleware(simNow));
-  app.use(chaos.middleware());
+  app.use(journalMiddleware(tenancy));
+  app.use(chaosMiddleware(tenancy));
   // Authentication first: nobody gets a byte of their body read before they are known.
-  app.use('/v1/*', authenticate(options.auth));
-  app.use('/_sim/*', requireAdmin(options.adminToken));
+  app.use('/v1/*', authenticate());
+  app.use('/v1/*', async (c, next) => {
+    c.set('world', tenancy.world(c.get('tenant')));
+    await next();
+  });
+  app.use('/_sim/*', requireControlAccess());
   app.use(limitBody());
   app.use('/v1/*', requireJsonBody());
   app.use('/_sim/*', requireJsonBody());
@@ -73,7 +97,8 @@ export function createApp(options: CreateAppOptions): OpenAPIHono<AppEnv> {
   registerDrPairRoutes(app, sim);
   registerPairActionRoutes(app, sim);
   registerJobRoutes(app, sim);
-  registerControlRoutes(app, { sim, chaos, journal });
+  registerControlRoutes(app, tenancy);
+  registerTenantRoutes(app, tenancy);
   registerDocsRoutes(app);
   app.route('/console', consoleApp({ api: app }));
   app.get('/', (c) => c.redirect('/console'));
@@ -85,18 +110,19 @@ export function createApp(options: CreateAppOptions): OpenAPIHono<AppEnv> {
   return app;
 }
 
-/** One line per request; also stamps every answer with the simulated time. */
-function logRequests(logger: Logger, simNow: () => string): MiddlewareHandler<AppEnv> {
+/** One line per request; also stamps every answer about a world with that world's simulated time. */
+function logRequests(logger: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
     await next();
     try {
-      c.header('X-Drsim-Time', simNow());
+      const world = c.get('world');
+      if (world) c.header('X-Drsim-Time', world.clock().now);
     } catch {
       // The simulator is closed while the server drains; the answer stands without the header.
     }
     const ms = (performance.now() - started).toFixed(1);
-    const line = `${c.req.method} ${c.req.path} ${c.res.status} ${ms}ms tenant=${c.get('tenant') ?? '-'}`;
+    const line = `${c.req.method} ${c.req.path} ${c.res.status} ${ms}ms tenant=${c.get('caller')?.tenant ?? '-'}`;
     if (c.res.status >= 500) logger.error(line);
     else logger.info(line);
   };

@@ -31,27 +31,85 @@ export function bearerToken(header: string | undefined): string | null {
   return match?.[1] ?? null;
 }
 
-/** Resolves the caller of every `/v1` request into `tenant` and `policy`. */
-export function authenticate(config: AuthConfig = {}): MiddlewareHandler<AppEnv> {
+/**
+ * Who is calling, from `Authorization: Bearer …` and `X-Drsim-Admin-Token`; resolved once per
+ * request, before the journal and chaos (which are the caller's tenant's).
+ */
+export interface Caller {
+  /** The bearer token's tenant; null without one (or with the admin token alone). */
+  tenant: string | null;
+  policy: Policy | null;
+  /** Holds the admin token, or the server has no tokens at all (development: nothing is protected). */
+  admin: boolean;
+  /** The bearer token belongs to an ephemeral tenant (created through `POST /_sim/tenants`). */
+  ephemeral: boolean;
+  /** Tokens or an admin token are configured. */
+  protected: boolean;
+  /** Why the credentials were refused (a 401), if they were. */
+  refused: string | null;
+}
+
+export interface IdentityConfig extends AuthConfig {
+  adminToken?: string;
+  /** Tokens of ephemeral tenants, made at run time. */
+  ephemeral: Map<string, TokenGrant>;
+  /** Whether a name is an ephemeral tenant's: in development mode its name is not a token for it. */
+  isEphemeralTenant(tenant: string): boolean;
+}
+
+export function identify(
+  config: IdentityConfig,
+  authorization: string | undefined,
+  adminHeader: string | undefined,
+): Caller {
   const grants = new Map((config.tokens ?? []).map((grant) => [grant.token, grant]));
   const development = grants.size === 0;
+  const isProtected = !development || config.adminToken !== undefined;
+  const caller: Caller = {
+    tenant: null,
+    policy: null,
+    admin: !isProtected,
+    ephemeral: false,
+    protected: isProtected,
+    refused: null,
+  };
+  const adminToken = config.adminToken;
+  if (adminHeader !== undefined && adminToken !== undefined) {
+    if (!sameToken(adminHeader, adminToken))
+      return { ...caller, refused: 'The admin token is not the right one.' };
+    caller.admin = true;
+  }
+  const token = bearerToken(authorization);
+  if (token === null) {
+    if (authorization !== undefined && authorization.trim() !== '') {
+      return { ...caller, refused: 'The Authorization header must be `Bearer <token>`.' };
+    }
+    return caller;
+  }
+  if (adminToken !== undefined && sameToken(token, adminToken)) return { ...caller, admin: true };
+  const ephemeral = config.ephemeral.get(token);
+  const grant =
+    ephemeral ??
+    grants.get(token) ??
+    (development && !config.isEphemeralTenant(token)
+      ? { token, tenant: token, policy: 'full' as const }
+      : undefined);
+  if (!grant) return { ...caller, refused: 'The bearer token is not known.' };
+  return { ...caller, tenant: grant.tenant, policy: grant.policy, ephemeral: ephemeral !== undefined };
+}
+
+/** Refuses a `/v1` request without a tenant's token: 401 with a Bearer challenge. */
+export function authenticate(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const token = bearerToken(c.req.header('authorization'));
-    if (token === null) {
+    const caller = c.get('caller');
+    if (caller.refused !== null) {
+      throw new HttpProblem(401, HTTP_ERROR_CODES.UNAUTHORIZED, caller.refused, {}, CHALLENGE);
+    }
+    if (caller.tenant === null || caller.policy === null) {
       throw new HttpProblem(401, HTTP_ERROR_CODES.UNAUTHORIZED, 'A bearer token is required.', {}, CHALLENGE);
     }
-    const grant = development ? { token, tenant: token, policy: 'full' as const } : grants.get(token);
-    if (!grant) {
-      throw new HttpProblem(
-        401,
-        HTTP_ERROR_CODES.UNAUTHORIZED,
-        'The bearer token is not known.',
-        {},
-        CHALLENGE,
-      );
-    }
-    c.set('tenant', grant.tenant);
-    c.set('policy', grant.policy);
+    c.set('tenant', caller.tenant);
+    c.set('policy', caller.policy);
     await next();
   };
 }
@@ -75,23 +133,33 @@ export function requireWrite(iamAction: string): MiddlewareHandler<AppEnv> {
 }
 
 /**
- * Guards the control API when an admin token is configured, except `/_sim/health`, which
- * orchestrators probe without credentials. Accepts the token as a bearer token or in
- * `X-Drsim-Admin-Token`, so a client can keep its tenant token in `Authorization`.
+ * Guards the control API. With no tokens configured at all (development) it is open. Otherwise
+ * it takes the admin token (any world, the whole server) or a tenant's token (that tenant's
+ * own world; a read-only token only reads). `/_sim/health` never needs a token.
  */
-export function requireAdmin(adminToken: string | undefined): MiddlewareHandler {
+export function requireControlAccess(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (adminToken !== undefined && c.req.path !== '/_sim/health') {
-      const given = c.req.header('x-drsim-admin-token') ?? bearerToken(c.req.header('authorization'));
-      if (given === undefined || given === null || !sameToken(given, adminToken)) {
-        throw new HttpProblem(
-          401,
-          HTTP_ERROR_CODES.UNAUTHORIZED,
-          'The control API needs the admin token.',
-          {},
-          CHALLENGE,
-        );
-      }
+    if (c.req.path === '/_sim/health') return next();
+    const caller = c.get('caller');
+    if (caller.refused !== null) {
+      throw new HttpProblem(401, HTTP_ERROR_CODES.UNAUTHORIZED, caller.refused, {}, CHALLENGE);
+    }
+    if (!caller.admin && caller.tenant === null) {
+      throw new HttpProblem(
+        401,
+        HTTP_ERROR_CODES.UNAUTHORIZED,
+        "The control API needs the admin token, or a tenant's token for that tenant's own world.",
+        {},
+        CHALLENGE,
+      );
+    }
+    if (!caller.admin && caller.policy !== 'full' && c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      throw new HttpProblem(
+        403,
+        HTTP_ERROR_CODES.FORBIDDEN,
+        "The token's read-only policy does not allow changing the simulation.",
+        { policy: caller.policy },
+      );
     }
     await next();
   };

@@ -1,12 +1,14 @@
 /**
  * HTTP-level chaos for testing clients: rules that, for a method and path pattern, answer
  * 429/500/503 (with `Retry-After`), add latency, or drop the connection — every time, for a
- * number of times, or with a probability. Probabilities draw from a small PRNG of our own
- * seeded from the simulator's seed, so a run with the same seed and the same requests fails
- * the same requests. The control API (`/_sim/*`) is never subject to chaos.
+ * number of times, or with a probability. Rules are per tenant: a tenant's rules strike only
+ * that tenant's requests. Probabilities draw from a small PRNG of the tenant's own, seeded from
+ * its world's seed, so a run with the same seed and the same requests fails the same requests
+ * whatever other tenants do. The control API (`/_sim/*`) is never subject to chaos.
  */
 import type { HttpBindings } from '@hono/node-server';
 import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from './app-env.js';
 import { methodMatches, type PathMatcher, pathMatcher } from './path-pattern.js';
 import { DroppedConnection, HTTP_ERROR_CODES, HttpProblem } from './problem.js';
 
@@ -37,7 +39,12 @@ export interface ChaosRule {
 
 /** mulberry32: tiny, fast and good enough to decide which requests fail. */
 export function createPrng(seed: number): () => number {
-  let state = seed >>> 0;
+  // Folds the high bits in, so seeds above 2^32 do not repeat smaller ones, then mixes the
+  // bits (murmur3's finaliser): small seeds would otherwise start with correlated draws.
+  let state = ((seed >>> 0) ^ Math.imul(Math.floor(seed / 0x1_0000_0000) >>> 0, 0x9e3779b1)) >>> 0;
+  state = Math.imul(state ^ (state >>> 16), 0x85ebca6b) >>> 0;
+  state = Math.imul(state ^ (state >>> 13), 0xc2b2ae35) >>> 0;
+  state = (state ^ (state >>> 16)) >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
@@ -156,4 +163,13 @@ export class HttpChaos {
       );
     };
   }
+}
+
+/** Applies the rules of the caller's tenant; a request without a tenant meets no chaos. */
+export function chaosMiddleware(tenancy: { chaos(tenant: string): HttpChaos }): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const tenant = c.get('caller')?.tenant;
+    if (!tenant || c.req.path.startsWith('/_sim/')) return next();
+    return tenancy.chaos(tenant).middleware()(c, next);
+  };
 }

@@ -1,8 +1,9 @@
 /**
  * The request journal: what clients asked of the public API, for tests to verify as they
- * would with a mock ("was failover called once, with rp_3?"). A bounded ring buffer, so a
- * long-running server keeps only the latest requests. The control API is not journaled, so
- * verifying does not change what is verified.
+ * would with a mock ("was failover called once, with rp_3?"). One per tenant: a request goes
+ * into its caller's tenant's journal (one without a known tenant into none). A bounded ring
+ * buffer, so a long-running server keeps only the latest requests. The control API is not
+ * journaled, so verifying does not change what is verified.
  */
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.js';
@@ -76,7 +77,7 @@ export class RequestJournal {
           query: c.req.query(),
           status,
           durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-          tenant: c.get('tenant') ?? null,
+          tenant: c.get('caller')?.tenant ?? null,
           idempotencyKey: c.req.header('idempotency-key') ?? null,
           ...(text === undefined ? {} : { bodyLength: text.length }),
           ...(text === undefined || text.length > MAX_KEPT_BODY ? {} : { body: parseOrKeep(text) }),
@@ -102,4 +103,16 @@ function parseOrKeep(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** Journals each request outside `/_sim` in its caller's tenant's journal. */
+export function journalMiddleware(tenancy: {
+  journal(tenant: string): RequestJournal;
+  world(tenant: string): { clock(): { now: string } };
+}): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const tenant = c.get('caller')?.tenant;
+    if (!tenant || c.req.path.startsWith('/_sim/') || c.req.path === '/_sim') return next();
+    return tenancy.journal(tenant).middleware(() => tenancy.world(tenant).clock().now)(c, next);
+  };
 }

@@ -4,23 +4,34 @@
  * often than anything changes; a hit skips building and serialising the whole page.
  */
 import type { Simulator } from '../sim/contract.js';
+import { worldOf } from './tenancy.js';
 
 const MAX_ENTRIES = 256;
 
 export class ReadCache {
-  readonly #entries = new Map<string, { version: number; now: string; body: string }>();
+  readonly #entries = new WeakMap<Simulator, Map<string, { version: number; now: string; body: string }>>();
 
   constructor(private readonly sim: Simulator) {}
 
-  /** The JSON text of `compute()`, recomputed only when the state or the clock moved. */
-  json(key: string, compute: () => unknown): string {
-    const version = this.sim.stateVersion();
-    const now = this.sim.clock().now;
-    const hit = this.#entries.get(key);
+  /**
+   * The JSON text of `compute()` for `tenant`, recomputed only when that tenant's world changed
+   * (its state or clock). Entries are per world object, so a world deleted and made again
+   * never serves the old one's answers.
+   */
+  json(tenant: string, key: string, compute: () => unknown): string {
+    const world = worldOf(this.sim, tenant);
+    let entries = this.#entries.get(world);
+    if (!entries) {
+      entries = new Map();
+      this.#entries.set(world, entries);
+    }
+    const version = world.stateVersion();
+    const now = world.clock().now;
+    const hit = entries.get(key);
     if (hit && hit.version === version && hit.now === now) return hit.body;
     const body = JSON.stringify(compute());
-    if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
-    this.#entries.set(key, { version, now, body });
+    if (entries.size >= MAX_ENTRIES) entries.clear();
+    entries.set(key, { version, now, body });
     return body;
   }
 }

@@ -1,20 +1,22 @@
 /**
- * Puts the app on a port: opens the simulator (a file database resumes where it stopped),
- * seeds the demo data on request, keeps a realtime clock in step with the wall clock, and
- * shuts down without losing an acknowledged change — stop accepting, let in-flight requests
- * finish, then close the simulator (every change was already committed in its transaction).
+ * Puts the app on a port: opens the tenants' worlds (a file database resumes where it stopped),
+ * seeds the demo tenant on request, keeps realtime worlds in step with the wall clock (handed to
+ * the engine here: src/sim reads no ambient time), and shuts down without losing an
+ * acknowledged change — stop accepting, let in-flight requests finish, then close the worlds
+ * (every change was already committed in its transaction).
  */
 import type { AddressInfo } from 'node:net';
 import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Simulator } from '../sim/contract.js';
-import { createSimulator } from '../sim/index.js';
+import { createWorlds, type Worlds } from '../sim/index.js';
 import { createApp } from './app.js';
 import type { AppEnv } from './app-env.js';
 import type { TokenGrant } from './auth.js';
-import { seedDemo } from './demo.js';
+import { DEMO_TENANT, seedDemo } from './demo.js';
 import { createLogger, type Logger } from './logger.js';
 import { DroppedConnection } from './problem.js';
+import { routedSimulator } from './tenancy.js';
 
 export interface ServeOptions {
   /** 0 picks a free port. Default 4010. */
@@ -23,7 +25,10 @@ export interface ServeOptions {
   /** `:memory:` (default) or a file path. */
   db?: string;
   seed?: number;
-  /** When > 0 the clock runs in realtime mode at this many simulated seconds per second. */
+  /**
+   * When > 0, worlds made on first use (the demo tenant's included) run their clock in realtime
+   * at this many simulated seconds per second; ephemeral tenants start manual unless told.
+   */
   speed?: number;
   demo?: boolean;
   tokens?: TokenGrant[];
@@ -35,6 +40,9 @@ export interface RunningServer {
   /** e.g. `http://127.0.0.1:4010` */
   url: string;
   port: number;
+  /** The tenants' worlds. */
+  worlds: Worlds;
+  /** Tenant-scoped calls (`sim.createServer('demo', …)`) go to that tenant's world. */
   sim: Simulator;
   app: OpenAPIHono<AppEnv>;
   /** Stops accepting, waits for in-flight requests, closes the simulator. Safe to call twice. */
@@ -56,21 +64,29 @@ export const MAX_CONNECTIONS = 1024;
 
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger('info');
-  const sim = createSimulator({ seed: options.seed ?? 1, db: options.db ?? ':memory:', wallClock: Date.now });
+  const realtime = options.speed !== undefined && options.speed > 0;
+  const worlds = createWorlds({
+    seed: options.seed ?? 1,
+    db: options.db ?? ':memory:',
+    wallClock: Date.now,
+    ...(realtime && { defaults: { clock: { mode: 'realtime', speed: options.speed } } }),
+  });
   try {
-    if (options.speed !== undefined && options.speed > 0)
-      sim.setClock({ mode: 'realtime', speed: options.speed });
     if (options.demo) {
-      logger.info(seedDemo(sim) ? 'seeded the demo tenant' : 'database not empty: demo data not seeded');
+      logger.info(
+        seedDemo(worlds.get(DEMO_TENANT))
+          ? 'seeded the demo tenant'
+          : 'the demo tenant has data already: demo data not seeded',
+      );
     }
   } catch (err) {
-    sim.close();
+    worlds.close();
     throw err;
   }
 
   const stopping = new AbortController();
   const app = createApp({
-    sim,
+    worlds,
     logger,
     signal: stopping.signal,
     ...(options.tokens ? { auth: { tokens: options.tokens } } : {}),
@@ -79,10 +95,15 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
 
   // A realtime clock can also be switched on later through PUT /_sim/clock, so always tick.
   const ticker = setInterval(() => {
-    try {
-      if (sim.clock().mode === 'realtime') sim.syncRealtime();
-    } catch (err) {
-      logger.error(`realtime clock sync failed: ${err instanceof Error ? err.message : String(err)}`);
+    for (const world of worlds.list()) {
+      if (world.clock.mode !== 'realtime') continue;
+      try {
+        worlds.get(world.tenant).syncRealtime();
+      } catch (err) {
+        logger.error(
+          `realtime clock sync of tenant ${world.tenant} failed: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      }
     }
   }, REALTIME_SYNC_MS);
   ticker.unref();
@@ -134,7 +155,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const { port } = server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  logger.info(`drsim listening on ${url} (seed ${sim.seed}, db ${options.db ?? ':memory:'})`);
+  logger.info(`drsim listening on ${url} (seed ${worlds.seed}, db ${options.db ?? ':memory:'})`);
   if (!isLoopback(host) && !options.adminToken) {
     logger.warn(
       `serving on ${host}, beyond this machine, without an admin token: anyone who can reach ${url} can drive the control API (/_sim). Pass --admin-token, or --host 127.0.0.1.`,
@@ -152,12 +173,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       while (inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
       if ('closeAllConnections' in server) server.closeAllConnections();
       await closed;
-      sim.close();
+      worlds.close();
       logger.info('drsim stopped');
     })();
     return closing;
   };
-  return { url, port, sim, app, close };
+  return { url, port, worlds, sim: routedSimulator((tenant) => worlds.get(tenant)), app, close };
 }
 
 /** Whether `host` is reachable from this machine only. */

@@ -283,6 +283,18 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
     }),
     importState(state) {
       const next = parseServerState(state);
+      // Every world is checked (imported into a scratch simulator) before anything is replaced.
+      for (const world of next) {
+        const scratch = createSimulator();
+        try {
+          scratch.importState(world.state);
+        } catch (error) {
+          if (error instanceof DrError) error.details.tenant = world.tenant;
+          throw error;
+        } finally {
+          scratch.close();
+        }
+      }
       worlds.clear();
       if (state.format === 'drsim-server-state' && Number.isSafeInteger(state.seed)) {
         seed = state.seed;

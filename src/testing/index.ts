@@ -8,7 +8,7 @@ import { createApp } from '../server/app.js';
 import { silentLogger } from '../server/logger.js';
 import { startServer } from '../server/serve.js';
 import type { Simulator } from '../sim/contract.js';
-import { createSimulator } from '../sim/index.js';
+import { createWorlds } from '../sim/index.js';
 import type { ProgressionMode, ProgressionSettings } from '../sim/types.js';
 
 export interface StartDrsimOptions {
@@ -72,9 +72,13 @@ export async function startDrsim(options: StartDrsimOptions = {}): Promise<Runni
   };
 
   if (options.inProcess) {
-    const sim = createSimulator({ seed, db, wallClock: Date.now, ...(progression ? { progression } : {}) });
+    const worlds = createWorlds({ seed, db, wallClock: Date.now });
+    // The token's world has the seed asked for (not one derived from it), as a simulator would.
+    const sim = worlds.has(token)
+      ? worlds.get(token)
+      : worlds.create(token, { seed, ...(progression && { progression }) });
     const app = createApp({
-      sim,
+      worlds,
       logger: silentLogger,
       ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
     });
@@ -85,7 +89,7 @@ export async function startDrsim(options: StartDrsimOptions = {}): Promise<Runni
     });
     let stopped = false;
     const stop = async () => {
-      if (!stopped) sim.close();
+      if (!stopped) worlds.close();
       stopped = true;
     };
     return { url: IN_PROCESS_URL, token, tenant: token, client, sim, stop };
@@ -100,16 +104,25 @@ export async function startDrsim(options: StartDrsimOptions = {}): Promise<Runni
     ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
   });
   try {
-    // The server takes no progression option; the simulator's setter is the same thing.
+    // The token's world has the seed asked for; the server takes no progression option, and
+    // the simulator's setter is the same thing.
+    if (!server.worlds.has(token)) server.worlds.create(token, { seed });
     for (const [kind, mode] of Object.entries(progression ?? {})) {
-      if (mode) server.sim.setProgression(kind as keyof ProgressionSettings, mode);
+      if (mode) server.worlds.get(token).setProgression(kind as keyof ProgressionSettings, mode);
     }
   } catch (err) {
     await server.close();
     throw err;
   }
   const client = createClient({ ...clientOptions, baseUrl: server.url });
-  return { url: server.url, token, tenant: token, client, sim: server.sim, stop: () => server.close() };
+  return {
+    url: server.url,
+    token,
+    tenant: token,
+    client,
+    sim: server.worlds.get(token),
+    stop: () => server.close(),
+  };
 }
 
 export { createClient, type DrsimClient } from '../client/client.js';

@@ -114,8 +114,12 @@ describe('errors through the client', () => {
 
     const guarded = await startDrsim({ adminToken: 'root' });
     try {
+      // A tenant's token reaches its own world only; without any token, nothing.
       const tenantOnly = createClient({ baseUrl: guarded.url, token: guarded.token });
-      expect((await refusal(tenantOnly.sim.clock())).code).toBe('UNAUTHORIZED');
+      expect((await tenantOnly.sim.clock()).mode).toBe('manual');
+      expect((await refusal(tenantOnly.sim.faults.list('someone-else'))).code).toBe('FORBIDDEN');
+      const nobody = createClient({ baseUrl: guarded.url, token: '' });
+      expect((await refusal(nobody.sim.clock())).code).toBe('UNAUTHORIZED');
       expect((await tenantOnly.sim.health()).status).toBe('ok');
       expect((await guarded.client.sim.clock()).mode).toBe('manual');
       expect((await guarded.client.pairs.list()).items).toEqual([]);

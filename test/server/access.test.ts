@@ -122,23 +122,122 @@ describe('tenant isolation', () => {
 });
 
 describe('the control API', () => {
-  it('needs the admin token when one is configured, except health', async () => {
-    const { call } = makeApp({ adminToken: 'root' });
+  it('takes the admin token, or a tenant token for its own world, when tokens are configured', async () => {
+    const { call } = makeApp({ adminToken: 'root', auth: { tokens: TOKENS } });
     expectProblem(await call('GET', '/_sim/clock', { token: null }), 401, 'UNAUTHORIZED');
-    expectProblem(await call('GET', '/_sim/clock', { token: 'alice' }), 401, 'UNAUTHORIZED');
-    expect((await call('GET', '/_sim/clock', { token: 'root' })).status).toBe(200);
-    expect(
-      (await call('GET', '/_sim/clock', { token: 'alice', headers: { 'X-Drsim-Admin-Token': 'root' } }))
-        .status,
-    ).toBe(200);
+    expectProblem(await call('GET', '/_sim/clock', { token: 'guess' }), 401, 'UNAUTHORIZED');
+    expectProblem(
+      await call('GET', '/_sim/clock', { token: null, headers: { 'X-Drsim-Admin-Token': 'wrong' } }),
+      401,
+    );
     expect((await call('GET', '/_sim/health', { token: null })).status).toBe(200);
     expectProblem(await call('POST', '/_sim/clock/advance', { token: null, body: { by: '1h' } }), 401);
+
+    // A tenant's token: its own world, nobody else's, nothing of the whole server.
+    expect(
+      (await call('POST', '/_sim/clock/advance', { token: 'ops-token', body: { by: '1h' } })).status,
+    ).toBe(200);
+    expect((await call('GET', '/_sim/clock?tenant=acme', { token: 'ops-token' })).body.now).toBe(
+      '2026-01-05T01:00:00.000Z',
+    );
+    expectProblem(await call('GET', '/_sim/clock?tenant=globex', { token: 'ops-token' }), 403, 'FORBIDDEN');
+    expectProblem(
+      await call('POST', '/_sim/faults', {
+        token: 'ops-token',
+        body: { tenant: 'globex', target: 'failover', effect: { kind: 'fail' } },
+      }),
+      403,
+    );
+    expectProblem(await call('GET', '/_sim/state?scope=server', { token: 'ops-token' }), 403, 'FORBIDDEN');
+    expectProblem(await call('POST', '/_sim/reset', { token: 'ops-token', body: { scope: 'server' } }), 403);
+    // A read-only token reads its world and changes nothing.
+    expect((await call('GET', '/_sim/clock', { token: 'audit-token' })).status).toBe(200);
+    expectProblem(
+      await call('POST', '/_sim/clock/advance', { token: 'audit-token', body: { by: '1h' } }),
+      403,
+    );
+
+    // The admin token names any world, but must name one.
+    expectProblem(await call('GET', '/_sim/clock', { token: 'root' }), 400, 'VALIDATION_FAILED');
+    expect((await call('GET', '/_sim/clock?tenant=globex', { token: 'root' })).body.now).toBe(
+      '2026-01-05T00:00:00.000Z',
+    );
+    const both = await call('GET', '/_sim/clock', {
+      token: 'other-token',
+      headers: { 'X-Drsim-Admin-Token': 'root' },
+    });
+    expect(both.status).toBe(200);
+    expect(both.headers.get('x-drsim-time')).toBe('2026-01-05T00:00:00.000Z');
   });
 
-  it('is open without an admin token', async () => {
+  it('is open without any token configured; a bearer token still picks its own world', async () => {
     const { call } = makeApp();
     const server = await createServer(call);
     await attach(call, server.id);
-    expect((await call('GET', '/_sim/clock', { token: null })).status).toBe(200);
+    expect((await call('POST', '/_sim/clock/advance', { body: { by: '2h' } })).status).toBe(200);
+    expect((await call('GET', '/_sim/clock?tenant=alice', { token: null })).body.now).toBe(
+      '2026-01-05T02:00:00.000Z',
+    );
+    expect((await call('GET', '/_sim/clock?tenant=bob', { token: 'alice' })).body.now).toBe(
+      '2026-01-05T00:00:00.000Z',
+    );
+    expectProblem(await call('GET', '/_sim/clock', { token: null }), 400, 'VALIDATION_FAILED');
+  });
+
+  it('says who a token is', async () => {
+    const { call } = makeApp({ adminToken: 'root', auth: { tokens: TOKENS } });
+    expect((await call('GET', '/_sim/identity', { token: 'audit-token' })).body).toEqual({
+      tenant: 'acme',
+      policy: 'read-only',
+      admin: false,
+      ephemeral: false,
+      protected: true,
+    });
+    expect((await call('GET', '/_sim/identity', { token: 'root' })).body).toMatchObject({
+      tenant: null,
+      admin: true,
+    });
+    expectProblem(await call('GET', '/_sim/identity', { token: 'guess' }), 401);
+    const open = makeApp();
+    expect((await open.call('GET', '/_sim/identity', { token: null })).body).toEqual({
+      tenant: null,
+      policy: null,
+      admin: true,
+      ephemeral: false,
+      protected: false,
+    });
+  });
+
+  it('wants a rule for every tenant said explicitly (tenant=*, admin only)', async () => {
+    const { call } = makeApp({ adminToken: 'root', auth: { tokens: TOKENS } });
+    await call('GET', '/v1/servers', { token: 'ops-token' });
+    await call('GET', '/v1/servers', { token: 'other-token' });
+    const own = await call('POST', '/_sim/faults', {
+      token: 'ops-token',
+      body: { target: 'failover', effect: { kind: 'fail' } },
+    });
+    expect(own.status).toBe(201);
+    expect(own.body.tenant).toBe('acme');
+    expect((await call('GET', '/_sim/faults', { token: 'other-token' })).body.items).toEqual([]);
+    expectProblem(
+      await call('POST', '/_sim/faults?tenant=*', {
+        token: 'ops-token',
+        body: { target: 'failover', effect: { kind: 'fail' } },
+      }),
+      403,
+    );
+    const all = await call('POST', '/_sim/faults?tenant=*', {
+      token: 'root',
+      body: { target: 'detach', effect: { kind: 'fail' } },
+    });
+    expect(all.status).toBe(200);
+    expect(all.body.items.map((r: { tenant: string }) => r.tenant).sort()).toEqual(['acme', 'globex']);
+    expect((await call('GET', '/_sim/faults', { token: 'other-token' })).body.items).toHaveLength(1);
+    const chaos = await call('POST', '/_sim/chaos?tenant=*', {
+      token: 'root',
+      body: { path: '/v1/servers', effect: { kind: 'status', status: 503 } },
+    });
+    expect(chaos.status).toBe(200);
+    expect((await call('GET', '/v1/servers', { token: 'ops-token' })).status).toBe(503);
   });
 });

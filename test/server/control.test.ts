@@ -136,7 +136,9 @@ describe('HTTP chaos', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(55);
     await call('DELETE', '/_sim/chaos');
     await call('POST', '/_sim/chaos', { body: { path: '/v1/**', effect: { kind: 'drop' }, times: 1 } });
-    await expect(app.request('/v1/servers', { headers: { Authorization: 'Bearer a' } })).rejects.toThrow(
+    // Another tenant's requests meet none of alice's rules.
+    expect((await call('GET', '/v1/servers', { token: 'bob' })).status).toBe(200);
+    await expect(app.request('/v1/servers', { headers: { Authorization: 'Bearer alice' } })).rejects.toThrow(
       /dropped/,
     );
     expect((await call('GET', '/v1/servers')).status).toBe(200);

@@ -67,10 +67,11 @@ describe('faults from /_sim/faults', () => {
     expect((await call<DrPair>('GET', `/v1/dr-pairs/${pair.id}`)).body.status).toBe('REPLICATING');
   });
 
-  it('an outage needs the tenant', async () => {
+  it("an outage acts on the caller's world, and needs a tenant without a token", async () => {
     const { call } = makeApp();
     const server = await createServer(call);
-    const res = await call('POST', `/_sim/servers/${server.id}/outage`);
+    expect((await call('POST', `/_sim/servers/${server.id}/outage`)).body.powerState).toBe('DOWN');
+    const res = await call('POST', `/_sim/servers/${server.id}/recover`, { token: null });
     expectProblem(res, 400, 'VALIDATION_FAILED');
     expect(res.body.errors[0]).toMatchObject({ in: 'query', path: 'tenant' });
   });

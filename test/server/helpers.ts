@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import { type CreateAppOptions, createApp } from '../../src/server/app.js';
 import type { Simulator } from '../../src/sim/contract.js';
-import { createSimulator } from '../../src/sim/index.js';
+import { createWorlds } from '../../src/sim/index.js';
 import type { DrPair, RecoveryPoint, Server } from '../../src/sim/types.js';
 
 export interface CallOptions {
@@ -28,6 +28,7 @@ export interface CallResult<T = Loose> {
 export type Call = <T = Loose>(method: string, path: string, options?: CallOptions) => Promise<CallResult<T>>;
 
 export interface TestApp {
+  /** Alice's world (the default token's). */
   sim: Simulator;
   app: ReturnType<typeof createApp>;
   call: Call;
@@ -35,8 +36,9 @@ export interface TestApp {
 
 export function makeApp(options: Partial<CreateAppOptions> & { seed?: number } = {}): TestApp {
   const { seed = 7, ...appOptions } = options;
-  const sim = appOptions.sim ?? createSimulator({ seed, wallClock: Date.now });
-  const app = createApp({ ...appOptions, sim });
+  // One world per tenant, as served; `sim` is alice's (the default token's) world.
+  const worlds = appOptions.sim ? undefined : createWorlds({ seed, wallClock: Date.now });
+  const app = createApp({ ...appOptions, ...(worlds ? { worlds } : { sim: appOptions.sim }) });
   const call: Call = async (method, path, { token = 'alice', body, raw, headers = {} } = {}) => {
     const init: RequestInit = { method, headers: { ...headers } };
     const h = init.headers as Record<string, string>;
@@ -55,7 +57,14 @@ export function makeApp(options: Partial<CreateAppOptions> & { seed?: number } =
     }
     return { status: res.status, headers: res.headers, body: parsed as Loose };
   };
-  return { sim, app, call };
+  return {
+    // Made on first use, as a request would make it.
+    get sim() {
+      return appOptions.sim ?? worlds!.get('alice');
+    },
+    app,
+    call,
+  };
 }
 
 /** Asserts an RFC 9457 problem document with the given status and code. */
@@ -85,8 +94,9 @@ export async function attach(call: Call, mainServerId: string, token = 'alice'):
   return res.body;
 }
 
-export async function advance(call: Call, by: string): Promise<void> {
-  const res = await call('POST', '/_sim/clock/advance', { body: { by } });
+/** Advances the clock of the token's tenant's world. */
+export async function advance(call: Call, by: string, token = 'alice'): Promise<void> {
+  const res = await call('POST', '/_sim/clock/advance', { token, body: { by } });
   expect(res.status).toBe(200);
 }
 
@@ -110,7 +120,7 @@ export async function replicatingPair(
     token,
   );
   expect(started.status).toBe(202);
-  await advance(call, `${hours}h`);
+  await advance(call, `${hours}h`, token);
   const current = await call<DrPair>('GET', `/v1/dr-pairs/${pair.id}`, { token });
   expect(current.body.status).toBe('REPLICATING');
   const points = await call<{ items: RecoveryPoint[] }>('GET', `/v1/dr-pairs/${pair.id}/recovery-points`, {

@@ -50,9 +50,12 @@ describe('startServer', () => {
       expect(after.status).toBe(200);
       expect(await after.json()).toEqual(before);
       expect(after.headers.get('x-drsim-time')).toBe('2026-01-05T02:00:00.000Z');
-      // --demo seeds only an empty database.
+      // --demo seeds the demo tenant's world when it is empty, and touches no other world.
       const demo = await fetch(`${second.url}/v1/dr-pairs`, { headers: { Authorization: 'Bearer demo' } });
-      expect(((await demo.json()) as { items: unknown[] }).items).toEqual([]);
+      expect(((await demo.json()) as { items: unknown[] }).items.length).toBeGreaterThanOrEqual(6);
+      expect(
+        await (await fetch(`${second.url}/v1/dr-pairs/${pair.body.id}`, { headers: auth })).json(),
+      ).toEqual(before);
     } finally {
       await second.close();
     }
@@ -90,13 +93,16 @@ describe('startServer', () => {
   it('runs a realtime clock at the given speed and seeds the demo', async () => {
     const running = await startServer({ port: 0, speed: 3600, demo: true, logger: silentLogger });
     try {
-      const start = Date.parse(running.sim.clock().now);
+      const start = Date.parse(running.worlds.get('demo').clock().now);
       // 15 simulated minutes are 250 ms of wall time at 3600×; a busy machine may need longer
       // to get there, so wait for it (bounded) rather than for a fixed time.
       let clock = { now: new Date(start).toISOString(), mode: '' };
       for (let waited = 0; waited < 10_000 && Date.parse(clock.now) - start < 15 * 60_000; waited += 100) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        clock = (await (await fetch(`${running.url}/_sim/clock`)).json()) as { now: string; mode: string };
+        clock = (await (await fetch(`${running.url}/_sim/clock?tenant=demo`)).json()) as {
+          now: string;
+          mode: string;
+        };
       }
       expect(clock.mode).toBe('realtime');
       expect(Date.parse(clock.now) - start).toBeGreaterThanOrEqual(15 * 60_000);

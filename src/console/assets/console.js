@@ -31,8 +31,10 @@ const adminToken = () => cookie('drsim_admin');
 /** One API call; resolves to { ok, status, data } where data is the JSON or problem document. */
 async function call(method, path, body, extraHeaders = {}) {
   const headers = { Accept: 'application/json', ...extraHeaders };
-  if (path.startsWith('/v1/') || path === '/v1') headers.Authorization = `Bearer ${token()}`;
-  else if (adminToken()) headers['X-Drsim-Admin-Token'] = adminToken();
+  // The token picks the tenant's world for /_sim too; the admin token comes on top when given.
+  headers.Authorization = `Bearer ${token()}`;
+  if (!(path.startsWith('/v1/') || path === '/v1') && adminToken())
+    headers['X-Drsim-Admin-Token'] = adminToken();
   const init = { method, headers };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';

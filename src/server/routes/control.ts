@@ -1,17 +1,18 @@
 /**
- * The control API, `/_sim`: what tests and CI use to drive the simulation — the clock, job
- * progression, fault rules, HTTP chaos, server outages, tenant reset, snapshots, the whole
- * state, the checkers' verdict, events, the request journal and health. Protected by the
- * admin token when one is configured (health never is).
+ * The control API, `/_sim`: what tests and CI use to drive a world — the clock, job
+ * progression, fault rules, HTTP chaos, server outages, snapshots, the state, the checkers'
+ * verdict, events, the request journal — and health. Each call acts on one world: the one
+ * named by `?tenant=` (the admin token names any; a tenant's token only its own) or else the
+ * caller's own (its bearer token's tenant). Rules for every tenant say so (`tenant=*`, admin
+ * only); the whole server's state is `?scope=server` (admin only). Tenants: routes/tenants.ts.
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { Simulator } from '../../sim/contract.js';
 import { parseDuration } from '../../sim/index.js';
 import type { FaultRuleInput, ProgressionSettings } from '../../sim/types.js';
 import type { AppEnv } from '../app-env.js';
-import type { HttpChaos } from '../http-chaos.js';
-import type { RequestJournal } from '../journal.js';
-import { HttpProblem } from '../problem.js';
+import { HTTP_ERROR_CODES, HttpProblem } from '../problem.js';
 import { idParam, json, jsonBody, PageQuerySchema, pageOf, problems } from '../schemas/common.js';
 import {
   AdvanceResultSchema,
@@ -27,6 +28,7 @@ import {
   JournalEntrySchema,
   JournalQuerySchema,
   ProgressionSchema,
+  ServerStateScopeSchema,
   SimStateSchema,
   SnapshotNameSchema,
   SnapshotSchema,
@@ -36,12 +38,7 @@ import {
 } from '../schemas/control.js';
 import { EventQuerySchema, JobSchema, SimEventSchema } from '../schemas/dr-pairs.js';
 import { ServerSchema } from '../schemas/servers.js';
-
-export interface ControlDeps {
-  sim: Simulator;
-  chaos: HttpChaos;
-  journal: RequestJournal;
-}
+import type { Tenancy } from '../tenancy.js';
 
 const tags = ['Control (/_sim)'];
 const security = [{ adminToken: [] }];
@@ -68,18 +65,55 @@ function checkAdvance(ms: number): void {
   }
 }
 
-/** The tenant a control request names, in the query or the body. */
-function requireTenant(query: string | undefined, body: string | undefined): string {
-  const tenant = query ?? body;
-  if (tenant === undefined) {
-    throw new HttpProblem(400, 'VALIDATION_FAILED', 'Name the tenant: `?tenant=` or `{ "tenant" }`.', {
-      errors: [{ in: 'query', path: 'tenant', message: 'Required' }],
-    });
+/** Means "every tenant" where a rule may apply to all of them; the admin token only. */
+export const ALL_TENANTS = '*';
+
+/**
+ * The tenant a control call acts on: the one it names (`?tenant=` or a body's `tenant`), else
+ * the caller's own. A tenant's token may name only its own; the admin token any.
+ */
+export function targetTenant(c: Context<AppEnv>, named: string | undefined): string {
+  const caller = c.get('caller');
+  const tenant = named ?? caller.tenant;
+  if (tenant === null) {
+    throw new HttpProblem(
+      400,
+      'VALIDATION_FAILED',
+      "Name the tenant whose world this acts on: `?tenant=` (or a body's `tenant`), or call with that tenant's bearer token.",
+      { errors: [{ in: 'query', path: 'tenant', message: 'Required' }] },
+    );
+  }
+  if (!caller.admin && tenant !== caller.tenant) {
+    throw new HttpProblem(
+      403,
+      HTTP_ERROR_CODES.FORBIDDEN,
+      `A tenant's token acts on its own world ('${caller.tenant}') only, not on '${tenant}'; the admin token addresses any.`,
+      { tenant },
+    );
   }
   return tenant;
 }
 
-export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, journal }: ControlDeps): void {
+/** Whole-server calls (every world's state, every tenant's rules) need the admin token. */
+export function requireServerScope(c: Context<AppEnv>, what: string): void {
+  if (!c.get('caller').admin) {
+    throw new HttpProblem(403, HTTP_ERROR_CODES.FORBIDDEN, `${what} needs the admin token.`, {});
+  }
+}
+
+export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy): void {
+  /** The world a call acts on (and whose time `X-Drsim-Time` carries). */
+  const worldFor = (c: Context<AppEnv>, named?: string): { tenant: string; sim: Simulator } => {
+    const tenant = targetTenant(c, named);
+    const sim = tenancy.world(tenant);
+    c.set('world', sim);
+    return { tenant, sim };
+  };
+  const everyTenant = (c: Context<AppEnv>, named: string | undefined): boolean => {
+    if (named !== ALL_TENANTS) return false;
+    requireServerScope(c, 'A rule for every tenant');
+    return true;
+  };
   const route = <R extends Parameters<typeof createRoute>[0]>(config: R) =>
     createRoute({ tags, security, ...config });
 
@@ -95,11 +129,27 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       security: [],
       responses: { 200: json(HealthSchema, 'Up.') },
     }),
-    (c) =>
-      c.json(
-        { status: 'ok' as const, time: sim.clock().now, seed: sim.seed, stateVersion: sim.stateVersion() },
+    (c) => {
+      const caller = c.get('caller');
+      const tenant = c.req.query('tenant') ?? caller.tenant;
+      const visible =
+        caller.refused === null && typeof tenant === 'string' && (caller.admin || tenant === caller.tenant);
+      const world = visible && tenancy.worlds.has(tenant) ? tenancy.world(tenant) : null;
+      if (world) c.set('world', world);
+      return c.json(
+        {
+          status: 'ok' as const,
+          seed: tenancy.worlds.seed,
+          ...(world && {
+            tenant: tenant as string,
+            time: world.clock().now,
+            worldSeed: world.seed,
+            stateVersion: world.stateVersion(),
+          }),
+        },
         200,
-      ),
+      );
+    },
   );
 
   app.openapi(
@@ -107,10 +157,11 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       method: 'get',
       path: '/_sim/clock',
       operationId: 'SimGetClock',
-      summary: 'The simulated clock',
-      responses: { 200: json(ClockSchema, 'The clock.'), ...problems(401, 500) },
+      summary: "The world's simulated clock",
+      request: { query: TenantQuerySchema },
+      responses: { 200: json(ClockSchema, 'The clock.'), ...problems(...CONTROL_PROBLEMS) },
     }),
-    (c) => c.json(sim.clock(), 200),
+    (c) => c.json(worldFor(c, c.req.valid('query').tenant).sim.clock(), 200),
   );
 
   app.openapi(
@@ -119,10 +170,10 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       path: '/_sim/clock',
       operationId: 'SimSetClock',
       summary: 'Switch between manual and realtime mode, or change the speed',
-      request: { body: jsonBody(ClockSettingsSchema) },
+      request: { query: TenantQuerySchema, body: jsonBody(ClockSettingsSchema) },
       responses: { 200: json(ClockSchema, 'The clock.'), ...problems(...BODY_PROBLEMS) },
     }),
-    (c) => c.json(sim.setClock(c.req.valid('json')), 200),
+    (c) => c.json(worldFor(c, c.req.valid('query').tenant).sim.setClock(c.req.valid('json')), 200),
   );
 
   app.openapi(
@@ -132,10 +183,11 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       operationId: 'SimAdvanceClock',
       summary:
         'Advance simulated time by a duration or to an instant (at most 366 days); scheduled work fires in order',
-      request: { body: jsonBody(AdvanceSchema) },
+      request: { query: TenantQuerySchema, body: jsonBody(AdvanceSchema) },
       responses: { 200: json(AdvanceResultSchema, 'What fired.'), ...problems(...BODY_PROBLEMS) },
     }),
     (c) => {
+      const { sim } = worldFor(c, c.req.valid('query').tenant);
       const body = c.req.valid('json');
       checkAdvance('by' in body ? parseDuration(body.by) : Date.parse(body.to) - Date.parse(sim.clock().now));
       const result = 'by' in body ? sim.advance(body.by) : sim.advanceTo(body.to);
@@ -149,9 +201,10 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       path: '/_sim/progression',
       operationId: 'SimGetProgression',
       summary: 'How jobs advance, per job type',
-      responses: { 200: json(ProgressionSchema, 'The settings.'), ...problems(401, 500) },
+      request: { query: TenantQuerySchema },
+      responses: { 200: json(ProgressionSchema, 'The settings.'), ...problems(...CONTROL_PROBLEMS) },
     }),
-    (c) => c.json(sim.progression(), 200),
+    (c) => c.json(worldFor(c, c.req.valid('query').tenant).sim.progression(), 200),
   );
 
   app.openapi(
@@ -160,10 +213,11 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       path: '/_sim/progression',
       operationId: 'SimSetProgression',
       summary: 'Set the progression of the job types named (clock, immediate or manual)',
-      request: { body: jsonBody(ProgressionSchema) },
+      request: { query: TenantQuerySchema, body: jsonBody(ProgressionSchema) },
       responses: { 200: json(ProgressionSchema, 'The settings.'), ...problems(...BODY_PROBLEMS) },
     }),
     (c) => {
+      const { sim } = worldFor(c, c.req.valid('query').tenant);
       const settings = c.req.valid('json') as ProgressionSettings;
       for (const [kind, mode] of Object.entries(settings)) {
         if (mode) sim.setProgression(kind as keyof ProgressionSettings, mode);
@@ -179,14 +233,21 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       method: 'get',
       path: '/_sim/faults',
       operationId: 'SimListFaults',
-      summary: 'The fault rules (of one tenant with `?tenant=`)',
+      summary: "The world's fault rules (`?tenant=*`: every world's, admin only)",
       request: { query: TenantQuerySchema },
       responses: {
         200: json(pageOf(FaultRuleSchema, 'FaultRulePage'), 'Every rule.'),
-        ...problems(...CONTROL_PROBLEMS),
+        ...problems(400, 401, 403, 404, 500),
       },
     }),
-    (c) => c.json({ items: sim.listFaults(c.req.valid('query').tenant), nextCursor: null }, 200),
+    (c) => {
+      const named = c.req.valid('query').tenant;
+      if (everyTenant(c, named)) {
+        const items = tenancy.worlds.list().flatMap((w) => tenancy.world(w.tenant).listFaults());
+        return c.json({ items, nextCursor: null }, 200);
+      }
+      return c.json({ items: worldFor(c, named).sim.listFaults(), nextCursor: null }, 200);
+    },
   );
 
   app.openapi(
@@ -194,14 +255,26 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       method: 'post',
       path: '/_sim/faults',
       operationId: 'SimAddFault',
-      summary: 'Add a fault rule; the engine validates it',
+      summary:
+        'Add a fault rule to the world (`tenant=*`: one to every world, admin only); the engine validates it',
       request: { query: TenantQuerySchema, body: jsonBody(FaultRuleInputSchema) },
-      responses: { 201: json(FaultRuleSchema, 'The rule.'), ...problems(...BODY_PROBLEMS) },
+      responses: {
+        201: json(FaultRuleSchema, 'The rule.'),
+        200: json(pageOf(FaultRuleSchema, 'FaultRulePage'), 'With `tenant=*`: the rule added to each world.'),
+        ...problems(...BODY_PROBLEMS, 403),
+      },
     }),
     (c) => {
       const input = c.req.valid('json') as FaultRuleInput;
-      const tenant = c.req.valid('query').tenant ?? input.tenant;
-      const rule = sim.addFault(tenant === undefined ? input : { ...input, tenant });
+      const named = c.req.valid('query').tenant ?? input.tenant;
+      if (everyTenant(c, named)) {
+        const items = tenancy.worlds
+          .list()
+          .map((w) => tenancy.world(w.tenant).addFault({ ...input, tenant: w.tenant }));
+        return c.json({ items, nextCursor: null }, 200);
+      }
+      const { tenant, sim } = worldFor(c, named);
+      const rule = sim.addFault({ ...input, tenant });
       return c.json(rule, 201, { Location: `/_sim/faults/${encodeURIComponent(rule.id)}` });
     },
   );
@@ -211,12 +284,12 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       method: 'delete',
       path: '/_sim/faults/{id}',
       operationId: 'SimRemoveFault',
-      summary: 'Remove a fault rule',
-      request: { params: z.object({ id: idParam('id', 'fault_1') }) },
-      responses: { 204: noContent('Removed.'), ...problems(...CONTROL_PROBLEMS) },
+      summary: "Remove one of the world's fault rules",
+      request: { params: z.object({ id: idParam('id', 'fault_1') }), query: TenantQuerySchema },
+      responses: { 204: noContent('Removed.'), ...problems(...CONTROL_PROBLEMS, 403) },
     }),
     (c) => {
-      sim.removeFault(c.req.valid('param').id);
+      worldFor(c, c.req.valid('query').tenant).sim.removeFault(c.req.valid('param').id);
       return c.body(null, 204);
     },
   );
@@ -226,13 +299,18 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       method: 'get',
       path: '/_sim/chaos',
       operationId: 'SimListChaos',
-      summary: 'The HTTP chaos rules',
+      summary: "The tenant's HTTP chaos rules",
+      request: { query: TenantQuerySchema },
       responses: {
         200: json(pageOf(ChaosRuleSchema, 'ChaosRulePage'), 'Every rule.'),
-        ...problems(401, 500),
+        ...problems(...CONTROL_PROBLEMS, 403),
       },
     }),
-    (c) => c.json({ items: chaos.list(), nextCursor: null }, 200),
+    (c) =>
+      c.json(
+        { items: tenancy.chaos(worldFor(c, c.req.valid('query').tenant).tenant).list(), nextCursor: null },
+        200,
+      ),
   );
 
   app.openapi(
@@ -240,12 +318,25 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       method: 'post',
       path: '/_sim/chaos',
       operationId: 'SimAddChaos',
-      summary: 'Add an HTTP chaos rule for a method and path pattern',
-      request: { body: jsonBody(ChaosRuleInputSchema) },
-      responses: { 201: json(ChaosRuleSchema, 'The rule.'), ...problems(...BODY_PROBLEMS) },
+      summary:
+        "Add an HTTP chaos rule for a method and path pattern to the tenant's requests (`tenant=*`: to every tenant's, admin only)",
+      request: { query: TenantQuerySchema, body: jsonBody(ChaosRuleInputSchema) },
+      responses: {
+        201: json(ChaosRuleSchema, 'The rule.'),
+        200: json(
+          pageOf(ChaosRuleSchema, 'ChaosRulePage'),
+          'With `tenant=*`: the rule added for each tenant.',
+        ),
+        ...problems(...BODY_PROBLEMS, 403),
+      },
     }),
     (c) => {
-      const rule = chaos.add(c.req.valid('json'));
+      const named = c.req.valid('query').tenant;
+      if (everyTenant(c, named)) {
+        const items = tenancy.worlds.list().map((w) => tenancy.chaos(w.tenant).add(c.req.valid('json')));
+        return c.json({ items, nextCursor: null }, 200);
+      }
+      const rule = tenancy.chaos(worldFor(c, named).tenant).add(c.req.valid('json'));
       return c.json(rule, 201, { Location: `/_sim/chaos/${rule.id}` });
     },
   );
@@ -255,13 +346,14 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       method: 'delete',
       path: '/_sim/chaos/{id}',
       operationId: 'SimRemoveChaos',
-      summary: 'Remove an HTTP chaos rule',
-      request: { params: z.object({ id: idParam('id', 'chaos_1') }) },
-      responses: { 204: noContent('Removed.'), ...problems(...CONTROL_PROBLEMS) },
+      summary: "Remove one of the tenant's HTTP chaos rules",
+      request: { params: z.object({ id: idParam('id', 'chaos_1') }), query: TenantQuerySchema },
+      responses: { 204: noContent('Removed.'), ...problems(...CONTROL_PROBLEMS, 403) },
     }),
     (c) => {
       const { id } = c.req.valid('param');
-      if (!chaos.remove(id)) throw new HttpProblem(404, 'NOT_FOUND', `No chaos rule ${id}.`);
+      if (!tenancy.chaos(worldFor(c, c.req.valid('query').tenant).tenant).remove(id))
+        throw new HttpProblem(404, 'NOT_FOUND', `No chaos rule ${id}.`);
       return c.body(null, 204);
     },
   );
@@ -271,11 +363,12 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       method: 'delete',
       path: '/_sim/chaos',
       operationId: 'SimClearChaos',
-      summary: 'Remove every HTTP chaos rule',
-      responses: { 204: noContent('Cleared.'), ...problems(401, 500) },
+      summary: "Remove every one of the tenant's HTTP chaos rules",
+      request: { query: TenantQuerySchema },
+      responses: { 204: noContent('Cleared.'), ...problems(...CONTROL_PROBLEMS, 403) },
     }),
     (c) => {
-      chaos.clear();
+      tenancy.chaos(worldFor(c, c.req.valid('query').tenant).tenant).clear();
       return c.body(null, 204);
     },
   );
@@ -301,7 +394,7 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
         responses: { 200: json(ServerSchema, 'The server.'), ...problems(...BODY_PROBLEMS) },
       }),
       (c) => {
-        const tenant = requireTenant(c.req.valid('query').tenant, c.req.valid('json').tenant);
+        const { tenant, sim } = worldFor(c, c.req.valid('query').tenant ?? c.req.valid('json').tenant);
         const { id } = c.req.valid('param');
         return c.json(which === 'outage' ? sim.failServer(tenant, id) : sim.recoverServer(tenant, id), 200);
       },
@@ -319,7 +412,7 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
     }),
     (c) => {
       const body = c.req.valid('json');
-      const tenant = requireTenant(c.req.valid('query').tenant, body.tenant);
+      const { tenant, sim } = worldFor(c, c.req.valid('query').tenant ?? body.tenant);
       sim.setWorkload(tenant, c.req.valid('param').id, body.writesPerMinute);
       return c.body(null, 204);
     },
@@ -335,40 +428,28 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       responses: { 200: json(JobSchema, 'The job.'), ...problems(...CONTROL_PROBLEMS) },
     }),
     (c) => {
-      const tenant = requireTenant(c.req.valid('query').tenant, undefined);
+      const { tenant, sim } = worldFor(c, c.req.valid('query').tenant);
       return c.json(sim.stepJob(tenant, c.req.valid('param').id), 200);
     },
   );
 
-  app.openapi(
-    route({
-      method: 'post',
-      path: '/_sim/tenants/{tenant}/reset',
-      operationId: 'SimResetTenant',
-      summary: 'Delete everything of one tenant (servers, pairs, points, jobs, faults, events)',
-      request: { params: z.object({ tenant: idParam('tenant', 'demo') }) },
-      responses: { 204: noContent('Reset.'), ...problems(...CONTROL_PROBLEMS) },
-    }),
-    (c) => {
-      sim.resetTenant(c.req.valid('param').tenant);
-      return c.body(null, 204);
-    },
-  );
-
   // ------------------------------------------------------------------ snapshots and state
+
+  const W = (c: Context<AppEnv>) => worldFor(c, c.req.query('tenant'));
 
   app.openapi(
     route({
       method: 'get',
       path: '/_sim/snapshots',
       operationId: 'SimListSnapshots',
-      summary: 'Named snapshots of the whole state',
+      summary: "The world's named snapshots",
+      request: { query: TenantQuerySchema },
       responses: {
         200: json(pageOf(SnapshotSchema, 'SnapshotPage'), 'Every snapshot.'),
-        ...problems(401, 500),
+        ...problems(...CONTROL_PROBLEMS, 403),
       },
     }),
-    (c) => c.json({ items: sim.listSnapshots(), nextCursor: null }, 200),
+    (c) => c.json({ items: W(c).sim.listSnapshots(), nextCursor: null }, 200),
   );
 
   app.openapi(
@@ -376,11 +457,12 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       method: 'post',
       path: '/_sim/snapshots',
       operationId: 'SimSaveSnapshot',
-      summary: 'Save the whole state under a name (replacing a snapshot of that name)',
-      request: { body: jsonBody(SnapshotNameSchema) },
-      responses: { 201: json(SnapshotSchema, 'Saved.'), ...problems(...BODY_PROBLEMS) },
+      summary: "Save the world's state under a name (replacing a snapshot of that name)",
+      request: { query: TenantQuerySchema, body: jsonBody(SnapshotNameSchema) },
+      responses: { 201: json(SnapshotSchema, 'Saved.'), ...problems(...BODY_PROBLEMS, 403) },
     }),
     (c) => {
+      const { sim } = W(c);
       const { name } = c.req.valid('json');
       sim.saveSnapshot(name);
       const saved = sim.listSnapshots().find((snapshot) => snapshot.name === name);
@@ -393,12 +475,12 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       method: 'post',
       path: '/_sim/snapshots/{name}/restore',
       operationId: 'SimRestoreSnapshot',
-      summary: 'Restore a named snapshot (checked in full first, like an import)',
-      request: { params: z.object({ name: idParam('name', 'before-failover') }) },
-      responses: { 204: noContent('Restored.'), ...problems(...CONTROL_PROBLEMS, 422) },
+      summary: "Restore one of the world's named snapshots (checked in full first, like an import)",
+      request: { params: z.object({ name: idParam('name', 'before-failover') }), query: TenantQuerySchema },
+      responses: { 204: noContent('Restored.'), ...problems(...CONTROL_PROBLEMS, 403, 422) },
     }),
     (c) => {
-      sim.restoreSnapshot(c.req.valid('param').name);
+      W(c).sim.restoreSnapshot(c.req.valid('param').name);
       return c.body(null, 204);
     },
   );
@@ -408,12 +490,12 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       method: 'delete',
       path: '/_sim/snapshots/{name}',
       operationId: 'SimDeleteSnapshot',
-      summary: 'Delete a named snapshot',
-      request: { params: z.object({ name: idParam('name', 'before-failover') }) },
-      responses: { 204: noContent('Deleted.'), ...problems(...CONTROL_PROBLEMS) },
+      summary: "Delete one of the world's named snapshots",
+      request: { params: z.object({ name: idParam('name', 'before-failover') }), query: TenantQuerySchema },
+      responses: { 204: noContent('Deleted.'), ...problems(...CONTROL_PROBLEMS, 403) },
     }),
     (c) => {
-      sim.deleteSnapshot(c.req.valid('param').name);
+      W(c).sim.deleteSnapshot(c.req.valid('param').name);
       return c.body(null, 204);
     },
   );
@@ -423,10 +505,24 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       method: 'get',
       path: '/_sim/state',
       operationId: 'SimExportState',
-      summary: 'Export the whole state',
-      responses: { 200: json(SimStateSchema, 'The state.'), ...problems(401, 500) },
+      summary: "Export the world's state (`?scope=server`: every world's, admin only)",
+      request: { query: TenantQuerySchema.extend(ServerStateScopeSchema.shape) },
+      responses: {
+        200: json(
+          SimStateSchema,
+          'The state: a `drsim-state`, or with `scope=server` a `drsim-server-state`.',
+        ),
+        ...problems(...CONTROL_PROBLEMS, 403),
+      },
     }),
-    (c) => c.json(sim.exportState(), 200),
+    (c) => {
+      if (c.req.valid('query').scope === 'server') {
+        requireServerScope(c, "Exporting every world's state");
+        return c.json(tenancy.worlds.exportState() as never, 200);
+      }
+      const { tenant } = W(c);
+      return c.json(tenancy.worlds.exportWorld(tenant) as never, 200);
+    },
   );
 
   app.openapi(
@@ -434,12 +530,32 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       method: 'put',
       path: '/_sim/state',
       operationId: 'SimImportState',
-      summary: 'Replace the whole state with an export (bodies up to 64 MiB here); checked in full first',
-      request: { body: jsonBody(SimStateSchema) },
-      responses: { 204: noContent('Imported.'), ...problems(...BODY_PROBLEMS) },
+      summary:
+        "Replace the world's state with an export of one tenant's (`?scope=server`: replace every world, admin only; bodies up to 64 MiB); checked in full first",
+      request: {
+        query: TenantQuerySchema.extend(ServerStateScopeSchema.shape),
+        body: jsonBody(SimStateSchema),
+      },
+      responses: { 204: noContent('Imported.'), ...problems(...BODY_PROBLEMS, 403) },
     }),
     (c) => {
-      sim.importState(c.req.valid('json') as unknown as Parameters<Simulator['importState']>[0]);
+      const state = c.req.valid('json') as never;
+      if (c.req.valid('query').scope === 'server') {
+        requireServerScope(c, 'Replacing every world');
+        tenancy.worlds.importState(state);
+        tenancy.forgetAll();
+        return c.body(null, 204);
+      }
+      const { tenant } = W(c);
+      if ((state as { format?: string }).format !== 'drsim-state') {
+        throw new HttpProblem(
+          400,
+          'VALIDATION_FAILED',
+          "A world takes a 'drsim-state' document; a 'drsim-server-state' goes to the whole server (?scope=server, admin only).",
+          { errors: [{ in: 'body', path: 'format', message: "expected 'drsim-state'" }] },
+        );
+      }
+      tenancy.worlds.importWorld(tenant, state);
       return c.body(null, 204);
     },
   );
@@ -451,17 +567,18 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       method: 'get',
       path: '/_sim/checks',
       operationId: 'SimChecks',
-      summary: "The invariant checkers' verdict on the current state",
+      summary: "The invariant checkers' verdict on the world's current state",
+      request: { query: TenantQuerySchema },
       responses: {
         200: json(
           z.object({ ok: z.boolean(), items: z.array(CheckerVerdictSchema) }).openapi('Checks'),
           'Verdicts.',
         ),
-        ...problems(401, 500),
+        ...problems(...CONTROL_PROBLEMS, 403),
       },
     }),
     (c) => {
-      const items = sim.check();
+      const items = W(c).sim.check();
       return c.json({ ok: items.every((verdict) => verdict.ok), items }, 200);
     },
   );
@@ -471,7 +588,7 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       method: 'get',
       path: '/_sim/events',
       operationId: 'SimEvents',
-      summary: 'Simulation events, all tenants or one',
+      summary: "The world's simulation events",
       request: {
         query: PageQuerySchema.extend(EventQuerySchema.shape)
           .extend(TenantQuerySchema.shape)
@@ -479,25 +596,30 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       },
       responses: {
         200: json(pageOf(SimEventSchema, 'SimEventPage'), 'A page of events.'),
-        ...problems(...CONTROL_PROBLEMS),
+        ...problems(...CONTROL_PROBLEMS, 403),
       },
     }),
-    (c) => c.json(sim.events(c.req.valid('query')), 200),
+    (c) => {
+      const { tenant: _tenant, ...query } = c.req.valid('query');
+      return c.json(W(c).sim.events(query), 200);
+    },
   );
+
+  const journalOf = (c: Context<AppEnv>) => tenancy.journal(W(c).tenant);
 
   app.openapi(
     route({
       method: 'get',
       path: '/_sim/requests',
       operationId: 'SimFindRequests',
-      summary: 'Requests the public API received, oldest first (a bounded journal)',
-      request: { query: JournalQuerySchema },
+      summary: 'Requests the tenant made of the public API, oldest first (a bounded journal)',
+      request: { query: JournalQuerySchema.extend(TenantQuerySchema.shape) },
       responses: {
         200: json(pageOf(JournalEntrySchema, 'JournalPage'), 'The matching requests.'),
-        ...problems(400, 401, 500),
+        ...problems(400, 401, 403, 500),
       },
     }),
-    (c) => c.json({ items: journal.find(c.req.valid('query')), nextCursor: null }, 200),
+    (c) => c.json({ items: journalOf(c).find(c.req.valid('query')), nextCursor: null }, 200),
   );
 
   app.openapi(
@@ -505,14 +627,14 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       method: 'get',
       path: '/_sim/requests/count',
       operationId: 'SimCountRequests',
-      summary: 'How many journaled requests match',
-      request: { query: JournalQuerySchema },
+      summary: "How many of the tenant's journaled requests match",
+      request: { query: JournalQuerySchema.extend(TenantQuerySchema.shape) },
       responses: {
         200: json(z.object({ count: z.number().int() }), 'The count.'),
-        ...problems(400, 401, 500),
+        ...problems(400, 401, 403, 500),
       },
     }),
-    (c) => c.json({ count: journal.count(c.req.valid('query')) }, 200),
+    (c) => c.json({ count: journalOf(c).count(c.req.valid('query')) }, 200),
   );
 
   app.openapi(
@@ -520,11 +642,12 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, { sim, chaos, jo
       method: 'delete',
       path: '/_sim/requests',
       operationId: 'SimClearRequests',
-      summary: 'Empty the request journal',
-      responses: { 204: noContent('Cleared.'), ...problems(401, 500) },
+      summary: "Empty the tenant's request journal",
+      request: { query: TenantQuerySchema },
+      responses: { 204: noContent('Cleared.'), ...problems(400, 401, 403, 500) },
     }),
     (c) => {
-      journal.clear();
+      journalOf(c).clear();
       return c.body(null, 204);
     },
   );

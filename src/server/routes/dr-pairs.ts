@@ -48,7 +48,7 @@ export function registerDrPairRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
   app.openapi(listPairs, (c) => {
     const tenant = c.get('tenant');
     const query = c.req.valid('query');
-    const body = cache.json(`${tenant}\u0000${JSON.stringify(query)}`, () => sim.listPairs(tenant, query));
+    const body = cache.json(tenant, JSON.stringify(query), () => sim.listPairs(tenant, query));
     // The same document c.json would send, served from the cache when nothing changed.
     return c.body(body, 200, { 'Content-Type': 'application/json' }) as never;
   });

@@ -155,7 +155,17 @@ export const ChaosRuleSchema = z
   .openapi('ChaosRule');
 
 export const TenantQuerySchema = z.object({
-  tenant: z.string().min(1).max(128).optional().openapi({ example: 'demo' }),
+  tenant: z.string().min(1).max(128).optional().openapi({
+    description:
+      "The tenant whose world the call acts on. Default: the bearer token's tenant. A tenant's token may name only its own; the admin token any (`*` where a rule may be for every tenant).",
+    example: 'acme',
+  }),
+});
+
+export const ServerStateScopeSchema = z.object({
+  scope: z.enum(['tenant', 'server']).optional().openapi({
+    description: '`server`: every world at once (admin only). Default `tenant`: one world.',
+  }),
 });
 
 export const TenantBodySchema = z.object({ tenant: z.string().min(1).max(128).optional() }).strict();
@@ -178,9 +188,12 @@ export const SnapshotNameSchema = z
   .openapi('SnapshotName');
 
 export const SimStateSchema = z
-  .object({ format: z.literal('drsim-state'), version: z.literal(1) })
+  .object({ format: z.enum(['drsim-state', 'drsim-server-state']), version: z.literal(1) })
   .catchall(z.unknown())
-  .openapi('SimState', { description: "The whole simulator's state, as `sim.exportState()` writes it." });
+  .openapi('SimState', {
+    description:
+      "A world's state (`drsim-state`, as `sim.exportState()` writes it) or, with `scope=server`, every world's (`drsim-server-state`: `{ seed, worlds: [{ tenant, ephemeral, options, state }] }`).",
+  });
 
 export const CheckerVerdictSchema = z
   .object({ name: z.string(), description: z.string(), ok: z.boolean(), violations: z.array(z.string()) })
@@ -212,8 +225,80 @@ export const JournalQuerySchema = z.object({
 export const HealthSchema = z
   .object({
     status: z.literal('ok'),
-    time: IsoSchema,
-    seed: z.number(),
-    stateVersion: z.number().int().openapi({ description: 'Changes with every committed change of state.' }),
+    seed: z.number().openapi({ description: "The server seed every world's default seed derives from." }),
+    tenant: z.string().optional().openapi({
+      description:
+        "The world the rest describes: the bearer token's tenant (or `?tenant=` with the admin token), when it has a world.",
+    }),
+    time: IsoSchema.optional().openapi({ description: "That world's simulated time." }),
+    worldSeed: z.number().optional().openapi({ description: "That world's seed." }),
+    stateVersion: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: "Changes with every committed change of that world's state." }),
   })
   .openapi('Health');
+
+export const IdentitySchema = z
+  .object({
+    tenant: z.string().nullable().openapi({ description: "The bearer token's tenant; null without one." }),
+    policy: z.enum(['full', 'read-only']).nullable(),
+    admin: z.boolean().openapi({
+      description: 'Holds the admin token (or the server has no tokens at all: nothing is protected).',
+    }),
+    ephemeral: z.boolean().openapi({ description: 'The tenant is an ephemeral one (POST /_sim/tenants).' }),
+    protected: z.boolean().openapi({ description: 'The server has tokens or an admin token configured.' }),
+  })
+  .openapi('Identity');
+
+export const TenantSchema = z
+  .object({
+    tenant: z.string(),
+    seed: z.number(),
+    ephemeral: z
+      .boolean()
+      .openapi({ description: 'In memory only; removed with DELETE or when the server stops.' }),
+    createdBy: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The tenant whose token created it (null: the admin).' }),
+    clock: ClockSchema,
+  })
+  .openapi('Tenant');
+
+export const CreatedTenantSchema = TenantSchema.extend({
+  token: z.string().nullable().openapi({
+    description: 'The bearer token of an ephemeral tenant, for `/v1` and its own `/_sim` world; shown once.',
+  }),
+}).openapi('CreatedTenant');
+
+export const CreateTenantSchema = z
+  .object({
+    tenant: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[\x21-\x7e]+$/, 'visible ASCII characters')
+      .optional()
+      .openapi({
+        description: 'The name; admin only (a tenant token gets a generated `<its tenant>~<random>`).',
+      }),
+    ephemeral: z.boolean().optional().openapi({
+      description: 'Default true. A tenant token can create only ephemeral tenants.',
+    }),
+    seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().openapi({
+      description: "The world's seed. Default: derived from the server seed and the name.",
+    }),
+    startTime: z.iso.datetime({ offset: true }).optional(),
+    timeZone: z.string().min(1).max(64).optional(),
+    progression: ProgressionSchema.optional(),
+    clock: ClockSettingsSchema.optional(),
+  })
+  .strict()
+  .openapi('CreateTenant', { example: { seed: 7, startTime: '2026-01-05T00:00:00Z' } });
+
+export const ServerResetSchema = z
+  .object({ scope: z.literal('server') })
+  .strict()
+  .openapi('ServerReset', { description: 'Says explicitly that every world goes.' });
