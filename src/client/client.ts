@@ -136,10 +136,11 @@ import type { JournalEntry } from '../server/journal.js';
 
 export type { ChaosEffect, ChaosRuleInput } from '../server/http-chaos.js';
 
-export interface ChaosRule extends Required<Omit<ChaosRuleInput, 'times' | 'probability'>> {
+export interface ChaosRule extends Required<Omit<ChaosRuleInput, 'times' | 'probability' | 'seed'>> {
   id: string;
   times: number | null;
   probability: number | null;
+  seed: number | null;
   fired: number;
 }
 

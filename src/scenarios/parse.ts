@@ -33,6 +33,7 @@ const DURATION_KEYS = new Set([
   'after',
   'for',
   'duration',
+  'retryAfter',
 ]);
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -150,6 +151,7 @@ class References {
   private readonly allPairs: string[];
   private actionsSoFar = 0;
   private faultsSoFar = 0;
+  private httpRulesSoFar = 0;
 
   constructor(
     private readonly source: YamlSource,
@@ -240,6 +242,26 @@ class References {
       case 'addFault':
         this.checkFault(step, at);
         break;
+      case 'addHttpChaos': {
+        const { effect } = step.body;
+        const ms = (d: string | number) => {
+          try {
+            return parseDuration(d);
+          } catch {
+            return 0; // reported by the duration check
+          }
+        };
+        if (effect.kind === 'latency' && ms(effect.duration) > 60_000)
+          this.problem(at('effect', 'duration'), 'a latency is at most 60s.');
+        if (effect.kind === 'status' && effect.retryAfter !== undefined) {
+          const retryMs = ms(effect.retryAfter);
+          if (retryMs % 1000 !== 0 || retryMs > 3_600_000)
+            this.problem(at('effect', 'retryAfter'), 'Retry-After is whole seconds, at most 1h, e.g. 2s.');
+          if (effect.status === 500)
+            this.problem(at('effect', 'retryAfter'), 'a 500 carries no Retry-After; use 429 or 503.');
+        }
+        break;
+      }
       case 'remember':
         if (
           (POINT_WORDS as readonly string[]).includes(step.body.name) ||
@@ -296,6 +318,7 @@ class References {
     if (step.kind === 'remember') this.remembered.add(step.body.name);
     if (makesJob(step)) this.actionsSoFar++;
     if (step.kind === 'addFault') this.faultsSoFar++;
+    if (step.kind === 'addHttpChaos') this.httpRulesSoFar++;
   }
 
   private defaultPair(step: AnyStep, body: { pair?: unknown }): void {
@@ -328,11 +351,13 @@ class References {
     else if (key === 'server' && text !== null) this.server(path, text);
     else if (key === 'recoveryPoint' && text !== null) this.point(path, text);
     else if ((key === 'job' || key === 'fault') && text !== null) this.label(path, text, key);
+    else if (key === 'rule' && step.kind === 'removeHttpChaos' && text !== null)
+      this.label(path, text, 'rule');
     else if (key === 'pairs' && Array.isArray(value)) {
       for (const [i, name] of value.entries()) this.pair([...path, i], String(name));
     } else if (DURATION_KEYS.has(key) || (key === 'atLeast' && step.kind === 'expectRpo')) {
       this.duration(path, value);
-    } else if (isRecord(value) && step.kind === 'addFault') {
+    } else if (isRecord(value) && (step.kind === 'addFault' || step.kind === 'addHttpChaos')) {
       for (const [k, v] of Object.entries(value)) this.checkField([...path, k], k, v, step);
     }
   }
@@ -378,15 +403,18 @@ class References {
     );
   }
 
-  private label(path: Path, name: string, what: 'job' | 'fault'): void {
+  private label(path: Path, name: string, what: 'job' | 'fault' | 'rule'): void {
     const kindOk = (kind: StepKind) =>
-      what === 'job' ? isActionKind(kind) && kind !== 'attach' : kind === 'addFault';
+      what === 'job'
+        ? isActionKind(kind) && kind !== 'attach'
+        : kind === (what === 'fault' ? 'addFault' : 'addHttpChaos');
     if (name === PREVIOUS) {
-      if ((what === 'job' ? this.actionsSoFar : this.faultsSoFar) === 0) {
-        this.problem(
-          path,
-          `there is no ${what === 'job' ? 'action step' : 'addFault step'} before this one for "previous" to refer to.`,
-        );
+      const before =
+        what === 'job' ? this.actionsSoFar : what === 'fault' ? this.faultsSoFar : this.httpRulesSoFar;
+      if (before === 0) {
+        const maker =
+          what === 'job' ? 'action step' : what === 'fault' ? 'addFault step' : 'addHttpChaos step';
+        this.problem(path, `there is no ${maker} before this one for "previous" to refer to.`);
       }
       return;
     }

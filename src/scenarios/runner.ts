@@ -90,7 +90,7 @@ export async function runScenario(unit: RunUnit, target: Target): Promise<Scenar
   try {
     const opened = await target.open(scenario, seed);
     close = opened.close;
-    world = new World(opened.sim, opened.tenant, scenario, seed);
+    world = new World(opened.sim, opened.tenant, scenario, seed, opened.http);
     await runSetup(world, scenario.setup);
     await checkInvariants(world, 'after the setup');
     for (const step of scenario.steps) {
@@ -113,6 +113,9 @@ export async function runScenario(unit: RunUnit, target: Target): Promise<Scenar
         result.transitions = world.events
           .filter((e) => e.kind === 'pair.transition')
           .map((e) => e.data as unknown as TransitionSeen);
+        // The run's HTTP chaos ends with it, before the final reads below.
+        for (const id of world.httpRules.splice(0)) await world.http?.chaos.remove(id);
+        if (world.http) world.http.retry.enabled = true;
         result.warnings = await neverFired(world, scenario.file);
         result.fingerprint = await fingerprint(world);
       } catch {

@@ -25,8 +25,20 @@ export function isCodedError(err: unknown): err is CodedError {
   );
 }
 
-export const describeError = (err: unknown): string =>
-  isCodedError(err) ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
+/** A request whose connection was lost (a dropped connection, a server gone) has no code of its own. */
+export function errorCode(err: unknown): string | null {
+  if (isCodedError(err)) return err.code;
+  if (err instanceof Error && (err.name === 'DroppedConnection' || err.message === 'fetch failed'))
+    return 'CONNECTION_LOST';
+  return null;
+}
+
+export const describeError = (err: unknown): string => {
+  if (isCodedError(err)) return `${err.code}: ${err.message}`;
+  const code = errorCode(err);
+  const message = err instanceof Error ? err.message : String(err);
+  return code === null ? message : `${code}: ${message}`;
+};
 
 /** An invariant checker found the state wrong: the engine broke a guarantee, whatever the scenario said. */
 export class InvariantViolation extends StepFailure {

@@ -4,14 +4,25 @@
  * in the event log, and the events seen so far. Every reference is resolved here, at the moment
  * the step runs, so `latest` means the latest point then.
  */
+import type { ChaosRuleInput } from '../server/http-chaos.js';
 import type { AsyncSimulator } from '../sim/contract.js';
 import { parseDuration } from '../sim/duration.js';
 import type { DrPair, RecoveryPoint, SimEvent } from '../sim/types.js';
+import type { RetrySwitch } from './http.js';
 import { PREVIOUS, readPointRef, readServerRef } from './refs.js';
 import type { Scenario } from './scenario.js';
 import { StepFailure } from './step-failure.js';
 
 const PAGE = 500;
+
+/** HTTP chaos on the target and the runner's retry switch. */
+export interface HttpSide {
+  chaos: {
+    add(input: ChaosRuleInput): Promise<{ id: string }>;
+    remove(id: string): Promise<void>;
+  };
+  retry: RetrySwitch;
+}
 
 export class World {
   readonly pairs = new Map<string, string>();
@@ -24,6 +35,10 @@ export class World {
   readonly events: SimEvent[] = [];
   /** The rules addFault steps added, for the never-fired warning; `fired` is kept once removed. */
   readonly addedFaults: { id: string; name: string; line: number; removedFired: number | null }[] = [];
+  /** The HTTP chaos rules this run added and has not removed (removed when it ends). */
+  readonly httpRules: string[] = [];
+  readonly httpRuleNames = new Map<string, string>();
+  lastHttpRuleId: string | null = null;
   lastJobId: string | null = null;
   lastFaultId: string | null = null;
   private lastSeq = 0;
@@ -33,6 +48,8 @@ export class World {
     readonly tenant: string,
     readonly scenario: Scenario,
     readonly seed: number,
+    /** The service's HTTP side, when the run talks to it over HTTP. */
+    readonly http?: HttpSide,
   ) {}
 
   get eventSeq(): number {

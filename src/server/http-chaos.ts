@@ -24,6 +24,12 @@ export interface ChaosRuleInput {
   times?: number;
   probability?: number;
   phase?: 'before' | 'after';
+  /**
+   * Seeds this rule's own generator (0 to 2^32 − 1): its probability draws then depend only on
+   * the requests it matches, whatever else the server does, so a scenario run reproduces
+   * exactly. Without it the rule draws from the server's generator.
+   */
+  seed?: number;
 }
 
 export interface ChaosRule {
@@ -34,6 +40,7 @@ export interface ChaosRule {
   times: number | null;
   probability: number | null;
   phase: 'before' | 'after';
+  seed: number | null;
   fired: number;
 }
 
@@ -74,7 +81,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 export class HttpChaos {
-  private readonly rules: { rule: ChaosRule; matches: PathMatcher }[] = [];
+  private readonly rules: { rule: ChaosRule; matches: PathMatcher; random: () => number }[] = [];
   private readonly random: () => number;
   private nextId = 1;
 
@@ -95,9 +102,11 @@ export class HttpChaos {
       times: input.times ?? null,
       probability: input.probability ?? null,
       phase: input.phase ?? 'before',
+      seed: input.seed ?? null,
       fired: 0,
     };
-    this.rules.push({ rule, matches: pathMatcher(input.path) });
+    const random = input.seed === undefined ? this.random : createPrng(input.seed);
+    this.rules.push({ rule, matches: pathMatcher(input.path), random });
     return rule;
   }
 
@@ -121,10 +130,10 @@ export class HttpChaos {
    */
   private firing(method: string, path: string): ChaosRule[] {
     const fired: ChaosRule[] = [];
-    for (const { rule, matches } of this.rules) {
+    for (const { rule, matches, random } of this.rules) {
       if (!methodMatches(rule.method, method) || !matches(path)) continue;
       if (rule.times !== null && rule.fired >= rule.times) continue;
-      if (rule.probability !== null && this.random() >= rule.probability) continue;
+      if (rule.probability !== null && random() >= rule.probability) continue;
       rule.fired++;
       fired.push(rule);
     }

@@ -36,6 +36,10 @@ steps:
   - resumeReplication: db
   - restartReplication: db
   - waitForJob: previous
+  - httpRetry: true
+  - addHttpChaos: { method: PUT, path: /v1/servers/**, effect: { kind: latency, duration: 10ms }, times: 1 }
+    as: slow
+  - removeHttpChaos: slow
   - setWorkload: { server: db-1, writesPerMinute: 1 }
   - writeFile: { server: web-1, path: app/new.txt, content: 'hello' }
   - advance: 15m

@@ -95,9 +95,13 @@ const ERROR_CODE_NAMES = Object.keys(ERROR_CODES) as [
   ...(keyof typeof ERROR_CODES)[],
 ];
 
-export const ErrorCode = z.enum(ERROR_CODE_NAMES).meta({
+/** What a request can meet on the way under HTTP chaos, besides the engine's refusals. */
+export const TRANSPORT_ERROR_CODES = ['CHAOS_INJECTED', 'CONNECTION_LOST'] as const;
+
+export const ErrorCode = z.enum([...ERROR_CODE_NAMES, ...TRANSPORT_ERROR_CODES]).meta({
   id: 'ErrorCode',
-  description: 'An error code the engine refuses an action with (src/sim/errors.ts).',
+  description:
+    'An error code the engine refuses an action with (src/sim/errors.ts), or, under HTTP chaos with retries off, CHAOS_INJECTED (an injected 429/500/503) or CONNECTION_LOST (a dropped connection).',
 });
 
 /** A job's error code: the engine's, or any code a fault rule gave. */

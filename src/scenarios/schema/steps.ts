@@ -75,6 +75,39 @@ const Trigger = z.strictObject({
   for: Duration.optional().describe('Stop firing this long after it starts.'),
 });
 
+const HttpMethod = z.enum(['GET', 'POST', 'PUT', 'DELETE', '*']);
+
+const HttpChaosRef = z
+  .string()
+  .min(1)
+  .meta({
+    id: 'HttpChaosRef',
+    description:
+      'An HTTP chaos rule: previous (the latest addHttpChaos) or the `as` name of an addHttpChaos step.',
+    examples: ['previous'],
+  });
+
+const HttpChaosEffect = z
+  .discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('status'),
+      status: z.union([z.literal(429), z.literal(500), z.literal(503)]),
+      retryAfter: Duration.optional().describe(
+        'The Retry-After of a 429 or 503, in whole seconds (default 1s).',
+      ),
+    }),
+    z.strictObject({
+      kind: z.literal('latency'),
+      duration: Duration.describe('Added before the answer (at most 60s).'),
+    }),
+    z.strictObject({ kind: z.literal('drop') }),
+  ])
+  .meta({
+    id: 'HttpChaosEffect',
+    description:
+      'status: answer 429, 500 or 503 (a problem+json, with Retry-After on 429/503); latency: delay the answer; drop: close the connection without an answer.',
+  });
+
 const Effect = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('fail'),
@@ -306,6 +339,68 @@ export const STEP_SPECS = {
       'Give a recovery point a name, to refer to it after it is no longer latest (or no longer exists).',
     body: z.strictObject({ ...optionalPair, name: Label, recoveryPoint: RecoveryPointRef }),
     example: '- remember: { pair: web, name: before-restart, recoveryPoint: latest }',
+  }),
+  addHttpChaos: spec({
+    category: 'simulation',
+    summary:
+      "HTTP chaos on the service's API for this run: answer 429/500/503 (with Retry-After), add latency or drop the connection, for requests matching a method and path. Its random draws are seeded from the run's seed, so a reproduce command replays it exactly. In-process, the run then talks to the service over an in-process HTTP app. Name it with `as` to remove it.",
+    body: z.strictObject({
+      method: HttpMethod.optional().describe('GET, POST, PUT, DELETE or * (default: any).'),
+      path: z
+        .string()
+        .regex(/^\/v1\//)
+        .max(512)
+        .describe(
+          'A path pattern of the public API: `*` within one segment, `**` across, e.g. /v1/dr-pairs/*/failover. The control API (/_sim) is never subject to chaos.',
+        ),
+      effect: HttpChaosEffect,
+      times: z.number().int().min(1).optional().describe('Fire this many times, then stop.'),
+      probability: z
+        .number()
+        .min(0)
+        .max(1)
+        .optional()
+        .describe("Fire with this probability (the run's seeded draw)."),
+      phase: z
+        .enum(['before', 'after'])
+        .optional()
+        .describe(
+          'before (default): answer instead of the service, nothing changes; after: the service acts, then its answer is lost.',
+        ),
+    }),
+    example: [
+      '- addHttpChaos: { method: POST, path: /v1/dr-pairs/*/failover, effect: { kind: status, status: 503, retryAfter: 1s }, times: 2 }',
+      '  as: flaky-failover',
+      '- failover: { pair: web, recoveryPoint: latest }   # retried after Retry-After: accepted',
+      '- removeHttpChaos: flaky-failover',
+    ].join('\n'),
+  }),
+  removeHttpChaos: spec({
+    category: 'simulation',
+    summary: 'Remove an HTTP chaos rule of this run (every rule is removed when the run ends).',
+    body: z.strictObject({ rule: HttpChaosRef.optional().describe('Default previous.') }),
+    shorthand: { key: 'rule', schema: HttpChaosRef },
+    empty: true,
+    example: [
+      '- addHttpChaos: { path: /v1/**, effect: { kind: latency, duration: 200ms } }',
+      '  as: slow',
+      '- removeHttpChaos: slow',
+    ].join('\n'),
+  }),
+  httpRetry: spec({
+    category: 'simulation',
+    summary:
+      "Turn the runner's HTTP retry policy on or off (on by default): off, a 429/503 or a dropped connection fails the step that met it.",
+    body: z.strictObject({
+      enabled: z.boolean().describe('false: no retries from here on; true: retries again.'),
+    }),
+    shorthand: { key: 'enabled', schema: z.boolean() },
+    example: [
+      '- httpRetry: false',
+      '- addHttpChaos: { method: POST, path: /v1/dr-pairs/*/failover, effect: { kind: status, status: 503 }, times: 1 }',
+      '- failover: { pair: web, recoveryPoint: latest }',
+      '  expectError: CHAOS_INJECTED',
+    ].join('\n'),
   }),
   chaos: spec({
     category: 'simulation',

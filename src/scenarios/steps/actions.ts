@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ActionRequest, DrPair } from '../../sim/types.js';
 import type { Step } from '../scenario.js';
 import type { ActionKind } from '../schema/steps.js';
-import { describeError, isCodedError, StepFailure } from '../step-failure.js';
+import { describeError, errorCode, StepFailure } from '../step-failure.js';
 import { World } from '../world.js';
 import type { StepRunners } from './types.js';
 
@@ -102,10 +102,12 @@ async function perform(world: World, step: Step<ActionKind>): Promise<string> {
     return `pair ${pair.id} ${pair.status}`;
   }
   const pair = World.pairOf(step.body as { pair?: string });
+  // A key per run and step makes a retried action safe: the service answers the same job.
   const job = await world.sim.act(
     world.tenant,
     world.pairId(pair),
     await request(world, step as Step<Exclude<ActionKind, 'attach'>>),
+    { idempotencyKey: `drsim-run-${world.seed}-step-${step.index + 1}` },
   );
   world.lastJobId = job.id;
   if (step.as !== undefined) world.jobs.set(step.as, job.id);
@@ -131,9 +133,8 @@ async function runAction(world: World, step: Step<ActionKind>): Promise<void> {
   } catch (err) {
     if (err instanceof StepFailure) throw err;
     const matches =
-      isCodedError(err) &&
-      err.code === expected.code &&
-      (!expected.message || err.message.includes(expected.message));
+      errorCode(err) === expected.code &&
+      (!expected.message || (err instanceof Error && err.message.includes(expected.message)));
     if (!matches)
       throw new StepFailure(`${step.kind} was refused, but not as expected`, want, describeError(err));
     const after = await observed(world, step);

@@ -137,6 +137,10 @@ export const ChaosRuleInputSchema = z
       description:
         '`before` (default) answers instead of the route, so nothing changes; `after` lets the route act and then loses its answer.',
     }),
+    seed: z.number().int().min(0).max(0xffff_ffff).optional().openapi({
+      description:
+        "Seeds this rule's own generator, so its probability draws depend only on the requests it matches (default: the simulator's generator).",
+    }),
   })
   .strict()
   .openapi('ChaosRuleInput');
@@ -150,6 +154,7 @@ export const ChaosRuleSchema = z
     times: z.number().int().nullable(),
     probability: z.number().nullable(),
     phase: z.enum(['before', 'after']),
+    seed: z.number().int().nullable(),
     fired: z.number().int(),
   })
   .openapi('ChaosRule');
