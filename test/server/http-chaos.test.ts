@@ -1,5 +1,6 @@
 /** The pieces of HTTP chaos: the seeded PRNG and path patterns (shared with the journal). */
 import fc from 'fast-check';
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { createPrng, HttpChaos } from '../../src/server/http-chaos.js';
 import { methodMatches, pathMatcher } from '../../src/server/path-pattern.js';
@@ -72,6 +73,23 @@ describe('pathMatcher', () => {
 });
 
 describe('HttpChaos rules', () => {
+  it('a rule with its own seed fails the same requests whatever the server seed and other rules drew', async () => {
+    const failures = async (serverSeed: number, noise: number) => {
+      const chaos = new HttpChaos(serverSeed);
+      const app = new Hono().use(chaos.middleware()).all('*', (c) => c.text('ok'));
+      app.onError(() => new Response('chaos', { status: 503 }));
+      chaos.add({ path: '/v1/noise', effect: { kind: 'status', status: 500 }, probability: 0.5 });
+      for (let i = 0; i < noise; i++) await app.request('/v1/noise');
+      chaos.add({ path: '/v1/x', effect: { kind: 'status', status: 503 }, probability: 0.5, seed: 7 });
+      const statuses: number[] = [];
+      for (let i = 0; i < 40; i++) statuses.push((await app.request('/v1/x')).status);
+      return statuses;
+    };
+    const reference = await failures(1, 0);
+    expect(new Set(reference)).toEqual(new Set([200, 503]));
+    expect(await failures(99, 13)).toEqual(reference);
+  });
+
   it('lists, removes and clears', () => {
     const chaos = new HttpChaos(1);
     const rule = chaos.add({ path: '/v1/**', effect: { kind: 'drop' } });
@@ -84,6 +102,7 @@ describe('HttpChaos rules', () => {
         times: null,
         probability: null,
         phase: 'before',
+        seed: null,
         fired: 0,
       },
     ]);
