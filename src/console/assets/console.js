@@ -480,13 +480,13 @@ function openDialog(id, opener) {
 function onDialogClosed(dialog) {
   const opener = openers.get(dialog);
   openers.delete(dialog);
-  if (switching) return;
+  // Closed to open another (a dialog that followed its pair offers the actions allowed now):
+  // focus belongs to the dialog now open. The close event comes after that one opened.
+  if ($('dialog[open]')) return;
   // Back to the button that opened it; if the pair moved on and it is gone, to the new status.
   if (opener?.isConnected && opener.offsetParent !== null) opener.focus();
   else focusNewContent();
 }
-
-let switching = false;
 
 // ------------------------------------------------------------------ staying current
 
@@ -754,9 +754,7 @@ document.addEventListener('click', async (event) => {
     // From a dialog whose action is gone to one allowed now; focus returns to the first opener.
     const from = switcher.closest('dialog');
     const opener = openers.get(from);
-    switching = true;
     from.close();
-    switching = false;
     openDialog(switcher.dataset.switchDialog, opener);
     return;
   }
