@@ -47,7 +47,7 @@ export interface ScenarioResult {
   seed: number;
   repeat: number;
   target: string;
-  /** `skipped`: not run, because `--bail` stopped at an earlier failure. */
+  /** `skipped`: not run, because an earlier failure stopped the run (`--bail`, or a target that stopped answering). */
   status: 'passed' | 'failed' | 'skipped';
   durationMs: number;
   steps: number;
@@ -176,6 +176,8 @@ async function failureOf(
 
 export interface RunAllOptions {
   bail?: boolean;
+  /** Asked after each failed run: true stops there, the rest reported as skipped (e.g. the target is gone). */
+  stopAfter?: (result: ScenarioResult) => Promise<boolean>;
   onStart?: (unit: RunUnit, index: number, total: number) => void;
   onResult?: (result: ScenarioResult, index: number, total: number) => void;
 }
@@ -216,6 +218,7 @@ export async function runAll(
     results.push(result);
     options.onResult?.(result, index, units.length);
     if (options.bail && result.status === 'failed') bailed = true;
+    if (result.status === 'failed' && (await options.stopAfter?.(result))) bailed = true;
   }
   return results;
 }

@@ -7,6 +7,11 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { watchTarget } from '../../src/cli/commands/run.js';
+import { loadScenarios } from '../../src/scenarios/discover.js';
+import { planRuns } from '../../src/scenarios/plan.js';
+import { runAll } from '../../src/scenarios/runner.js';
+import { remoteTarget } from '../../src/scenarios/targets.js';
 import { createLogger } from '../../src/server/logger.js';
 import { type RunningServer, startServer } from '../../src/server/serve.js';
 import { cli, ROOT, tempDir, withSteps, writeTemp } from './helpers.js';
@@ -70,7 +75,7 @@ describe('drsim run', () => {
     expect(bail.code).toBe(1);
     expect(bail.stdout).toContain('0 passed, 1 failed, 1 skipped (2 runs, ');
     expect(bail.stdout).toMatch(
-      /^- .*passing\.scenario\.yaml — test \(seed 5, skipped after a failure \(--bail\)\)$/m,
+      /^- .*passing\.scenario\.yaml — test \(seed 5, skipped: an earlier failure stopped the run\)$/m,
     );
     expect(junit.code).toBe(1);
     expect(junit.stdout).toContain('1 passed, 1 failed');
@@ -262,5 +267,22 @@ describe('drsim run: exit codes and reports CI can rely on', () => {
     });
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^scenarios\/.*\nexit 0\n$/);
+  });
+});
+
+describe('a target that stops answering mid-run', () => {
+  it('stops the run: the run that met it failed, the rest skipped, and the reason is known', async () => {
+    const server = await startServer({ port: 0, seed: 3, logger: createLogger('error', () => {}) });
+    const { scenarios } = loadScenarios([`${ROOT}scenarios/failover`]);
+    const units = planRuns(scenarios).slice(0, 4);
+    const watch = watchTarget(server.url);
+    const results = await runAll(units, remoteTarget({ url: server.url, token: 'gone' }), {
+      stopAfter: watch.stopAfter,
+      onStart: (_unit, index) => {
+        if (index === 1) void server.close();
+      },
+    });
+    expect(results.map((r) => r.status)).toEqual(['passed', 'failed', 'skipped', 'skipped']);
+    expect(watch.reason()).toBe('ECONNREFUSED');
   });
 });

@@ -12,7 +12,7 @@ import { MAX_SEED } from '../../scenarios/prng.js';
 import { toJson } from '../../scenarios/reporters/json.js';
 import { toJUnit } from '../../scenarios/reporters/junit.js';
 import { Progress, toPrettyText } from '../../scenarios/reporters/pretty.js';
-import { runAll } from '../../scenarios/runner.js';
+import { runAll, type ScenarioResult } from '../../scenarios/runner.js';
 import { inProcessTarget, remoteTarget } from '../../scenarios/targets.js';
 import { formatProblem } from '../../scenarios/yaml-source.js';
 import { UsageError } from '../args.js';
@@ -177,8 +177,10 @@ export async function run(argv: string[]): Promise<number> {
   const progress = new Progress(progressStream, terminal, terminal && !process.env.NO_COLOR, args.timing);
 
   const started = performance.now();
+  const gone = args.target === undefined ? undefined : watchTarget(args.target);
   const results = await runAll(units, target, {
     ...(args.bail && { bail: true }),
+    ...(gone && { stopAfter: gone.stopAfter }),
     onStart: (unit, index, total) => progress.start(unit, index, total),
     onResult: (result) => progress.result(result),
   });
@@ -187,7 +189,31 @@ export async function run(argv: string[]): Promise<number> {
   if (args.reporter === 'junit') report(toJUnit(results, totalMs, [], options));
   if (args.reporter === 'json') report(toJson(results, totalMs, [], options));
   if (args.reporter === 'pretty' && args.out) report(toPrettyText(results, totalMs, options));
+  const lost = gone?.reason();
+  if (lost) {
+    process.stderr.write(
+      `drsim run: --target ${args.target} stopped answering (${lost}); the runs after it were not made.\n`,
+    );
+    return 2;
+  }
   return results.some((r) => r.status === 'failed') ? 1 : 0;
+}
+
+/**
+ * A server that stops answering mid-run is one configuration error, not a failure per
+ * scenario: after a run failed on a lost connection, the target is asked for its health, and
+ * when it does not answer the remaining runs are skipped.
+ */
+export function watchTarget(url: string) {
+  let lost: string | null = null;
+  return {
+    stopAfter: async (result: ScenarioResult): Promise<boolean> => {
+      if (!/CONNECTION_LOST|fetch failed|ECONNREFUSED/.test(result.failure?.message ?? '')) return false;
+      lost = await unreachableReason(url);
+      return lost !== null;
+    },
+    reason: (): string | null => lost,
+  };
 }
 
 /** Null when the server answers its health check; otherwise why not, in a few words. */

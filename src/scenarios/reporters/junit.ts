@@ -55,7 +55,9 @@ export function toJUnit(
         `    <testcase${attrs({ classname: file, name: `${run.name} (seed ${run.seed})`, time: time(run.durationMs) })}>`,
       );
       if (run.status === 'skipped')
-        lines.push(`      <skipped${attrs({ message: 'not run: --bail stopped at an earlier failure' })}/>`);
+        lines.push(
+          `      <skipped${attrs({ message: 'not run: an earlier failure stopped the run (--bail, or the target stopped answering)' })}/>`,
+        );
       if (run.failure) {
         lines.push(
           `      <failure${attrs({ message: run.failure.message, type: run.failure.checkers ? 'InvariantViolation' : 'StepFailure' })}>${xmlEscape(formatFailure(run))}</failure>`,

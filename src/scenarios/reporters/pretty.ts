@@ -28,7 +28,7 @@ export function formatResultLine(result: ScenarioResult, style: Style = plain, t
     result.status === 'passed' ? style.ok('✓') : result.status === 'skipped' ? '-' : style.bad('✗');
   const detail =
     result.status === 'skipped'
-      ? 'skipped after a failure (--bail)'
+      ? 'skipped: an earlier failure stopped the run'
       : timing
         ? seconds(result.durationMs)
         : undefined;
