@@ -35,8 +35,8 @@ export class Tenancy {
   constructor(
     readonly worlds: Worlds,
     private readonly journalCapacity = 1000,
-    /** Aborts on shutdown: cuts chaos delays short. */
-    private readonly signal?: AbortSignal,
+    /** Aborts on shutdown: cuts chaos delays short, stops long advances. */
+    readonly signal?: AbortSignal,
   ) {}
 
   world(tenant: string): Simulator {

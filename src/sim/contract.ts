@@ -67,6 +67,12 @@ export interface Simulator {
   advance(duration: Duration): AdvanceResult;
   /** Advances to an absolute time; a time before now is refused (CLOCK_IN_PAST). */
   advanceTo(time: Iso): AdvanceResult;
+  /**
+   * One slice of an advance toward `time`: fires at most `maxWork` scheduled items and commits;
+   * `done` once the clock is at `time` (at once if it is already there or past). The server
+   * advances in slices and serves other requests between them; `advanceTo` is all slices.
+   */
+  advanceSlice(time: Iso, maxWork: number): AdvanceResult & { done: boolean };
   setClock(settings: { mode?: ClockMode; speed?: number }): ClockView;
   /** In realtime mode: catches simulated time up with the wall clock. The server calls it on a timer. */
   syncRealtime(): AdvanceResult;
@@ -245,7 +251,7 @@ export type { CheckerVerdict, Duration };
  * src/client). Over HTTP the tenant is the token's; a `tenant` argument must match it.
  */
 export type AsyncSimulator = {
-  [K in Exclude<keyof Simulator, 'seed'>]: Simulator[K] extends (...args: infer A) => infer R
+  [K in Exclude<keyof Simulator, 'seed' | 'advanceSlice'>]: Simulator[K] extends (...args: infer A) => infer R
     ? (...args: A) => Promise<Awaited<R>>
     : never;
 };

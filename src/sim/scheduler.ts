@@ -17,16 +17,32 @@ import { iso } from './rows.js';
 const TICKED = 'tickedUpToMs';
 const CHUNK_MS = 24 * 60 * 60 * 1000;
 
-export function advanceTo(e: Engine, rs: ReplicationStatements, targetMs: number): AdvanceResult {
+/**
+ * Advances to `targetMs`, or stops early once `maxWork` scheduled items have fired (at a
+ * committed chunk boundary, the clock at the last item fired): `done` says which. The server
+ * advances in such slices and serves other requests between them.
+ */
+export function advanceTo(
+  e: Engine,
+  rs: ReplicationStatements,
+  targetMs: number,
+  maxWork = Number.POSITIVE_INFINITY,
+): AdvanceResult & { done: boolean } {
   const { ctx } = e;
   const fromMs = ctx.clock.nowMs();
   let fired = 0;
-  if (!Number.isFinite(targetMs) || targetMs <= fromMs) return { from: iso(fromMs), to: iso(fromMs), fired };
+  if (!Number.isFinite(targetMs) || targetMs <= fromMs)
+    return { from: iso(fromMs), to: iso(fromMs), fired, done: true };
   let done = false;
-  while (!done) {
+  let sliced = false;
+  while (!done && !sliced) {
     ctx.mutate(() => {
       const chunkEnd = Math.min(targetMs, ctx.clock.nowMs() + CHUNK_MS);
       for (;;) {
+        if (fired >= maxWork) {
+          sliced = true;
+          return;
+        }
         const step = fireNext(e, rs, chunkEnd);
         if (!step) break;
         fired++;
@@ -36,7 +52,7 @@ export function advanceTo(e: Engine, rs: ReplicationStatements, targetMs: number
       done = chunkEnd >= targetMs;
     });
   }
-  return { from: iso(fromMs), to: iso(targetMs), fired };
+  return { from: iso(fromMs), to: ctx.clock.nowIso(), fired, done };
 }
 
 /** Fires the earliest due work up to `untilMs`; false when there is none. */

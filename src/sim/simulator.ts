@@ -8,7 +8,7 @@ import { act } from './actions.js';
 import { runCheckers } from './checkers/index.js';
 import { LATEST_MS } from './clock.js';
 import { createContext } from './context.js';
-import type { CreateSimulatorOptions, Simulator } from './contract.js';
+import type { AdvanceResult, CreateSimulatorOptions, Simulator } from './contract.js';
 import { parseDuration } from './duration.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
@@ -96,7 +96,7 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
       const ms = parseDuration(duration);
       check(ms <= MAX_ADVANCE_MS, 'duration', 'at most 366 days per call (advance again for more)');
       checkReachable(now() + ms, 'duration');
-      return advanceTo(e, rs, now() + ms);
+      return whole(advanceTo(e, rs, now() + ms));
     },
     advanceTo: (time) => {
       const target = typeof time === 'string' ? toMs(time) : Number.NaN;
@@ -110,14 +110,21 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
       }
       check(target - now() <= MAX_ADVANCE_MS, 'to', 'a time at most 366 days ahead (advance again for more)');
       checkReachable(target, 'to');
-      return advanceTo(e, rs, target);
+      return whole(advanceTo(e, rs, target));
+    },
+    advanceSlice: (time, maxWork) => {
+      const target = typeof time === 'string' ? toMs(time) : Number.NaN;
+      check(Number.isFinite(target), 'to', 'an ISO 8601 time');
+      checkReachable(target, 'to');
+      check(Number.isInteger(maxWork) && maxWork > 0, 'maxWork', 'a positive integer');
+      return advanceTo(e, rs, target, maxWork);
     },
     setClock: (settings) =>
       mutate(() => {
         ctx.clock.configure(settings);
         return sim.clock();
       }),
-    syncRealtime: () => advanceTo(e, rs, ctx.clock.realtimeTarget()),
+    syncRealtime: () => whole(advanceTo(e, rs, ctx.clock.realtimeTarget())),
 
     progression: () => ({ default: 'clock', ...ctx.settings.progression }),
     setProgression: (kind, mode) =>
@@ -332,6 +339,10 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
       Parameters<typeof jobFromRow>[0]
     >)
       jobView(jobFromRow(row) as never);
+  }
+
+  function whole({ done: _done, ...result }: ReturnType<typeof advanceTo>): AdvanceResult {
+    return result;
   }
 
   function checkReachable(target: number, field: string): void {

@@ -11,6 +11,7 @@ import type { Context } from 'hono';
 import type { Simulator } from '../../sim/contract.js';
 import { parseDuration } from '../../sim/index.js';
 import type { FaultRuleInput, ProgressionSettings } from '../../sim/types.js';
+import { createAdvancer } from '../advance.js';
 import type { AppEnv } from '../app-env.js';
 import { HTTP_ERROR_CODES, HttpProblem } from '../problem.js';
 import { idParam, json, jsonBody, PageQuerySchema, pageOf, problems } from '../schemas/common.js';
@@ -102,6 +103,7 @@ export function requireServerScope(c: Context<AppEnv>, what: string): void {
 }
 
 export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy): void {
+  const advance = createAdvancer(tenancy.signal);
   /** The world a call acts on (and whose time `X-Drsim-Time` carries). */
   const worldFor = (c: Context<AppEnv>, named?: string): { tenant: string; sim: Simulator } => {
     const tenant = targetTenant(c, named);
@@ -186,11 +188,11 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       request: { query: TenantQuerySchema, body: jsonBody(AdvanceSchema) },
       responses: { 200: json(AdvanceResultSchema, 'What fired.'), ...problems(...BODY_PROBLEMS) },
     }),
-    (c) => {
+    async (c) => {
       const { sim } = worldFor(c, c.req.valid('query').tenant);
       const body = c.req.valid('json');
       checkAdvance('by' in body ? parseDuration(body.by) : Date.parse(body.to) - Date.parse(sim.clock().now));
-      const result = 'by' in body ? sim.advance(body.by) : sim.advanceTo(body.to);
+      const result = await advance(sim, body);
       return c.json({ ...result, clock: sim.clock() }, 200);
     },
   );
