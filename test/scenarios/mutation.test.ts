@@ -9,45 +9,60 @@ import { loadScenarios } from '../../src/scenarios/discover.js';
 import { planRuns } from '../../src/scenarios/plan.js';
 import { runAll } from '../../src/scenarios/runner.js';
 import { inProcessTarget } from '../../src/scenarios/targets.js';
-import type { Simulator } from '../../src/sim/contract.js';
+import { runCheckers } from '../../src/sim/checkers/index.js';
+import type { SimState, Simulator } from '../../src/sim/contract.js';
+
 import { ROOT } from './helpers.js';
 
-/** After each advance, every committed pair gets a fresh recovery point, as a buggy engine would. */
+/**
+ * After each advance, every committed pair gets a fresh recovery point, as a buggy engine would.
+ * The engine itself refuses a state that breaks invariants (an import is checked first), so the
+ * mutant keeps its points beside the engine and shows them to the checkers, which is all a
+ * scenario run can observe of them.
+ */
 function keepsReplicatingAfterCommit(sim: Simulator): Simulator {
-  let tampered = 0;
+  const extra: {
+    point: SimState['recoveryPoints'][number];
+    event: Omit<SimState['events'][number], 'seq'>;
+  }[] = [];
   const advance: Simulator['advance'] = (duration) => {
     const result = sim.advance(duration);
-    const state = sim.exportState();
-    const committed = state.pairs.filter((pair) => pair.status === 'COMMITTED');
-    for (const pair of committed) {
-      const id = `rp-mutant${++tampered}`;
-      const seq = (state.counters.event ?? 0) + 1;
-      state.counters.event = seq;
-      state.recoveryPoints.push({
-        id,
-        pairId: pair.id,
-        tenant: pair.tenant,
-        createdAt: result.to,
-        status: 'AVAILABLE',
-        tags: ['interval'],
-        sizeBytes: 1,
-        dataVersion: 1,
-        consistency: 'crash-consistent',
-        corrupt: false,
-      });
-      state.events.push({
-        seq,
-        at: result.to,
-        tenant: pair.tenant,
-        pairId: pair.id,
-        kind: 'recoveryPoint.created',
-        data: { recoveryPointId: id, dataVersion: 1 },
+    for (const pair of sim.exportState().pairs.filter((p) => p.status === 'COMMITTED')) {
+      const id = `rp-mutant${extra.length + 1}`;
+      extra.push({
+        point: {
+          id,
+          pairId: pair.id,
+          tenant: pair.tenant,
+          createdAt: result.to,
+          status: 'AVAILABLE',
+          tags: ['interval'],
+          sizeBytes: 1,
+          dataVersion: 1,
+          consistency: 'crash-consistent',
+          corrupt: false,
+        },
+        event: {
+          at: result.to,
+          tenant: pair.tenant,
+          pairId: pair.id,
+          kind: 'recoveryPoint.created',
+          data: { recoveryPointId: id, dataVersion: 1 },
+        },
       });
     }
-    if (committed.length > 0) sim.importState(state);
     return result;
   };
-  return { ...sim, advance };
+  const check: Simulator['check'] = () => {
+    const state = sim.exportState();
+    let seq = state.events.reduce((max, e) => Math.max(max, e.seq), 0);
+    for (const { point, event } of extra) {
+      state.recoveryPoints.push(point);
+      state.events.push({ ...event, seq: ++seq });
+    }
+    return runCheckers(state);
+  };
+  return { ...sim, advance, check };
 }
 
 const AFTER_COMMIT = [

@@ -26,6 +26,7 @@ import { describe, expect, it } from 'vitest';
 import { USER_ACTIONS, type UserAction } from '../../src/machine/index.js';
 import type { Simulator } from '../../src/sim/contract.js';
 import { DrError } from '../../src/sim/errors.js';
+import { JOB_STEP_NAMES } from '../../src/sim/job-plans.js';
 import type {
   ActionRequest,
   FaultEffect,
@@ -490,7 +491,8 @@ interface FaultSpec {
 const validFault = (s: FaultSpec): boolean =>
   (s.target === 'recoveryPoint') === (s.effect === 'corrupt') &&
   (s.effect !== 'stall' || s.target === 'replication') &&
-  !(s.target === 'recoveryPoint' && s.step !== null);
+  (s.step === null ||
+    (JOB_STEP_NAMES as Record<string, readonly string[] | undefined>)[s.target]?.includes(s.step) === true);
 
 class AddFaultCommand extends SimCommand {
   constructor(readonly spec: FaultSpec) {
