@@ -186,8 +186,6 @@ export const ACTION_ROUTES: Readonly<
 const TERMINAL = new Set<Job['status']>(['SUCCEEDED', 'FAILED']);
 
 const id = (value: string) => encodeURIComponent(value);
-/** A file path keeps its slashes: the server reads the rest of the URL as the path. */
-const filePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -245,7 +243,17 @@ export function createClient(options: ClientOptions) {
   const put = <T>(path: string, body: unknown, query?: RequestOptions['query']) =>
     request<T>('PUT', path, { body, query });
   const del = <T = void>(path: string) => request<T>('DELETE', path);
-  const items = async <T>(promise: Promise<Page<T>>): Promise<T[]> => (await promise).items;
+  /** Every item of a list route, following `nextCursor` (pages of the documented maximum, 500). */
+  const all = async <T>(path: string, query: RequestOptions['query'] = {}): Promise<T[]> => {
+    const found: T[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page<T> = await get<Page<T>>(path, { ...query, limit: 500, ...(cursor ? { cursor } : {}) });
+      found.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    return found;
+  };
   /** `null` means "every tenant"; undefined means the client's. */
   const tenantFilter = (value: string | null | undefined) => (value === null ? undefined : (value ?? tenant));
 
@@ -265,13 +273,14 @@ export function createClient(options: ClientOptions) {
     create: (input: CreateServerInput) => post<Server>('/v1/servers', input),
     list: (page: PageRequest = {}) => get<Page<Server>>('/v1/servers', { ...page }),
     get: (serverId: string) => get<Server>(`/v1/servers/${id(serverId)}`),
-    /** Every file on the server (the route answers them in one page). */
-    files: (serverId: string) => items(get<Page<FileEntry>>(`/v1/servers/${id(serverId)}/files`)),
+    /** Every file on the server, by path. */
+    files: (serverId: string) => all<FileEntry>(`/v1/servers/${id(serverId)}/files`),
+    /** The file at `path`, e.g. `app/orders.db`. */
     readFile: (serverId: string, path: string) =>
-      get<FileContent>(`/v1/servers/${id(serverId)}/files/${filePath(path)}`),
+      get<FileContent>(`/v1/servers/${id(serverId)}/file`, { path }),
     /** Only on a running server (SERVER_STATE_CONFLICT otherwise). */
     writeFile: (serverId: string, path: string, content: string) =>
-      put<FileEntry>(`/v1/servers/${id(serverId)}/files/${filePath(path)}`, { content }),
+      put<FileEntry>(`/v1/servers/${id(serverId)}/file`, { content }, { path }),
     /** Starting a replicating shadow by hand breaks its replication, as on the real service. */
     start: (serverId: string) => post<Server>(`/v1/servers/${id(serverId)}/start`),
     stop: (serverId: string) => post<Server>(`/v1/servers/${id(serverId)}/stop`),
@@ -288,7 +297,7 @@ export function createClient(options: ClientOptions) {
       get<Page<RecoveryPoint>>(`/v1/dr-pairs/${id(pairId)}/recovery-points`, { ...page }),
     /** The main server's files as the point captured them. */
     recoveryPointFiles: (pairId: string, recoveryPointId: string) =>
-      items(get<Page<FileEntry>>(`/v1/dr-pairs/${id(pairId)}/recovery-points/${id(recoveryPointId)}/files`)),
+      all<FileEntry>(`/v1/dr-pairs/${id(pairId)}/recovery-points/${id(recoveryPointId)}/files`),
     jobs: (pairId: string, page: PageRequest = {}) =>
       get<Page<Job>>(`/v1/dr-pairs/${id(pairId)}/jobs`, { ...page }),
     /** Any action from its `ActionRequest`; the named methods below are shorthands. */
@@ -338,7 +347,7 @@ export function createClient(options: ClientOptions) {
     identity: () => get<Identity>('/_sim/identity'),
     tenants: {
       /** Every world for the admin; else the client's own and the ephemeral ones it created. */
-      list: () => items(get<Page<TenantInfo>>('/_sim/tenants')),
+      list: () => all<TenantInfo>('/_sim/tenants'),
       /** A fresh world; ephemeral by default, reached with the token in the answer. */
       create: (input: CreateTenantInput = {}) => post<CreatedTenant>('/_sim/tenants', input),
       get: (name: string) => get<TenantInfo>(`/_sim/tenants/${id(name)}`),
@@ -351,8 +360,8 @@ export function createClient(options: ClientOptions) {
     importServerState: (state: unknown) => put<void>('/_sim/state', state, { scope: 'server' }),
     faults: {
       /** The client's tenant's rules (or the named tenant's; `'*'`: every world's, admin only). */
-      list: (ofTenant?: string | null) =>
-        items(get<Page<FaultRule>>('/_sim/faults', { tenant: tenantFilter(ofTenant) })),
+      list: (ofTenant?: string | null) => all<FaultRule>('/_sim/faults', { tenant: tenantFilter(ofTenant) }),
+      get: (faultId: string) => get<FaultRule>(`/_sim/faults/${id(faultId)}`),
       /**
        * Adds an engine fault rule, for the client's tenant unless the input names another
        * (`tenant: null` for all).
@@ -367,7 +376,8 @@ export function createClient(options: ClientOptions) {
       remove: (faultId: string) => del(`/_sim/faults/${id(faultId)}`),
     },
     chaos: {
-      list: () => items(get<Page<ChaosRule>>('/_sim/chaos')),
+      list: () => all<ChaosRule>('/_sim/chaos'),
+      get: (ruleId: string) => get<ChaosRule>(`/_sim/chaos/${id(ruleId)}`),
       add: (input: ChaosRuleInput) => post<ChaosRule>('/_sim/chaos', input),
       remove: (ruleId: string) => del(`/_sim/chaos/${id(ruleId)}`),
       clear: () => del('/_sim/chaos'),
@@ -384,8 +394,14 @@ export function createClient(options: ClientOptions) {
     /** Starts a tenant's world over as it was created (the client's by default). */
     resetTenant: (ofTenant: string = tenant) => post<void>(`/_sim/tenants/${id(ofTenant)}/reset`),
     snapshots: {
-      list: () => items(get<Page<{ name: string; createdAt: Iso }>>('/_sim/snapshots')),
-      save: (name: string) => post<{ name: string; createdAt: Iso }>('/_sim/snapshots', { name }),
+      list: () => all<{ name: string; createdAt: Iso }>('/_sim/snapshots'),
+      get: (name: string) => get<{ name: string; createdAt: Iso }>(`/_sim/snapshots/${id(name)}`),
+      /** A name in use is refused (409 SNAPSHOT_EXISTS) unless `overwrite: true`. */
+      save: (name: string, saveOptions: { overwrite?: boolean } = {}) =>
+        post<{ name: string; createdAt: Iso }>('/_sim/snapshots', {
+          name,
+          ...(saveOptions.overwrite ? { overwrite: true } : {}),
+        }),
       restore: (name: string) => post<void>(`/_sim/snapshots/${id(name)}/restore`),
       delete: (name: string) => del(`/_sim/snapshots/${id(name)}`),
     },
@@ -396,7 +412,7 @@ export function createClient(options: ClientOptions) {
     events: ({ tenant: ofTenant, ...query }: EventFilter = {}) =>
       get<Page<SimEvent>>('/_sim/events', { ...query, tenant: tenantFilter(ofTenant) }),
     requests: {
-      find: (filter: JournalFilter = {}) => items(get<Page<JournalEntry>>('/_sim/requests', { ...filter })),
+      find: (filter: JournalFilter = {}) => all<JournalEntry>('/_sim/requests', { ...filter }),
       count: async (filter: JournalFilter = {}) =>
         (await get<{ count: number }>('/_sim/requests/count', { ...filter })).count,
       clear: () => del('/_sim/requests'),

@@ -126,8 +126,8 @@ export function remoteSimulator(options: RemoteSimulatorOptions): AsyncSimulator
     resetTenant: (tenant) => client.sim.resetTenant(tenant),
     exportState: () => client.sim.exportState(),
     importState: (state) => client.sim.importState(state),
-    saveSnapshot: async (name) => {
-      await client.sim.snapshots.save(name);
+    saveSnapshot: async (name, options) => {
+      await client.sim.snapshots.save(name, options);
     },
     restoreSnapshot: (name) => client.sim.snapshots.restore(name),
     deleteSnapshot: (name) => client.sim.snapshots.delete(name),

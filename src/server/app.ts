@@ -10,15 +10,18 @@ import type { HttpBindings } from '@hono/node-server';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import { consoleApp } from '../console/index.js';
 import type { Simulator } from '../sim/contract.js';
 import type { Worlds } from '../sim/worlds.js';
 import type { AppEnv } from './app-env.js';
 import { type AuthConfig, authenticate, identify, requireControlAccess } from './auth.js';
 import { chaosMiddleware } from './http-chaos.js';
+import { IdempotencyStore } from './idempotency.js';
 import { journalMiddleware } from './journal.js';
 import { type Logger, silentLogger } from './logger.js';
 import { HTTP_ERROR_CODES, HttpProblem, handleError, problemResponse, validationHook } from './problem.js';
+import { refuseUnknownQuery } from './query-guard.js';
 import { registerControlRoutes } from './routes/control.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerDrPairRoutes } from './routes/dr-pairs.js';
@@ -26,6 +29,7 @@ import { registerJobRoutes } from './routes/jobs.js';
 import { registerPairActionRoutes } from './routes/pair-actions.js';
 import { registerServerRoutes } from './routes/servers.js';
 import { registerTenantRoutes } from './routes/tenants.js';
+import { registerComponents } from './schemas/common.js';
 import { sharedWorld, Tenancy } from './tenancy.js';
 
 export interface CreateAppOptions {
@@ -42,7 +46,16 @@ export interface CreateAppOptions {
   journalCapacity?: number;
   /** Aborted when the server stops: chaos delays end at once. */
   signal?: AbortSignal;
+  /**
+   * Origins a browser may call from (CORS), e.g. `http://localhost:5173` or `*`. Default none:
+   * no CORS headers, so only same-origin pages (the console) can call.
+   */
+  cors?: string | string[];
 }
+
+/** Headers a browser client sends and may read, for CORS. */
+const CORS_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Drsim-Admin-Token'];
+const CORS_RESPONSE_HEADERS = ['Location', 'Retry-After', 'X-Drsim-Time', 'WWW-Authenticate', 'Allow'];
 
 /** The largest request body, except an imported state (docs/operations.md). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -73,6 +86,25 @@ export function createApp(options: CreateAppOptions): OpenAPIHono<AppEnv> {
     isEphemeralTenant: (tenant: string) => tenancy.isEphemeral(tenant),
   };
 
+  // Keys expire by the simulated time of the world the request concerns.
+  const idempotency = new IdempotencyStore((c) => {
+    const world =
+      c.get('world') ?? (c.get('caller')?.tenant ? tenancy.world(c.get('caller').tenant as string) : null);
+    return world ? Date.parse(world.clock().now) : 0;
+  });
+
+  if (options.cors !== undefined) {
+    // First, so that a preflight is answered before auth, chaos or the journal see it.
+    app.use(
+      cors({
+        origin: options.cors,
+        allowHeaders: CORS_REQUEST_HEADERS,
+        exposeHeaders: CORS_RESPONSE_HEADERS,
+        allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
+        maxAge: 600,
+      }),
+    );
+  }
   app.use(async (c, next) => {
     const caller = identify(identity, c.req.header('authorization'), c.req.header('x-drsim-admin-token'));
     c.set('caller', caller);
@@ -92,7 +124,12 @@ export function createApp(options: CreateAppOptions): OpenAPIHono<AppEnv> {
   app.use(limitBody());
   app.use('/v1/*', requireJsonBody());
   app.use('/_sim/*', requireJsonBody());
+  app.use('/v1/*', refuseUnknownQuery(app));
+  app.use('/_sim/*', refuseUnknownQuery(app));
+  app.use('/v1/*', idempotency.middleware());
+  app.use('/_sim/*', idempotency.middleware());
 
+  registerComponents(app.openAPIRegistry);
   registerServerRoutes(app, sim);
   registerDrPairRoutes(app, sim);
   registerPairActionRoutes(app, sim);

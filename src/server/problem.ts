@@ -9,7 +9,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import { DrError, ERROR_CODES } from '../sim/errors.js';
+import { DrError, ERROR_CODES, REFUSAL_CODES } from '../sim/errors.js';
 
 /** Codes the HTTP layer adds to the engine's (src/sim/errors.ts). */
 export const HTTP_ERROR_CODES = {
@@ -24,6 +24,10 @@ export const HTTP_ERROR_CODES = {
   CHAOS_INJECTED: 'CHAOS_INJECTED',
   INTERNAL: 'INTERNAL',
 } as const;
+
+/** Every `code` a problem document can carry: the engine's refusals and the HTTP layer's. */
+export const PROBLEM_CODES = [...REFUSAL_CODES, ...Object.values(HTTP_ERROR_CODES)] as const;
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
 /**
  * Status per engine code. Attach refusals are split by whether waiting can fix them: a main
@@ -53,6 +57,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   [ERROR_CODES.IDEMPOTENCY_KEY_REUSED]: 422,
   [ERROR_CODES.CLOCK_IN_PAST]: 409,
   [ERROR_CODES.STATE_INCONSISTENT]: 422,
+  [ERROR_CODES.SNAPSHOT_EXISTS]: 409,
   [HTTP_ERROR_CODES.MALFORMED_JSON]: 400,
   [HTTP_ERROR_CODES.UNAUTHORIZED]: 401,
   [HTTP_ERROR_CODES.FORBIDDEN]: 403,
@@ -84,6 +89,12 @@ const TITLES: Partial<Record<number, string>> = {
  */
 export function statusForCode(code: string): ContentfulStatusCode {
   return STATUS_BY_CODE[code] ?? 422;
+}
+
+/** The codes a problem of `status` can carry (chaos adds CHAOS_INJECTED to 429, 500, 503). */
+export function codesForStatus(status: number): ProblemCode[] {
+  const codes = PROBLEM_CODES.filter((code) => STATUS_BY_CODE[code] === status);
+  return [429, 500, 503].includes(status) ? [...codes, HTTP_ERROR_CODES.CHAOS_INJECTED] : codes;
 }
 
 /** The `type` URI of a code: absolute and stable, not meant to be dereferenced. */
@@ -217,7 +228,8 @@ function fromHttpException(err: HTTPException, c: Context): Response {
       );
     default: {
       const status = err.status as ContentfulStatusCode;
-      return problemResponse(c, status, `HTTP_${status}`, err.message || (TITLES[status] ?? 'Error'));
+      const code = status >= 500 ? HTTP_ERROR_CODES.INTERNAL : ERROR_CODES.VALIDATION_FAILED;
+      return problemResponse(c, status, code, err.message || (TITLES[status] ?? 'Error'));
     }
   }
 }

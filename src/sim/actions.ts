@@ -110,19 +110,40 @@ export function act(
     );
     const seen = e.st.idempotencyGet.get(tenant, key);
     if (seen) {
-      if (seen.pair_id !== pair.id || seen.action !== request.action) {
+      const first = loadJob(e, tenant, seen.job_id);
+      // The same key with another request (another pair, action or argument) is refused: a
+      // client must not believe it failed over to the point it just named when it did not.
+      const { action: _action, ...args } = request;
+      if (seen.pair_id !== pair.id || seen.action !== request.action || !sameRequest(first.request, args)) {
         throw new DrError(
           'IDEMPOTENCY_KEY_REUSED',
-          `Idempotency-Key '${key}' was used for ${seen.action} on ${seen.pair_id}.`,
+          `Idempotency-Key '${key}' was first used for ${seen.action} on ${seen.pair_id} with another request; use a new key for a new request.`,
+          { firstRequest: { action: seen.action, pairId: seen.pair_id, jobId: seen.job_id } },
         );
       }
-      return loadJob(e, tenant, seen.job_id);
+      return first;
     }
   }
   const event = eventFor(e, pair, request);
   const job = begin(e, pair, request, event);
   if (key !== undefined) e.st.idempotencyPut.run(tenant, key, pair.id, request.action, job.id);
   return job;
+}
+
+function sameRequest(a: unknown, b: unknown): boolean {
+  return JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
+}
+
+function sorted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sorted);
+  if (isRecord(value)) {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sorted(value[key])]),
+    );
+  }
+  return value;
 }
 
 function eventFor(e: Engine, pair: PairRecord, request: ActionRequest) {

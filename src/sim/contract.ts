@@ -131,7 +131,8 @@ export interface Simulator {
   resetTenant(tenant: string): void;
   exportState(): SimState;
   importState(state: SimState): void;
-  saveSnapshot(name: string): void;
+  /** Saves the whole state under `name`; an existing name is SNAPSHOT_EXISTS unless `overwrite`. */
+  saveSnapshot(name: string, options?: { overwrite?: boolean }): void;
   restoreSnapshot(name: string): void;
   /** Deletes a named snapshot (SNAPSHOT_NOT_FOUND if there is none). */
   deleteSnapshot(name: string): void;

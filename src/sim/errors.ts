@@ -34,8 +34,10 @@ export const ERROR_CODES = {
   CLOCK_IN_PAST: 'CLOCK_IN_PAST',
   /** An imported state or snapshot is well-formed but inconsistent (details: problems). */
   STATE_INCONSISTENT: 'STATE_INCONSISTENT',
-  /** The same Idempotency-Key was used for a different action or pair. */
+  /** The same Idempotency-Key was used for a different request. */
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  /** A snapshot of that name exists and the request did not ask to overwrite it. */
+  SNAPSHOT_EXISTS: 'SNAPSHOT_EXISTS',
   /** Errors a job ends with (job.error.code). */
   MAIN_SERVER_DOWN: 'MAIN_SERVER_DOWN',
   SHADOW_STARTED_MANUALLY: 'SHADOW_STARTED_MANUALLY',
@@ -46,9 +48,63 @@ export const ERROR_CODES = {
   REPLICATION_STALLED: 'REPLICATION_STALLED',
   INTERRUPTED: 'INTERRUPTED',
   INJECTED_FAULT: 'INJECTED_FAULT',
+  /** A step met a record that disappeared (the server it works on was deleted). */
+  SERVER_MISSING: 'SERVER_MISSING',
+  /** A step failed without a more specific code. */
+  STEP_FAILED: 'STEP_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+/** Codes a refused engine call throws: the `code` of a problem document. */
+export const REFUSAL_CODES = [
+  'VALIDATION_FAILED',
+  'NOT_FOUND',
+  'SERVER_NOT_FOUND',
+  'PAIR_NOT_FOUND',
+  'JOB_NOT_FOUND',
+  'FILE_NOT_FOUND',
+  'FAULT_NOT_FOUND',
+  'SNAPSHOT_NOT_FOUND',
+  'TENANT_NOT_FOUND',
+  'TENANT_EXISTS',
+  'INVALID_STATE',
+  'RECOVERY_POINT_NOT_FOUND',
+  'SERVER_EXPIRED',
+  'MULTI_ATTACH_VOLUME',
+  'SERVER_ALREADY_PAIRED',
+  'SHADOW_STILL_PAIRING',
+  'FAILOVER_NOT_COMMITTED',
+  'SERVER_STATE_CONFLICT',
+  'CLOCK_IN_PAST',
+  'STATE_INCONSISTENT',
+  'IDEMPOTENCY_KEY_REUSED',
+  'SNAPSHOT_EXISTS',
+] as const satisfies readonly ErrorCode[];
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+/** Codes only a job (or replication) ends with: `job.error.code`, `replication.error.code`. */
+export const JOB_FAILURE_CODES = [
+  'MAIN_SERVER_DOWN',
+  'SHADOW_STARTED_MANUALLY',
+  'SHADOW_SERVER_DOWN',
+  'SERVER_DOWN',
+  'COPY_FAILED',
+  'RECOVERY_POINT_CORRUPT',
+  'REPLICATION_STALLED',
+  'INTERRUPTED',
+  'INJECTED_FAULT',
+  'SERVER_MISSING',
+  'STEP_FAILED',
+] as const satisfies readonly ErrorCode[];
+
+/**
+ * Every code the engine itself gives an operation error (a failed job, a broken replication):
+ * the failures above, and any refusal a step meets mid-job (a server gone, a point aged out).
+ * A fault rule of kind `fail` may name a code of its own (UPPER_SNAKE_CASE), e.g. QUOTA_EXCEEDED.
+ */
+export const OPERATION_ERROR_CODES = [...JOB_FAILURE_CODES, ...REFUSAL_CODES] as const;
+export type OperationErrorCode = (typeof OPERATION_ERROR_CODES)[number];
 
 export class DrError extends Error {
   override readonly name = 'DrError';

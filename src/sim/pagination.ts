@@ -46,9 +46,58 @@ export function toPage<R, T>(
   };
 }
 
-/** Pages an in-memory list by offset. */
-export function pageOf<T>(all: T[], page: PageRequest = {}): Page<T> {
-  const { limit, after } = pageParams(page);
-  const items = all.slice(after, after + limit);
-  return { items, nextCursor: after + limit < all.length ? encode(after + limit) : null };
+/**
+ * Pages a list by a unique key (keyset pagination): the cursor names the last key given, and
+ * the next page starts after it, so items added or removed between two requests never make a
+ * page repeat or skip another item. `order: 'desc'` walks the keys from the largest.
+ */
+export function keysetPage<T>(
+  all: readonly T[],
+  keyOf: (item: T) => string | number,
+  page: PageRequest = {},
+  order: 'asc' | 'desc' = 'asc',
+): Page<T> {
+  const limit = pageParams({ limit: page.limit }).limit;
+  const after =
+    page.cursor === undefined || page.cursor === null || page.cursor === ''
+      ? undefined
+      : decodeKey(page.cursor);
+  const sign = order === 'asc' ? 1 : -1;
+  const compare = (a: string | number, b: string | number) => sign * (a < b ? -1 : a > b ? 1 : 0);
+  const keyed = all.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => compare(a.key, b.key));
+  const rest =
+    after === undefined
+      ? keyed
+      : keyed.filter(({ key }) => typeof key === typeof after && compare(key, after) > 0);
+  const items = rest.slice(0, limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map(({ item }) => item),
+    nextCursor:
+      rest.length > limit && last
+        ? Buffer.from(JSON.stringify({ k: last.key }), 'utf8').toString('base64url')
+        : null,
+  };
+}
+
+function decodeKey(cursor: unknown): string | number {
+  let key: unknown;
+  try {
+    key =
+      typeof cursor === 'string'
+        ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { k?: unknown }).k
+        : undefined;
+  } catch {
+    key = undefined;
+  }
+  if (typeof key !== 'string' && typeof key !== 'number') {
+    throw new DrError(
+      'VALIDATION_FAILED',
+      'cursor: expected a nextCursor value returned by a previous page.',
+      {
+        errors: [{ path: 'cursor', expected: 'a nextCursor from a previous page' }],
+      },
+    );
+  }
+  return key;
 }

@@ -15,7 +15,7 @@ import { DrError } from './errors.js';
 import { validateFaultRule } from './faults.js';
 import { checkFaultStep } from './job-plans.js';
 import { jobView, loadJob, releaseHung, resumeProgression, stepJob } from './jobs.js';
-import { pageOf, pageParams, toPage } from './pagination.js';
+import { keysetPage, pageParams, toPage } from './pagination.js';
 import { attach, loadPair, pairById, pairView } from './pairs.js';
 import { pinsOf } from './pinning.js';
 import { fired, listPoints, loadPoint } from './recovery-points.js';
@@ -238,12 +238,9 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     listRecoveryPoints: (tenant, pairId, page) => {
       const pair = loadPair(e, tenant, pairId);
       const pins = pinsOf(pair);
-      return pageOf(
-        listPoints(e, pair.id)
-          .reverse()
-          .map((p) => pointView(p, pins)),
-        page,
-      );
+      // Newest first, keyed by time and id: a point made between two pages never repeats one.
+      const points = listPoints(e, pair.id).map((p) => pointView(p, pins));
+      return keysetPage(points, (point) => `${point.createdAt}|${point.id}`, page, 'desc');
     },
     act: (tenant, pairId, request, opts) => mutate(() => jobView(act(e, tenant, pairId, request, opts))),
     history: (tenant, pairId, query = {}) => {
@@ -314,7 +311,7 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     resetTenant: (tenant) => stateIo.resetTenant(e, tenant),
     exportState: () => stateIo.exportState(e),
     importState: (state) => stateIo.importState(e, state, readEverything),
-    saveSnapshot: (name) => stateIo.saveSnapshot(e, name),
+    saveSnapshot: (name, options) => stateIo.saveSnapshot(e, name, options),
     restoreSnapshot: (name) => stateIo.restoreSnapshot(e, name, readEverything),
     deleteSnapshot: (name) => stateIo.deleteSnapshot(e, name),
     listSnapshots: () => stateIo.listSnapshots(e),

@@ -261,8 +261,15 @@ export function deleteSnapshot(e: Engine, name: string): void {
   if (changes === 0) throw new DrError('SNAPSHOT_NOT_FOUND', `No snapshot named '${name}'.`);
 }
 
-export function saveSnapshot(e: Engine, name: string): void {
+export function saveSnapshot(e: Engine, name: string, options: { overwrite?: boolean } = {}): void {
   checkSnapshotName(name);
+  if (options.overwrite !== true && e.store.db.prepare('SELECT 1 FROM snapshots WHERE name = ?').get(name)) {
+    throw new DrError(
+      'SNAPSHOT_EXISTS',
+      `A snapshot named '${name}' exists; pass overwrite: true to replace it.`,
+      { name },
+    );
+  }
   const state = JSON.stringify(exportState(e));
   e.store.tx(() =>
     e.store.db

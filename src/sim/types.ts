@@ -54,7 +54,8 @@ export interface CreateServerInput {
   name: string;
   region: string;
   flavor?: string;
-  volumes?: Volume[];
+  /** Volumes to create; `iops` (3000), `sizeGb` (40) and `multiAttach` (false) have defaults. */
+  volumes?: (Pick<Volume, 'type'> & Partial<Volume>)[];
   expiresAt?: Iso | null;
   /** Initial files (path → content). */
   files?: Record<string, string>;

@@ -10,11 +10,22 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Simulator } from '../../sim/contract.js';
 import { parseDuration } from '../../sim/index.js';
+import { keysetPage } from '../../sim/pagination.js';
 import type { FaultRuleInput, ProgressionSettings } from '../../sim/types.js';
 import { createAdvancer } from '../advance.js';
 import type { AppEnv } from '../app-env.js';
 import { HTTP_ERROR_CODES, HttpProblem } from '../problem.js';
-import { idParam, json, jsonBody, PageQuerySchema, pageOf, problems } from '../schemas/common.js';
+import { IdempotencyHeadersSchema } from '../schemas/actions.js';
+import {
+  EXAMPLE_IDS,
+  idParam,
+  json,
+  jsonBody,
+  noContent,
+  PageQuerySchema,
+  pageOf,
+  problems,
+} from '../schemas/common.js';
 import {
   AdvanceResultSchema,
   AdvanceSchema,
@@ -42,10 +53,18 @@ import { ServerSchema } from '../schemas/servers.js';
 import type { Tenancy } from '../tenancy.js';
 
 const tags = ['Control (/_sim)'];
-const security = [{ adminToken: [] }];
-const CONTROL_PROBLEMS = [400, 401, 404, 500] as const;
-const BODY_PROBLEMS = [...CONTROL_PROBLEMS, 409, 413, 415, 422] as const;
-const noContent = (description: string) => ({ description });
+/**
+ * As it really is: a server without tokens takes any call; with tokens, a tenant's bearer token
+ * acts on its own world and the admin token (`X-Drsim-Admin-Token`, or as a bearer token) on any.
+ */
+export const CONTROL_SECURITY: Record<string, string[]>[] = [{}, { adminToken: [] }, { bearerToken: [] }];
+const security = CONTROL_SECURITY;
+/** Every control operation: validation (query parameters at least), auth, another world (403), bugs. */
+export const CONTROL = [400, 401, 403, 500] as const;
+/** ...one that names a resource by id. */
+const CONTROL_ONE = [...CONTROL, 404] as const;
+/** ...one that takes a JSON body. */
+const CONTROL_BODY = [...CONTROL, 413, 415] as const;
 
 /**
  * The longest single advance. The engine fires every 15-minute tick on the way, so a typo such
@@ -127,9 +146,11 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       path: '/_sim/health',
       operationId: 'SimHealth',
       summary: 'Liveness; never needs a token',
+      description:
+        "Up, with the server seed; with a token (or `?tenant=` and the admin token) also that world's time, seed and state version. Orchestrators probe it without credentials.",
       tags,
       security: [],
-      responses: { 200: json(HealthSchema, 'Up.') },
+      responses: { 200: json(HealthSchema, 'Up.'), ...problems(400, 500) },
     }),
     (c) => {
       const caller = c.get('caller');
@@ -160,8 +181,9 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       path: '/_sim/clock',
       operationId: 'SimGetClock',
       summary: "The world's simulated clock",
+      description: 'The simulated time, the mode (manual or realtime) and the realtime speed.',
       request: { query: TenantQuerySchema },
-      responses: { 200: json(ClockSchema, 'The clock.'), ...problems(...CONTROL_PROBLEMS) },
+      responses: { 200: json(ClockSchema, 'The clock.'), ...problems(...CONTROL) },
     }),
     (c) => c.json(worldFor(c, c.req.valid('query').tenant).sim.clock(), 200),
   );
@@ -172,8 +194,10 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       path: '/_sim/clock',
       operationId: 'SimSetClock',
       summary: 'Switch between manual and realtime mode, or change the speed',
+      description:
+        'In manual mode time moves only by advance calls; in realtime mode it follows the wall clock times `speed`.',
       request: { query: TenantQuerySchema, body: jsonBody(ClockSettingsSchema) },
-      responses: { 200: json(ClockSchema, 'The clock.'), ...problems(...BODY_PROBLEMS) },
+      responses: { 200: json(ClockSchema, 'The clock.'), ...problems(...CONTROL_BODY) },
     }),
     (c) => c.json(worldFor(c, c.req.valid('query').tenant).sim.setClock(c.req.valid('json')), 200),
   );
@@ -183,10 +207,11 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       method: 'post',
       path: '/_sim/clock/advance',
       operationId: 'SimAdvanceClock',
-      summary:
-        'Advance simulated time by a duration or to an instant (at most 366 days); scheduled work fires in order',
-      request: { query: TenantQuerySchema, body: jsonBody(AdvanceSchema) },
-      responses: { 200: json(AdvanceResultSchema, 'What fired.'), ...problems(...BODY_PROBLEMS) },
+      summary: 'Advance simulated time by a duration or to an instant',
+      description:
+        'Moves the clock forward by `by` (e.g. `15m`, `2h`, `1d`) or to `to`, at most 366 days per call; every scheduled tick, job step and recovery point on the way fires in time order. A `to` in the past is a 409 CLOCK_IN_PAST.',
+      request: { query: TenantQuerySchema, headers: IdempotencyHeadersSchema, body: jsonBody(AdvanceSchema) },
+      responses: { 200: json(AdvanceResultSchema, 'What fired.'), ...problems(...CONTROL_BODY, 409, 422) },
     }),
     async (c) => {
       const { sim } = worldFor(c, c.req.valid('query').tenant);
@@ -203,8 +228,10 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       path: '/_sim/progression',
       operationId: 'SimGetProgression',
       summary: 'How jobs advance, per job type',
+      description:
+        '`clock` (steps take simulated time), `immediate` (a job ends at once) or `manual` (a job moves only when stepped).',
       request: { query: TenantQuerySchema },
-      responses: { 200: json(ProgressionSchema, 'The settings.'), ...problems(...CONTROL_PROBLEMS) },
+      responses: { 200: json(ProgressionSchema, 'The settings.'), ...problems(...CONTROL) },
     }),
     (c) => c.json(worldFor(c, c.req.valid('query').tenant).sim.progression(), 200),
   );
@@ -215,8 +242,10 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       path: '/_sim/progression',
       operationId: 'SimSetProgression',
       summary: 'Set the progression of the job types named (clock, immediate or manual)',
+      description:
+        'Sets the progression of the job types named (`default` for the rest); the others keep theirs.',
       request: { query: TenantQuerySchema, body: jsonBody(ProgressionSchema) },
-      responses: { 200: json(ProgressionSchema, 'The settings.'), ...problems(...BODY_PROBLEMS) },
+      responses: { 200: json(ProgressionSchema, 'The settings.'), ...problems(...CONTROL_BODY) },
     }),
     (c) => {
       const { sim } = worldFor(c, c.req.valid('query').tenant);
@@ -230,25 +259,50 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
 
   // ------------------------------------------------------------------ faults and chaos
 
+  const FaultParams = z.object({ id: idParam('id', EXAMPLE_IDS.fault) });
+  const faultKey = (rule: { createdAt: string; id: string }) => `${rule.createdAt}|${rule.id}`;
+  const ChaosParams = z.object({ id: idParam('id', EXAMPLE_IDS.chaos) });
+  const chaosKey = (rule: { id: string }) => Number(rule.id.replace(/^\D+/, ''));
+
   app.openapi(
     route({
       method: 'get',
       path: '/_sim/faults',
       operationId: 'SimListFaults',
       summary: "The world's fault rules (`?tenant=*`: every world's, admin only)",
-      request: { query: TenantQuerySchema },
+      description: 'Fault rules by creation time, a page at a time.',
+      request: { query: TenantQuerySchema.extend(PageQuerySchema.shape) },
       responses: {
-        200: json(pageOf(FaultRuleSchema, 'FaultRulePage'), 'Every rule.'),
-        ...problems(400, 401, 403, 404, 500),
+        200: json(pageOf(FaultRuleSchema, 'FaultRulePage'), 'A page of rules.'),
+        ...problems(...CONTROL),
       },
     }),
     (c) => {
-      const named = c.req.valid('query').tenant;
-      if (everyTenant(c, named)) {
-        const items = tenancy.worlds.list().flatMap((w) => tenancy.world(w.tenant).listFaults());
-        return c.json({ items, nextCursor: null }, 200);
-      }
-      return c.json({ items: worldFor(c, named).sim.listFaults(), nextCursor: null }, 200);
+      const { tenant: named, ...page } = c.req.valid('query');
+      const rules = everyTenant(c, named)
+        ? tenancy.worlds.list().flatMap((w) => tenancy.world(w.tenant).listFaults())
+        : worldFor(c, named).sim.listFaults();
+      return c.json(keysetPage(rules, faultKey, page), 200);
+    },
+  );
+
+  app.openapi(
+    route({
+      method: 'get',
+      path: '/_sim/faults/{id}',
+      operationId: 'SimGetFault',
+      summary: "One of the world's fault rules",
+      description: 'The rule, with how many times it fired (the `Location` of a new rule).',
+      request: { params: FaultParams, query: TenantQuerySchema },
+      responses: { 200: json(FaultRuleSchema, 'The rule.'), ...problems(...CONTROL_ONE) },
+    }),
+    (c) => {
+      const { id } = c.req.valid('param');
+      const rule = worldFor(c, c.req.valid('query').tenant)
+        .sim.listFaults()
+        .find((candidate) => candidate.id === id);
+      if (!rule) throw new HttpProblem(404, 'FAULT_NOT_FOUND', `No fault rule '${id}'.`);
+      return c.json(rule, 200);
     },
   );
 
@@ -259,11 +313,17 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       operationId: 'SimAddFault',
       summary:
         'Add a fault rule to the world (`tenant=*`: one to every world, admin only); the engine validates it',
-      request: { query: TenantQuerySchema, body: jsonBody(FaultRuleInputSchema) },
+      description:
+        'A rule that fails, delays, hangs or stalls a job type or replication, or corrupts a recovery point; the engine validates it (400 VALIDATION_FAILED naming the field).',
+      request: {
+        query: TenantQuerySchema,
+        headers: IdempotencyHeadersSchema,
+        body: jsonBody(FaultRuleInputSchema),
+      },
       responses: {
-        201: json(FaultRuleSchema, 'The rule.'),
+        201: json(FaultRuleSchema, 'The rule, with `Location` set to it.', { location: true }),
         200: json(pageOf(FaultRuleSchema, 'FaultRulePage'), 'With `tenant=*`: the rule added to each world.'),
-        ...problems(...BODY_PROBLEMS, 403),
+        ...problems(...CONTROL_BODY, 422),
       },
     }),
     (c) => {
@@ -287,8 +347,10 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       path: '/_sim/faults/{id}',
       operationId: 'SimRemoveFault',
       summary: "Remove one of the world's fault rules",
-      request: { params: z.object({ id: idParam('id', 'fault_1') }), query: TenantQuerySchema },
-      responses: { 204: noContent('Removed.'), ...problems(...CONTROL_PROBLEMS, 403) },
+      description:
+        'Removes the rule; a job it holds (hang) stays held until stepped or the pair is acted on.',
+      request: { params: FaultParams, query: TenantQuerySchema },
+      responses: { 204: noContent('Removed.'), ...problems(...CONTROL_ONE) },
     }),
     (c) => {
       worldFor(c, c.req.valid('query').tenant).sim.removeFault(c.req.valid('param').id);
@@ -302,17 +364,38 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       path: '/_sim/chaos',
       operationId: 'SimListChaos',
       summary: "The tenant's HTTP chaos rules",
-      request: { query: TenantQuerySchema },
+      description: 'HTTP chaos rules in creation order, with how many times each fired.',
+      request: { query: TenantQuerySchema.extend(PageQuerySchema.shape) },
       responses: {
-        200: json(pageOf(ChaosRuleSchema, 'ChaosRulePage'), 'Every rule.'),
-        ...problems(...CONTROL_PROBLEMS, 403),
+        200: json(pageOf(ChaosRuleSchema, 'ChaosRulePage'), 'A page of rules.'),
+        ...problems(...CONTROL),
       },
     }),
-    (c) =>
-      c.json(
-        { items: tenancy.chaos(worldFor(c, c.req.valid('query').tenant).tenant).list(), nextCursor: null },
-        200,
-      ),
+    (c) => {
+      const { tenant, ...page } = c.req.valid('query');
+      return c.json(keysetPage(tenancy.chaos(worldFor(c, tenant).tenant).list(), chaosKey, page), 200);
+    },
+  );
+
+  app.openapi(
+    route({
+      method: 'get',
+      path: '/_sim/chaos/{id}',
+      operationId: 'SimGetChaos',
+      summary: "One of the tenant's HTTP chaos rules",
+      description: 'The rule, with how many times it fired (the `Location` of a new rule).',
+      request: { params: ChaosParams, query: TenantQuerySchema },
+      responses: { 200: json(ChaosRuleSchema, 'The rule.'), ...problems(...CONTROL_ONE) },
+    }),
+    (c) => {
+      const { id } = c.req.valid('param');
+      const rule = tenancy
+        .chaos(worldFor(c, c.req.valid('query').tenant).tenant)
+        .list()
+        .find((candidate) => candidate.id === id);
+      if (!rule) throw new HttpProblem(404, 'NOT_FOUND', `No chaos rule ${id}.`);
+      return c.json(rule, 200);
+    },
   );
 
   app.openapi(
@@ -322,14 +405,20 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       operationId: 'SimAddChaos',
       summary:
         "Add an HTTP chaos rule for a method and path pattern to the tenant's requests (`tenant=*`: to every tenant's, admin only)",
-      request: { query: TenantQuerySchema, body: jsonBody(ChaosRuleInputSchema) },
+      description:
+        'Matching `/v1` requests of the tenant get a 429/500/503 problem (with `Retry-After` on 429 and 503), extra latency, or a dropped connection — every time, `times` times, or with a seeded `probability`.',
+      request: {
+        query: TenantQuerySchema,
+        headers: IdempotencyHeadersSchema,
+        body: jsonBody(ChaosRuleInputSchema),
+      },
       responses: {
-        201: json(ChaosRuleSchema, 'The rule.'),
+        201: json(ChaosRuleSchema, 'The rule, with `Location` set to it.', { location: true }),
         200: json(
           pageOf(ChaosRuleSchema, 'ChaosRulePage'),
           'With `tenant=*`: the rule added for each tenant.',
         ),
-        ...problems(...BODY_PROBLEMS, 403),
+        ...problems(...CONTROL_BODY, 422),
       },
     }),
     (c) => {
@@ -339,7 +428,7 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
         return c.json({ items, nextCursor: null }, 200);
       }
       const rule = tenancy.chaos(worldFor(c, named).tenant).add(c.req.valid('json'));
-      return c.json(rule, 201, { Location: `/_sim/chaos/${rule.id}` });
+      return c.json(rule, 201, { Location: `/_sim/chaos/${encodeURIComponent(rule.id)}` });
     },
   );
 
@@ -349,8 +438,9 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       path: '/_sim/chaos/{id}',
       operationId: 'SimRemoveChaos',
       summary: "Remove one of the tenant's HTTP chaos rules",
-      request: { params: z.object({ id: idParam('id', 'chaos_1') }), query: TenantQuerySchema },
-      responses: { 204: noContent('Removed.'), ...problems(...CONTROL_PROBLEMS, 403) },
+      description: 'Removes the rule; requests after this answer normally.',
+      request: { params: ChaosParams, query: TenantQuerySchema },
+      responses: { 204: noContent('Removed.'), ...problems(...CONTROL_ONE) },
     }),
     (c) => {
       const { id } = c.req.valid('param');
@@ -366,8 +456,9 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       path: '/_sim/chaos',
       operationId: 'SimClearChaos',
       summary: "Remove every one of the tenant's HTTP chaos rules",
+      description: 'Removes every HTTP chaos rule of the tenant.',
       request: { query: TenantQuerySchema },
-      responses: { 204: noContent('Cleared.'), ...problems(...CONTROL_PROBLEMS, 403) },
+      responses: { 204: noContent('Cleared.'), ...problems(...CONTROL) },
     }),
     (c) => {
       tenancy.chaos(worldFor(c, c.req.valid('query').tenant).tenant).clear();
@@ -377,7 +468,7 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
 
   // ------------------------------------------------------------------ servers, jobs, tenants
 
-  const ServerParams = z.object({ id: idParam('id', 'srv_1') });
+  const ServerParams = z.object({ id: idParam('id', EXAMPLE_IDS.server) });
   for (const which of ['outage', 'recover'] as const) {
     app.openapi(
       route({
@@ -388,12 +479,17 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
           which === 'outage'
             ? 'A disaster: the server goes DOWN and replication from it fails'
             : 'End an outage: the server is back',
+        description:
+          which === 'outage'
+            ? 'The server goes DOWN: replication from it fails (MAIN_SERVER_DOWN) and jobs that need it fail, until it recovers.'
+            : 'A DOWN server comes back (a shadow that replication keeps off comes back off); a server that is not down is unchanged.',
         request: {
           params: ServerParams,
           query: TenantQuerySchema,
+          headers: IdempotencyHeadersSchema,
           body: jsonBody(TenantBodySchema, false),
         },
-        responses: { 200: json(ServerSchema, 'The server.'), ...problems(...BODY_PROBLEMS) },
+        responses: { 200: json(ServerSchema, 'The server.'), ...problems(...CONTROL_BODY, 404, 422) },
       }),
       (c) => {
         const { tenant, sim } = worldFor(c, c.req.valid('query').tenant ?? c.req.valid('json').tenant);
@@ -409,8 +505,10 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       path: '/_sim/servers/{id}/workload',
       operationId: 'SimSetWorkload',
       summary: 'A seeded background workload writing files on the server (0 stops it)',
+      description:
+        'The server writes files at `writesPerMinute` (0 stops it), drawn from the seeded generator.',
       request: { params: ServerParams, query: TenantQuerySchema, body: jsonBody(WorkloadSchema) },
-      responses: { 204: noContent('Set.'), ...problems(...BODY_PROBLEMS) },
+      responses: { 204: noContent('Set.'), ...problems(...CONTROL_BODY, 404) },
     }),
     (c) => {
       const body = c.req.valid('json');
@@ -426,8 +524,13 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       path: '/_sim/jobs/{id}/step',
       operationId: 'SimStepJob',
       summary: 'Advance a job in manual progression by one step',
-      request: { params: z.object({ id: idParam('id', 'job_1') }), query: TenantQuerySchema },
-      responses: { 200: json(JobSchema, 'The job.'), ...problems(...CONTROL_PROBLEMS) },
+      description: 'Ends the running step of the job (and begins the next).',
+      request: {
+        params: z.object({ id: idParam('id', EXAMPLE_IDS.job) }),
+        query: TenantQuerySchema,
+        headers: IdempotencyHeadersSchema,
+      },
+      responses: { 200: json(JobSchema, 'The job.'), ...problems(...CONTROL_ONE, 422) },
     }),
     (c) => {
       const { tenant, sim } = worldFor(c, c.req.valid('query').tenant);
@@ -438,6 +541,7 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
   // ------------------------------------------------------------------ snapshots and state
 
   const W = (c: Context<AppEnv>) => worldFor(c, c.req.query('tenant'));
+  const SnapshotParams = z.object({ name: idParam('name', 'before-failover') });
 
   app.openapi(
     route({
@@ -445,13 +549,40 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       path: '/_sim/snapshots',
       operationId: 'SimListSnapshots',
       summary: "The world's named snapshots",
-      request: { query: TenantQuerySchema },
+      description: 'Snapshots by name, a page at a time.',
+      request: { query: TenantQuerySchema.extend(PageQuerySchema.shape) },
       responses: {
-        200: json(pageOf(SnapshotSchema, 'SnapshotPage'), 'Every snapshot.'),
-        ...problems(...CONTROL_PROBLEMS, 403),
+        200: json(pageOf(SnapshotSchema, 'SnapshotPage'), 'A page of snapshots.'),
+        ...problems(...CONTROL),
       },
     }),
-    (c) => c.json({ items: W(c).sim.listSnapshots(), nextCursor: null }, 200),
+    (c) => {
+      const { tenant: _tenant, ...page } = c.req.valid('query');
+      return c.json(
+        keysetPage(W(c).sim.listSnapshots(), (snapshot) => snapshot.name, page),
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    route({
+      method: 'get',
+      path: '/_sim/snapshots/{name}',
+      operationId: 'SimGetSnapshot',
+      summary: "One of the world's named snapshots",
+      description: 'The name and the simulated time it was taken (the `Location` of a saved snapshot).',
+      request: { params: SnapshotParams, query: TenantQuerySchema },
+      responses: { 200: json(SnapshotSchema, 'The snapshot.'), ...problems(...CONTROL_ONE) },
+    }),
+    (c) => {
+      const { name } = c.req.valid('param');
+      const snapshot = W(c)
+        .sim.listSnapshots()
+        .find((candidate) => candidate.name === name);
+      if (!snapshot) throw new HttpProblem(404, 'SNAPSHOT_NOT_FOUND', `No snapshot named '${name}'.`);
+      return c.json(snapshot, 200);
+    },
   );
 
   app.openapi(
@@ -459,16 +590,26 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       method: 'post',
       path: '/_sim/snapshots',
       operationId: 'SimSaveSnapshot',
-      summary: "Save the world's state under a name (replacing a snapshot of that name)",
-      request: { query: TenantQuerySchema, body: jsonBody(SnapshotNameSchema) },
-      responses: { 201: json(SnapshotSchema, 'Saved.'), ...problems(...BODY_PROBLEMS, 403) },
+      summary: "Save the world's state under a name",
+      description: 'A name in use is a 409 SNAPSHOT_EXISTS unless the body says `"overwrite": true`.',
+      request: {
+        query: TenantQuerySchema,
+        headers: IdempotencyHeadersSchema,
+        body: jsonBody(SnapshotNameSchema),
+      },
+      responses: {
+        201: json(SnapshotSchema, 'Saved, with `Location` set to it.', { location: true }),
+        ...problems(...CONTROL_BODY, 409, 422),
+      },
     }),
     (c) => {
       const { sim } = W(c);
-      const { name } = c.req.valid('json');
-      sim.saveSnapshot(name);
+      const { name, overwrite } = c.req.valid('json');
+      sim.saveSnapshot(name, { overwrite: overwrite ?? false });
       const saved = sim.listSnapshots().find((snapshot) => snapshot.name === name);
-      return c.json(saved ?? { name, createdAt: sim.clock().now }, 201);
+      return c.json(saved ?? { name, createdAt: sim.clock().now }, 201, {
+        Location: `/_sim/snapshots/${encodeURIComponent(name)}`,
+      });
     },
   );
 
@@ -478,8 +619,9 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       path: '/_sim/snapshots/{name}/restore',
       operationId: 'SimRestoreSnapshot',
       summary: "Restore one of the world's named snapshots (checked in full first, like an import)",
-      request: { params: z.object({ name: idParam('name', 'before-failover') }), query: TenantQuerySchema },
-      responses: { 204: noContent('Restored.'), ...problems(...CONTROL_PROBLEMS, 403, 422) },
+      description: "Replaces the world's state (its clock, faults, data) with the snapshot.",
+      request: { params: SnapshotParams, query: TenantQuerySchema, headers: IdempotencyHeadersSchema },
+      responses: { 204: noContent('Restored.'), ...problems(...CONTROL_ONE, 422) },
     }),
     (c) => {
       W(c).sim.restoreSnapshot(c.req.valid('param').name);
@@ -493,8 +635,9 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       path: '/_sim/snapshots/{name}',
       operationId: 'SimDeleteSnapshot',
       summary: "Delete one of the world's named snapshots",
-      request: { params: z.object({ name: idParam('name', 'before-failover') }), query: TenantQuerySchema },
-      responses: { 204: noContent('Deleted.'), ...problems(...CONTROL_PROBLEMS, 403) },
+      description: 'Deletes the snapshot; the current state is unchanged.',
+      request: { params: SnapshotParams, query: TenantQuerySchema },
+      responses: { 204: noContent('Deleted.'), ...problems(...CONTROL_ONE) },
     }),
     (c) => {
       W(c).sim.deleteSnapshot(c.req.valid('param').name);
@@ -508,13 +651,14 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       path: '/_sim/state',
       operationId: 'SimExportState',
       summary: "Export the world's state (`?scope=server`: every world's, admin only)",
+      description: 'One JSON document that `PUT /_sim/state` takes back.',
       request: { query: TenantQuerySchema.extend(ServerStateScopeSchema.shape) },
       responses: {
         200: json(
           SimStateSchema,
           'The state: a `drsim-state`, or with `scope=server` a `drsim-server-state`.',
         ),
-        ...problems(...CONTROL_PROBLEMS, 403),
+        ...problems(...CONTROL),
       },
     }),
     (c) => {
@@ -534,11 +678,13 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       operationId: 'SimImportState',
       summary:
         "Replace the world's state with an export of one tenant's (`?scope=server`: replace every world, admin only; bodies up to 64 MiB); checked in full first",
+      description:
+        'A bad state is a 400 VALIDATION_FAILED or 422 STATE_INCONSISTENT naming what is wrong, and nothing changes.',
       request: {
         query: TenantQuerySchema.extend(ServerStateScopeSchema.shape),
         body: jsonBody(SimStateSchema),
       },
-      responses: { 204: noContent('Imported.'), ...problems(...BODY_PROBLEMS, 403) },
+      responses: { 204: noContent('Imported.'), ...problems(...CONTROL_BODY, 422) },
     }),
     (c) => {
       const state = c.req.valid('json') as never;
@@ -570,13 +716,14 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       path: '/_sim/checks',
       operationId: 'SimChecks',
       summary: "The invariant checkers' verdict on the world's current state",
+      description: '`ok` is true when every checker passes; each verdict lists its violations.',
       request: { query: TenantQuerySchema },
       responses: {
         200: json(
           z.object({ ok: z.boolean(), items: z.array(CheckerVerdictSchema) }).openapi('Checks'),
           'Verdicts.',
         ),
-        ...problems(...CONTROL_PROBLEMS, 403),
+        ...problems(...CONTROL),
       },
     }),
     (c) => {
@@ -591,14 +738,15 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       path: '/_sim/events',
       operationId: 'SimEvents',
       summary: "The world's simulation events",
+      description: 'Events by sequence number; `pairId`, `kinds` and `afterSeq` filter them.',
       request: {
         query: PageQuerySchema.extend(EventQuerySchema.shape)
           .extend(TenantQuerySchema.shape)
-          .extend({ pairId: z.string().min(1).max(128).optional() }),
+          .extend({ pairId: z.string().min(1).max(128).optional().openapi({ example: EXAMPLE_IDS.pair }) }),
       },
       responses: {
         200: json(pageOf(SimEventSchema, 'SimEventPage'), 'A page of events.'),
-        ...problems(...CONTROL_PROBLEMS, 403),
+        ...problems(...CONTROL),
       },
     }),
     (c) => {
@@ -615,13 +763,22 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       path: '/_sim/requests',
       operationId: 'SimFindRequests',
       summary: 'Requests the tenant made of the public API, oldest first (a bounded journal)',
-      request: { query: JournalQuerySchema.extend(TenantQuerySchema.shape) },
+      description:
+        'The request journal (bounded: the oldest entries go first); `method` and `path` filter it.',
+      request: { query: JournalQuerySchema.extend(TenantQuerySchema.shape).extend(PageQuerySchema.shape) },
       responses: {
-        200: json(pageOf(JournalEntrySchema, 'JournalPage'), 'The matching requests.'),
-        ...problems(400, 401, 403, 500),
+        200: json(pageOf(JournalEntrySchema, 'JournalPage'), 'A page of matching requests.'),
+        ...problems(...CONTROL),
       },
     }),
-    (c) => c.json({ items: journalOf(c).find(c.req.valid('query')), nextCursor: null }, 200),
+    (c) => {
+      const { limit, cursor, tenant: _tenant, ...filter } = c.req.valid('query');
+      const page = { ...(limit === undefined ? {} : { limit }), ...(cursor === undefined ? {} : { cursor }) };
+      return c.json(
+        keysetPage(journalOf(c).find(filter), (entry) => entry.seq, page),
+        200,
+      );
+    },
   );
 
   app.openapi(
@@ -630,10 +787,11 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       path: '/_sim/requests/count',
       operationId: 'SimCountRequests',
       summary: "How many of the tenant's journaled requests match",
+      description: 'The number of journal entries that `method` and `path` match.',
       request: { query: JournalQuerySchema.extend(TenantQuerySchema.shape) },
       responses: {
-        200: json(z.object({ count: z.number().int() }), 'The count.'),
-        ...problems(400, 401, 403, 500),
+        200: json(z.object({ count: z.number().int() }).openapi('RequestCount'), 'The count.'),
+        ...problems(...CONTROL),
       },
     }),
     (c) => c.json({ count: journalOf(c).count(c.req.valid('query')) }, 200),
@@ -645,8 +803,9 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       path: '/_sim/requests',
       operationId: 'SimClearRequests',
       summary: "Empty the tenant's request journal",
+      description: 'Forgets every journaled request of the tenant.',
       request: { query: TenantQuerySchema },
-      responses: { 204: noContent('Cleared.'), ...problems(400, 401, 403, 500) },
+      responses: { 204: noContent('Cleared.'), ...problems(...CONTROL) },
     }),
     (c) => {
       journalOf(c).clear();

@@ -41,32 +41,39 @@ Errors are RFC 9457 problem documents with a stable \`code\`. Every response car
 simulated time in \`X-Drsim-Time\`. See docs/api.md.`;
 
 export function registerDocsRoutes(app: OpenAPIHono<AppEnv>): void {
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerToken', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'A tenant token (any token in development mode).',
-  });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'The admin token, when the server has one (also accepted in `X-Drsim-Admin-Token`).',
-  });
-
-  let document: unknown;
+  let document: Record<string, unknown> | undefined;
   app.get('/openapi.json', (c) => {
     document ??= app.getOpenAPI31Document({
       openapi: '3.1.0',
-      info: { title: 'drsim', version: '1', description: DESCRIPTION },
+      info: {
+        title: 'drsim',
+        version: '1',
+        description: DESCRIPTION,
+        license: { name: 'MIT', url: 'https://opensource.org/license/mit' },
+        contact: { name: 'drsim', url: 'https://www.npmjs.com/package/drsim' },
+      },
       security: [{ bearerToken: [] }],
       tags: [
-        { name: 'Servers' },
-        { name: 'DR pairs' },
-        { name: 'DR pair actions' },
-        { name: 'Jobs' },
-        { name: 'Control (/_sim)' },
+        { name: 'Servers', description: "The tenant's servers, their power and their files." },
+        {
+          name: 'DR pairs',
+          description: 'Attaching servers, and reading pairs, recovery points, history and jobs.',
+        },
+        {
+          name: 'DR pair actions',
+          description: 'Replication, test failover, failover and commit: each starts a job (202).',
+        },
+        { name: 'Jobs', description: 'Following the job an action started.' },
+        {
+          name: 'Control (/_sim)',
+          description:
+            'For tests: the clock, job progression, faults, HTTP chaos, snapshots, state, checks and the request journal.',
+        },
       ],
-    });
-    return c.json(document);
+    }) as unknown as Record<string, unknown>;
+    // The server that answers is the one to call: a generator or a proxy needs no guess.
+    const origin = new URL(c.req.url).origin;
+    return c.json({ ...document, servers: [{ url: origin, description: 'This drsim server.' }] });
   });
 
   const root = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));

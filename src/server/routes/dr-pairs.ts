@@ -4,11 +4,13 @@
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Simulator } from '../../sim/contract.js';
+import { keysetPage } from '../../sim/pagination.js';
 import type { AppEnv } from '../app-env.js';
 import { requireWrite } from '../auth.js';
 import { ReadCache } from '../read-cache.js';
+import { IdempotencyHeadersSchema } from '../schemas/actions.js';
 import {
-  BASE_PROBLEMS,
+  EXAMPLE_IDS,
   IdParams,
   idParam,
   json,
@@ -16,7 +18,9 @@ import {
   PageQuerySchema,
   pageOf,
   problems,
-  WRITE_PROBLEMS,
+  V1_BODY,
+  V1_PROBLEMS,
+  V1_READ_ONE,
 } from '../schemas/common.js';
 import {
   AttachSchema,
@@ -27,7 +31,7 @@ import {
   RecoveryPointSchema,
   SimEventSchema,
 } from '../schemas/dr-pairs.js';
-import { FileListSchema } from '../schemas/servers.js';
+import { FileEntrySchema } from '../schemas/servers.js';
 
 const tags = ['DR pairs'];
 
@@ -37,11 +41,12 @@ export function registerDrPairRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     path: '/v1/dr-pairs',
     operationId: 'ListDrPairs',
     summary: "List the tenant's DR pairs, optionally by status",
+    description: 'Pairs in attach order, a page at a time; `status` keeps those in one status.',
     tags,
     request: { query: PageQuerySchema.extend(ListPairsQuerySchema.shape) },
     responses: {
       200: json(pageOf(DrPairSchema, 'DrPairPage'), 'A page of pairs.'),
-      ...problems(400, 401, 500),
+      ...problems(...V1_PROBLEMS),
     },
   });
   const cache = new ReadCache(sim);
@@ -58,12 +63,14 @@ export function registerDrPairRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     path: '/v1/dr-pairs',
     operationId: 'DrPairAttachServer',
     summary: 'Attach a main server: the pair starts ATTACHED',
+    description:
+      'Pairs a main server with a shadow placement. Refused with 409 when the server is already paired, is a shadow still pairing, or waits for a failover commit; with 422 when it is expired or has a multi-attach volume.',
     tags,
     middleware: requireWrite('DrPairAttachServer'),
-    request: { body: jsonBody(AttachSchema) },
+    request: { headers: IdempotencyHeadersSchema, body: jsonBody(AttachSchema) },
     responses: {
-      201: json(DrPairSchema, 'The new pair, with `Location` set to it.'),
-      ...problems(...WRITE_PROBLEMS),
+      201: json(DrPairSchema, 'The new pair, with `Location` set to it.', { location: true }),
+      ...problems(...V1_BODY, 404, 409, 422),
     },
   });
   app.openapi(attach, (c) => {
@@ -76,9 +83,10 @@ export function registerDrPairRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     path: '/v1/dr-pairs/{id}',
     operationId: 'GetDrPair',
     summary: 'Get a DR pair with its status and allowed actions',
+    description: 'The pair, its servers, replication state, test failover and the actions allowed now.',
     tags,
     request: { params: IdParams },
-    responses: { 200: json(DrPairSchema, 'The pair.'), ...problems(...BASE_PROBLEMS) },
+    responses: { 200: json(DrPairSchema, 'The pair.'), ...problems(...V1_READ_ONE) },
   });
   app.openapi(getPair, (c) => c.json(sim.getPair(c.get('tenant'), c.req.valid('param').id), 200));
 
@@ -87,11 +95,12 @@ export function registerDrPairRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     path: '/v1/dr-pairs/{id}/history',
     operationId: 'GetDrPairHistory',
     summary: "The pair's operation history, oldest first",
+    description: 'Events of the pair by sequence number; `kinds` and `afterSeq` filter them.',
     tags,
     request: { params: IdParams, query: PageQuerySchema.extend(EventQuerySchema.shape) },
     responses: {
       200: json(pageOf(SimEventSchema, 'SimEventPage'), 'A page of events.'),
-      ...problems(...BASE_PROBLEMS),
+      ...problems(...V1_READ_ONE),
     },
   });
   app.openapi(history, (c) =>
@@ -102,12 +111,14 @@ export function registerDrPairRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     method: 'get',
     path: '/v1/dr-pairs/{id}/recovery-points',
     operationId: 'GetDrPairRecoveryPoints',
-    summary: "The pair's recovery points",
+    summary: "The pair's recovery points, newest first",
+    description:
+      'Points by creation time, newest first; the cursor is keyed by time, so a point made between two pages never repeats an item.',
     tags,
     request: { params: IdParams, query: PageQuerySchema },
     responses: {
       200: json(pageOf(RecoveryPointSchema, 'RecoveryPointPage'), 'A page of recovery points.'),
-      ...problems(...BASE_PROBLEMS),
+      ...problems(...V1_READ_ONE),
     },
   });
   app.openapi(recoveryPoints, (c) =>
@@ -119,16 +130,25 @@ export function registerDrPairRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     path: '/v1/dr-pairs/{id}/recovery-points/{rpId}/files',
     operationId: 'GetDrPairRecoveryPointFiles',
     summary: "The main server's files as the recovery point captured them",
+    description:
+      'The captured files by path, without content; an unknown point of a known pair is a 422 RECOVERY_POINT_NOT_FOUND.',
     tags,
-    request: { params: IdParams.extend({ rpId: idParam('rpId', 'rp_1') }) },
+    request: {
+      params: IdParams.extend({ rpId: idParam('rpId', EXAMPLE_IDS.recoveryPoint) }),
+      query: PageQuerySchema,
+    },
     responses: {
-      200: json(FileListSchema, 'Every captured file (one page).'),
-      ...problems(...BASE_PROBLEMS, 422),
+      200: json(pageOf(FileEntrySchema, 'FilePage'), 'A page of captured files.'),
+      ...problems(...V1_READ_ONE, 422),
     },
   });
   app.openapi(pointFiles, (c) => {
     const { id, rpId } = c.req.valid('param');
-    return c.json({ items: sim.recoveryPointFiles(c.get('tenant'), id, rpId), nextCursor: null }, 200);
+    const files = sim.recoveryPointFiles(c.get('tenant'), id, rpId);
+    return c.json(
+      keysetPage(files, (file) => file.path, c.req.valid('query')),
+      200,
+    );
   });
 
   const jobs = createRoute({
@@ -136,9 +156,10 @@ export function registerDrPairRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     path: '/v1/dr-pairs/{id}/jobs',
     operationId: 'ListDrPairJobs',
     summary: "The pair's jobs, one per action",
+    description: 'Jobs in the order they started.',
     tags,
     request: { params: IdParams, query: PageQuerySchema },
-    responses: { 200: json(pageOf(JobSchema, 'JobPage'), 'A page of jobs.'), ...problems(...BASE_PROBLEMS) },
+    responses: { 200: json(pageOf(JobSchema, 'JobPage'), 'A page of jobs.'), ...problems(...V1_READ_ONE) },
   });
   app.openapi(jobs, (c) =>
     c.json(sim.listJobs(c.get('tenant'), c.req.valid('param').id, c.req.valid('query')), 200),

@@ -4,7 +4,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Simulator } from '../../sim/contract.js';
 import type { AppEnv } from '../app-env.js';
-import { BASE_PROBLEMS, idParam, json, problems } from '../schemas/common.js';
+import { EXAMPLE_IDS, idParam, json, problems, V1_READ_ONE } from '../schemas/common.js';
 import { JobSchema } from '../schemas/dr-pairs.js';
 
 /**
@@ -17,9 +17,10 @@ export function registerJobRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): voi
     path: '/v1/jobs/{id}',
     operationId: 'GetJob',
     summary: 'Read a job (a read never advances it, also in manual progression)',
+    description: 'The job with its steps and logs; poll it until `status` is SUCCEEDED or FAILED.',
     tags: ['Jobs'],
-    request: { params: z.object({ id: idParam('id', 'job_1') }) },
-    responses: { 200: json(JobSchema, 'The job.'), ...problems(...BASE_PROBLEMS) },
+    request: { params: z.object({ id: idParam('id', EXAMPLE_IDS.job) }) },
+    responses: { 200: json(JobSchema, 'The job.'), ...problems(...V1_READ_ONE) },
   });
   app.openapi(getJob, (c) => c.json(sim.getJob(c.get('tenant'), c.req.valid('param').id), 200));
 }

@@ -18,7 +18,7 @@ import {
   StartReplicationSchema,
   TestFailoverSchema,
 } from '../schemas/actions.js';
-import { IdParams, json, jsonBody, problems, WRITE_PROBLEMS } from '../schemas/common.js';
+import { IdParams, json, jsonBody, problems, V1_BODY } from '../schemas/common.js';
 import { JobSchema } from '../schemas/dr-pairs.js';
 
 interface PairAction {
@@ -133,7 +133,7 @@ export function registerPairActionRoutes(app: OpenAPIHono<AppEnv>, sim: Simulato
       path: `/v1/dr-pairs/{id}${spec.path}`,
       operationId: spec.operationId,
       summary: spec.summary,
-      description: `Starts the \`${spec.action}\` job. Needs the IAM action \`${spec.iamAction}\`.`,
+      description: `Starts the \`${spec.action}\` job and answers it at once; follow it at its \`Location\`. Refused with 409 INVALID_STATE when the pair's status does not allow it (see \`allowedActions\`). Needs the IAM action \`${spec.iamAction}\`.${spec.body === null ? ' Takes no body (or `{}`).' : ''}`,
       tags: ['DR pair actions'],
       middleware: requireWrite(spec.iamAction),
       request: {
@@ -142,11 +142,8 @@ export function registerPairActionRoutes(app: OpenAPIHono<AppEnv>, sim: Simulato
         body: jsonBody(spec.body ?? NoArgumentsSchema, spec.body !== null),
       },
       responses: {
-        202: {
-          ...json(JobSchema, 'The job, with `Location: /v1/jobs/{jobId}`.'),
-          headers: { Location: { schema: { type: 'string' }, description: 'The job to poll.' } },
-        },
-        ...problems(...WRITE_PROBLEMS),
+        202: json(JobSchema, 'The job, with `Location: /v1/jobs/{jobId}`.', { location: true }),
+        ...problems(...V1_BODY, 404, 409, 422),
       },
     });
     app.openapi(route, (c) => {

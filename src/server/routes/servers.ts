@@ -1,37 +1,41 @@
 /**
- * `/v1/servers`: a tenant's servers, their power, and the files on them. File paths may
- * contain slashes, so those routes match the rest of the URL while the OpenAPI document
- * shows them as one `{path}` parameter.
+ * `/v1/servers`: a tenant's servers, their power, and the files on them. A file is addressed
+ * as `/v1/servers/{id}/file?path=app/orders.db`, a form OpenAPI can express whatever slashes
+ * the path holds; the older `/v1/servers/{id}/files/{path...}` (rest of the URL, or one
+ * `%2F`-encoded segment) stays as an undocumented alias.
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Simulator } from '../../sim/contract.js';
+import { keysetPage } from '../../sim/pagination.js';
 import type { AppEnv } from '../app-env.js';
 import { requireWrite } from '../auth.js';
+import { IdempotencyHeadersSchema } from '../schemas/actions.js';
 import {
-  BASE_PROBLEMS,
+  EXAMPLE_IDS,
   idParam,
   json,
   jsonBody,
   PageQuerySchema,
   pageOf,
   problems,
-  WRITE_PROBLEMS,
+  V1_BODY,
+  V1_PROBLEMS,
+  V1_READ_ONE,
 } from '../schemas/common.js';
 import {
   CreateServerSchema,
   FileContentSchema,
   FileEntrySchema,
-  FileListSchema,
   FilePathSchema,
   ServerSchema,
   WriteFileSchema,
 } from '../schemas/servers.js';
 
 const tags = ['Servers'];
-const ServerParams = z.object({ id: idParam('id', 'srv_1') });
-const FileParams = ServerParams.extend({ path: FilePathSchema });
+const ServerParams = z.object({ id: idParam('id', EXAMPLE_IDS.server) });
+const FileQuery = z.object({ path: FilePathSchema });
 
-/** hono's router pattern for "the rest of the URL", e.g. `etc/nginx/nginx.conf`. */
+/** hono's router pattern for "the rest of the URL", e.g. `etc/nginx/nginx.conf` (the alias). */
 const REST_OF_PATH = '/v1/servers/{id}/files/{path{.+}}';
 
 export function registerServerRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): void {
@@ -40,12 +44,14 @@ export function registerServerRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     path: '/v1/servers',
     operationId: 'CreateServer',
     summary: 'Create a server in the tenant',
+    description:
+      'Creates a standalone server, running unless `powerState` says otherwise, with optional volumes and files. With an `Idempotency-Key`, a retry answers the first response again.',
     tags,
     middleware: requireWrite('CreateServer'),
-    request: { body: jsonBody(CreateServerSchema) },
+    request: { headers: IdempotencyHeadersSchema, body: jsonBody(CreateServerSchema) },
     responses: {
-      201: json(ServerSchema, 'The server, with `Location` set to it.'),
-      ...problems(...WRITE_PROBLEMS),
+      201: json(ServerSchema, 'The server, with `Location` set to it.', { location: true }),
+      ...problems(...V1_BODY, 422),
     },
   });
   app.openapi(createServer, (c) => {
@@ -58,11 +64,12 @@ export function registerServerRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     path: '/v1/servers',
     operationId: 'ListServers',
     summary: "List the tenant's servers",
+    description: 'Servers in creation order, a page at a time.',
     tags,
     request: { query: PageQuerySchema },
     responses: {
       200: json(pageOf(ServerSchema, 'ServerPage'), 'A page of servers.'),
-      ...problems(400, 401, 500),
+      ...problems(...V1_PROBLEMS),
     },
   });
   app.openapi(listServers, (c) => c.json(sim.listServers(c.get('tenant'), c.req.valid('query')), 200));
@@ -72,9 +79,10 @@ export function registerServerRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     path: '/v1/servers/{id}',
     operationId: 'GetServer',
     summary: 'Get a server',
+    description: 'The server with its power state, role and data version.',
     tags,
     request: { params: ServerParams },
-    responses: { 200: json(ServerSchema, 'The server.'), ...problems(...BASE_PROBLEMS) },
+    responses: { 200: json(ServerSchema, 'The server.'), ...problems(...V1_READ_ONE) },
   });
   app.openapi(getServer, (c) => c.json(sim.getServer(c.get('tenant'), c.req.valid('param').id), 200));
 
@@ -84,14 +92,18 @@ export function registerServerRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
       method: 'post',
       path: `/v1/servers/{id}/${power}`,
       operationId,
-      summary:
+      summary: power === 'start' ? 'Power a server on' : 'Power a server off',
+      description:
         power === 'start'
-          ? 'Power a server on (starting a replicating shadow breaks its replication)'
-          : 'Power a server off',
+          ? 'Powers the server on. Starting a replicating shadow by hand breaks its replication (SHADOW_STARTED_MANUALLY). A server that is down is a 409 SERVER_STATE_CONFLICT.'
+          : 'Powers the server off. A server that is down is a 409 SERVER_STATE_CONFLICT.',
       tags,
       middleware: requireWrite(operationId),
-      request: { params: ServerParams },
-      responses: { 200: json(ServerSchema, 'The server.'), ...problems(...WRITE_PROBLEMS) },
+      request: { params: ServerParams, headers: IdempotencyHeadersSchema },
+      responses: {
+        200: json(ServerSchema, 'The server.'),
+        ...problems(...V1_PROBLEMS, 403, 404, 409, 422),
+      },
     });
     app.openapi(route, (c) => {
       const { id } = c.req.valid('param');
@@ -105,44 +117,74 @@ export function registerServerRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     path: '/v1/servers/{id}/files',
     operationId: 'ListServerFiles',
     summary: "List a server's files",
+    description: 'The files of the current data version, by path, without their content.',
     tags,
-    request: { params: ServerParams },
-    responses: { 200: json(FileListSchema, 'Every file (one page).'), ...problems(...BASE_PROBLEMS) },
+    request: { params: ServerParams, query: PageQuerySchema },
+    responses: {
+      200: json(pageOf(FileEntrySchema, 'FilePage'), 'A page of files.'),
+      ...problems(...V1_READ_ONE),
+    },
   });
-  app.openapi(listFiles, (c) => {
-    const items = sim.listFiles(c.get('tenant'), c.req.valid('param').id);
-    return c.json({ items, nextCursor: null }, 200);
-  });
+  app.openapi(listFiles, (c) =>
+    c.json(
+      keysetPage(
+        sim.listFiles(c.get('tenant'), c.req.valid('param').id),
+        (file) => file.path,
+        c.req.valid('query'),
+      ),
+      200,
+    ),
+  );
 
   const getFile = createRoute({
     method: 'get',
-    path: '/v1/servers/{id}/files/{path}',
+    path: '/v1/servers/{id}/file',
     operationId: 'GetServerFile',
-    summary: 'Read a file (the path may contain slashes)',
+    summary: 'Read a file',
+    description: 'The file at `path` (slashes as they are, e.g. `app/orders.db`) with its content.',
     tags,
-    request: { params: FileParams },
-    responses: { 200: json(FileContentSchema, 'The file and its content.'), ...problems(...BASE_PROBLEMS) },
+    request: { params: ServerParams, query: FileQuery },
+    responses: { 200: json(FileContentSchema, 'The file and its content.'), ...problems(...V1_READ_ONE) },
   });
-  app.openAPIRegistry.registerPath(getFile);
-  app.openapi({ ...getFile, path: REST_OF_PATH, hide: true }, (c) => {
-    const { id, path } = c.req.valid('param');
-    return c.json(sim.readFile(c.get('tenant'), id, path), 200);
+  app.openapi(getFile, (c) => {
+    const { id } = c.req.valid('param');
+    return c.json(sim.readFile(c.get('tenant'), id, c.req.valid('query').path), 200);
   });
 
   const putFile = createRoute({
     method: 'put',
-    path: '/v1/servers/{id}/files/{path}',
+    path: '/v1/servers/{id}/file',
     operationId: 'PutServerFile',
-    summary: 'Write a file on a running server (the path may contain slashes)',
+    summary: 'Write a file on a running server',
+    description:
+      'Writes the file at `path` as a new data version of the server; a stopped or down server is a 409 SERVER_STATE_CONFLICT.',
     tags,
     middleware: requireWrite('PutServerFile'),
-    request: { params: FileParams, body: jsonBody(WriteFileSchema) },
-    responses: { 200: json(FileEntrySchema, 'The file as written.'), ...problems(...WRITE_PROBLEMS) },
+    request: { params: ServerParams, query: FileQuery, body: jsonBody(WriteFileSchema) },
+    responses: { 200: json(FileEntrySchema, 'The file as written.'), ...problems(...V1_BODY, 404, 409) },
   });
-  const { middleware: _guard, ...putFileDoc } = putFile;
-  app.openAPIRegistry.registerPath(putFileDoc);
-  app.openapi({ ...putFile, path: REST_OF_PATH, hide: true }, (c) => {
-    const { id, path } = c.req.valid('param');
+  app.openapi(putFile, (c) => {
+    const { id } = c.req.valid('param');
+    const { path } = c.req.valid('query');
     return c.json(sim.writeFile(c.get('tenant'), id, path, c.req.valid('json').content), 200);
   });
+
+  // The alias: the path as the rest of the URL. Not in the document (OpenAPI cannot say it).
+  const AliasParams = ServerParams.extend({ path: FilePathSchema });
+  app.openapi({ ...getFile, path: REST_OF_PATH, hide: true, request: { params: AliasParams } }, (c) => {
+    const { id, path } = c.req.valid('param');
+    return c.json(sim.readFile(c.get('tenant'), id, path), 200);
+  });
+  app.openapi(
+    {
+      ...putFile,
+      path: REST_OF_PATH,
+      hide: true,
+      request: { params: AliasParams, body: jsonBody(WriteFileSchema) },
+    },
+    (c) => {
+      const { id, path } = c.req.valid('param');
+      return c.json(sim.writeFile(c.get('tenant'), id, path, c.req.valid('json').content), 200);
+    },
+  );
 }

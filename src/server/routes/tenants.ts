@@ -5,11 +5,13 @@
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { keysetPage } from '../../sim/pagination.js';
 import type { ProgressionSettings } from '../../sim/types.js';
 import type { WorldOptions } from '../../sim/worlds.js';
 import type { AppEnv } from '../app-env.js';
 import { HTTP_ERROR_CODES, HttpProblem } from '../problem.js';
-import { idParam, json, jsonBody, pageOf, problems } from '../schemas/common.js';
+import { IdempotencyHeadersSchema } from '../schemas/actions.js';
+import { idParam, json, jsonBody, noContent, PageQuerySchema, pageOf, problems } from '../schemas/common.js';
 import {
   CreatedTenantSchema,
   CreateTenantSchema,
@@ -18,11 +20,10 @@ import {
   TenantSchema,
 } from '../schemas/control.js';
 import type { Tenancy } from '../tenancy.js';
-import { requireServerScope, targetTenant } from './control.js';
+import { CONTROL_SECURITY, requireServerScope, targetTenant } from './control.js';
 
 const tags = ['Control (/_sim)'];
-const security = [{ adminToken: [] }];
-const noContent = (description: string) => ({ description });
+const security = CONTROL_SECURITY;
 const TenantParams = z.object({ tenant: idParam('tenant', 'acme') });
 
 export function registerTenantRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy): void {
@@ -55,7 +56,8 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy)
       path: '/_sim/identity',
       operationId: 'SimIdentity',
       summary: "Who the caller is: the token's tenant and policy, and whether it holds the admin token",
-      responses: { 200: json(IdentitySchema, 'The caller.'), ...problems(401, 500) },
+      description: 'What the server makes of the credentials sent: tenant, policy, admin, ephemeral.',
+      responses: { 200: json(IdentitySchema, 'The caller.'), ...problems(400, 401, 500) },
     }),
     (c) => {
       const { tenant, policy, admin, ephemeral } = c.get('caller');
@@ -70,14 +72,22 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy)
       operationId: 'SimListTenants',
       summary:
         'The worlds the caller may see: every one for the admin; else its own and the ephemeral ones it created',
-      responses: { 200: json(pageOf(TenantSchema, 'TenantPage'), 'The worlds.'), ...problems(401, 500) },
+      description: 'Each world with its seed, clock and whether it is ephemeral.',
+      request: { query: PageQuerySchema },
+      responses: {
+        200: json(pageOf(TenantSchema, 'TenantPage'), 'A page of worlds, by name.'),
+        ...problems(400, 401, 500),
+      },
     }),
     (c) => {
       const items = tenancy.worlds
         .list()
         .filter((world) => mayManage(c, world.tenant))
         .map((world) => tenancy.view(world));
-      return c.json({ items, nextCursor: null }, 200);
+      return c.json(
+        keysetPage(items, (world) => world.tenant, c.req.valid('query')),
+        200,
+      );
     },
   );
 
@@ -88,10 +98,12 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy)
       operationId: 'SimCreateTenant',
       summary:
         'Create a tenant with a fresh world of its own: ephemeral (in memory, with a token of its own) by default',
-      request: { body: jsonBody(CreateTenantSchema) },
+      description:
+        'A fresh world with its own clock, seed and progression; an ephemeral one answers a token of its own. Naming the tenant, or a lasting one, needs the admin token; a name in use is 409 TENANT_EXISTS.',
+      request: { headers: IdempotencyHeadersSchema, body: jsonBody(CreateTenantSchema) },
       responses: {
-        201: json(CreatedTenantSchema, 'The tenant, with `Location` set to it.'),
-        ...problems(400, 401, 403, 409, 413, 415, 500),
+        201: json(CreatedTenantSchema, 'The tenant, with `Location` set to it.', { location: true }),
+        ...problems(400, 401, 403, 409, 413, 415, 422, 500),
       },
     }),
     (c) => {
@@ -130,8 +142,9 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy)
       path: '/_sim/tenants/{tenant}',
       operationId: 'SimGetTenant',
       summary: "A tenant's world: seed, clock, whether it is ephemeral",
+      description: 'The world of the tenant (its own token, its creator, or the admin).',
       request: { params: TenantParams },
-      responses: { 200: json(TenantSchema, 'The tenant.'), ...problems(401, 403, 404, 500) },
+      responses: { 200: json(TenantSchema, 'The tenant.'), ...problems(400, 401, 403, 404, 500) },
     }),
     (c) => {
       const { tenant } = c.req.valid('param');
@@ -147,8 +160,9 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy)
       operationId: 'SimDeleteTenant',
       summary:
         "Delete a tenant's world with everything in it (an ephemeral one: its own token or its creator's; any: the admin)",
+      description: 'Removes the world and everything in it; the tenant starts afresh if it calls again.',
       request: { params: TenantParams },
-      responses: { 204: noContent('Deleted.'), ...problems(401, 403, 404, 500) },
+      responses: { 204: noContent('Deleted.'), ...problems(400, 401, 403, 404, 500) },
     }),
     (c) => {
       const { tenant } = c.req.valid('param');
@@ -173,8 +187,9 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy)
       operationId: 'SimResetTenant',
       summary:
         "Start a tenant's world over as it was created: clock, seed, progression, data, faults, chaos and journal (snapshots stay)",
-      request: { params: TenantParams },
-      responses: { 204: noContent('Reset.'), ...problems(401, 403, 404, 500) },
+      description: 'Everything of the world goes back to how it was created; its snapshots stay.',
+      request: { params: TenantParams, headers: IdempotencyHeadersSchema },
+      responses: { 204: noContent('Reset.'), ...problems(400, 401, 403, 404, 422, 500) },
     }),
     (c) => {
       const { tenant } = c.req.valid('param');
@@ -192,8 +207,13 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy)
       path: '/_sim/reset',
       operationId: 'SimResetServer',
       summary: 'Delete every world, ephemeral ones included (admin only; the body must say `scope: server`)',
-      request: { body: jsonBody(ServerResetSchema) },
-      responses: { 204: noContent('Every world deleted.'), ...problems(400, 401, 403, 413, 415, 500) },
+      description:
+        'Deletes every world and every ephemeral tenant; the body must say `{ "scope": "server" }`.',
+      request: { headers: IdempotencyHeadersSchema, body: jsonBody(ServerResetSchema) },
+      responses: {
+        204: noContent('Every world deleted.'),
+        ...problems(400, 401, 403, 413, 415, 422, 500),
+      },
     }),
     (c) => {
       requireServerScope(c, 'Deleting every world');

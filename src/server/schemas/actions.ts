@@ -4,20 +4,24 @@
  * hours, a test server name of 5–50 letters, digits, `_` or `-`.
  */
 import { z } from '@hono/zod-openapi';
-import { IdSchema } from './common.js';
+import { EXAMPLE_IDS } from './common.js';
 
 const VolumeTypeSchema = z.enum(['SSD', 'NVMe']);
-const IopsSchema = z.number().int().min(1).max(1_000_000);
-const Short = z.string().min(1).max(128);
+const IopsSchema = z.number().int().min(100).max(100_000);
+/** The engine's bounds (src/sim/actions.ts validateRequest). */
+const Region = z.string().min(1).max(64);
+const Name = z.string().min(1).max(64);
+const NetworkId = z.string().min(1).max(100);
+const RecoveryPointId = z.string().min(1).max(100).openapi({ example: EXAMPLE_IDS.recoveryPoint });
 
 export const StartReplicationSchema = z
   .object({
-    shadowName: z.string().min(1).max(255).openapi({ example: 'web-01-shadow' }),
-    region: Short.optional().openapi({ example: 'HAN-1' }),
+    shadowName: z.string().min(1).max(100).openapi({ example: 'web-01-shadow' }),
+    region: Region.optional().openapi({ example: 'HAN-1' }),
     intervalHours: z.number().int().min(1).max(12).openapi({ example: 4 }),
     volumeType: VolumeTypeSchema.optional(),
     iops: IopsSchema.optional(),
-    flavor: Short.optional(),
+    flavor: Name.optional(),
   })
   .strict()
   .openapi('StartReplication');
@@ -28,18 +32,18 @@ export const TestFailoverSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{5,50}$/, '5 to 50 letters, digits, _ or -')
       .openapi({ example: 'web-01-test' }),
-    recoveryPointId: IdSchema.openapi({ example: 'rp_1' }),
-    region: Short.optional(),
-    network: z.object({ vpcId: Short.optional(), subnetId: Short.optional() }).strict().optional(),
+    recoveryPointId: RecoveryPointId,
+    region: Region.optional(),
+    network: z.object({ vpcId: NetworkId.optional(), subnetId: NetworkId.optional() }).strict().optional(),
     volumeType: VolumeTypeSchema.optional(),
     iops: IopsSchema.optional(),
-    instanceFamily: Short.optional(),
+    instanceFamily: Name.optional(),
   })
   .strict()
   .openapi('TestFailover');
 
 export const RecoveryPointChoiceSchema = z
-  .object({ recoveryPointId: IdSchema.openapi({ example: 'rp_1' }) })
+  .object({ recoveryPointId: RecoveryPointId })
   .strict()
   .openapi('RecoveryPointChoice');
 
@@ -51,9 +55,13 @@ export const CommitFailoverSchema = z
 /** Actions without arguments take no body, or an empty object. */
 export const NoArgumentsSchema = z.object({}).strict().openapi('NoArguments');
 
+/** The longest `Idempotency-Key` (src/server/idempotency.ts keeps keys for `IDEMPOTENCY_TTL`). */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
 export const IdempotencyHeadersSchema = z.object({
-  'Idempotency-Key': z.string().min(1).max(255).optional().openapi({
-    description: 'A retried action with the same key returns the same job instead of starting another.',
+  'Idempotency-Key': z.string().min(1).max(MAX_IDEMPOTENCY_KEY_LENGTH).optional().openapi({
+    description:
+      'Makes the request safe to retry: the same key with the same request answers the first response again (status and body) without acting twice; the same key with another request is a 422 IDEMPOTENCY_KEY_REUSED. Keys belong to the tenant and are kept for 24 hours of simulated time.',
     example: '5f1c2a9e-failover-1',
   }),
 });

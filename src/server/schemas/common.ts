@@ -1,9 +1,16 @@
 /**
  * Schemas every part of the API shares: the problem document, list pages and their query,
- * path parameters, and the error responses a route declares. Declared once here so the
- * OpenAPI document and the validation cannot disagree.
+ * path parameters, the response headers, and the responses a route declares. Declared once
+ * here so the OpenAPI document and the validation cannot disagree. The problem responses and
+ * headers are OpenAPI components (registerComponents), referenced by every operation.
  */
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
+
+type OpenAPIRegistry = OpenAPIHono['openAPIRegistry'];
+
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../../sim/pagination.js';
+import { codesForStatus, PROBLEM_CODES } from '../problem.js';
 
 export const IsoSchema = z.string().openapi({ example: '2026-01-05T00:15:00.000Z', format: 'date-time' });
 
@@ -15,30 +22,54 @@ export const FieldErrorSchema = z
   })
   .openapi('FieldError');
 
+export const ProblemCodeSchema = z.enum(PROBLEM_CODES).openapi('ProblemCode');
+
 export const ProblemSchema = z
   .object({
     type: z.string().openapi({ example: 'urn:drsim:problem:INVALID_STATE' }),
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
-    code: z.string().openapi({ example: 'INVALID_STATE' }),
+    code: ProblemCodeSchema,
     instance: z.string().optional(),
     errors: z.array(FieldErrorSchema).optional(),
   })
   .catchall(z.unknown())
   .openapi('Problem', {
     description:
-      'RFC 9457 problem document with a stable `code`. Engine errors add their details as members: INVALID_STATE carries the pair `status` and `allowedActions`.',
+      'RFC 9457 problem document with a stable `code`. Engine errors add their details as members: INVALID_STATE carries `pairStatus` and `allowedActions`; IDEMPOTENCY_KEY_REUSED carries `firstRequest`; a chaos answer carries `ruleId`.',
   });
 
 /** A list page of `item`. */
 export function pageOf<T extends z.ZodType>(item: T, name: string) {
-  return z.object({ items: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
+  return z
+    .object({
+      items: z.array(item),
+      nextCursor: z.string().nullable().openapi({
+        description: 'Pass as `cursor` for the next page; null on the last page.',
+      }),
+    })
+    .openapi(name);
 }
 
 export const PageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(500).optional().openapi({ example: 50 }),
-  cursor: z.string().min(1).max(512).optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_LIMIT)
+    .optional()
+    .openapi({
+      description: `Items per page, 1 to ${MAX_LIMIT} (default ${DEFAULT_LIMIT}).`,
+      example: 50,
+      type: 'integer',
+    }),
+  cursor: z
+    .string()
+    .min(1)
+    .max(512)
+    .optional()
+    .openapi({ description: 'The `nextCursor` of the previous page.' }),
 });
 
 /** Ids the engine made; the bound keeps hostile input from reaching it. */
@@ -47,41 +78,171 @@ export const IdSchema = z.string().min(1).max(128);
 export const idParam = (name: string, example: string) =>
   IdSchema.openapi({ param: { name, in: 'path' }, example });
 
-export const IdParams = z.object({ id: idParam('id', 'pair_1') });
+/** Realistic examples: the engine's ids are a prefix and ten base-32 symbols. */
+export const EXAMPLE_IDS = {
+  server: 'srv-4fz2k8q1mc',
+  pair: 'drp-8acj53a44k',
+  job: 'job-2m7xq0d9ra',
+  recoveryPoint: 'rp-5hd1w3n7tb',
+  fault: 'flt-9kq2e6v0pz',
+  chaos: 'chaos_1',
+} as const;
 
-const PROBLEM_DESCRIPTIONS: Record<number, string> = {
-  400: 'Malformed JSON (MALFORMED_JSON) or a field of the wrong type or range (VALIDATION_FAILED, with `errors`).',
-  401: 'No bearer token, or an unknown one (UNAUTHORIZED).',
-  403: "The token's read-only policy does not allow this action (FORBIDDEN, with `action`).",
-  404: "Unknown id, or another tenant's resource.",
-  409: 'Refused in the current state: INVALID_STATE (with `pairStatus` and `allowedActions`), SERVER_STATE_CONFLICT, or an attach conflict.',
-  413: 'The body is over 1 MiB (PAYLOAD_TOO_LARGE).',
-  415: 'A body that is not application/json (UNSUPPORTED_MEDIA_TYPE).',
-  422: 'RECOVERY_POINT_NOT_FOUND, an attach refusal (SERVER_EXPIRED, MULTI_ATTACH_VOLUME) or IDEMPOTENCY_KEY_REUSED.',
-  500: 'A bug in the simulator (INTERNAL), or a response injected by an HTTP chaos rule.',
-};
+export const IdParams = z.object({ id: idParam('id', EXAMPLE_IDS.pair) });
 
-const problemResponse = (status: number) => ({
-  description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem',
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-});
+// ------------------------------------------------------------------ response headers
 
-/** The problem responses of a route, by status. */
-export function problems<S extends number>(...statuses: readonly S[]) {
-  return Object.fromEntries(statuses.map((status) => [status, problemResponse(status)])) as {
-    [K in S]: ReturnType<typeof problemResponse>;
+const ref = (kind: 'headers' | 'responses', name: string) => ({ $ref: `#/components/${kind}/${name}` });
+
+const HEADERS = {
+  'X-Drsim-Time': {
+    description: 'The simulated time when the answer was made (every response carries it).',
+    required: true,
+    schema: { type: 'string', format: 'date-time' },
+  },
+  'Retry-After': {
+    description: 'Seconds to wait before retrying.',
+    required: true,
+    schema: { type: 'integer', minimum: 0 },
+  },
+  'WWW-Authenticate': {
+    description: 'The challenge: `Bearer realm="drsim"`.',
+    required: true,
+    schema: { type: 'string', example: 'Bearer realm="drsim"' },
+  },
+  Location: {
+    description: 'The URL path of the resource created (or the job started); a GET on it answers.',
+    required: true,
+    schema: { type: 'string', format: 'uri-reference' },
+  },
+} as const;
+
+/** The headers of a success response; `location` adds `Location`. */
+function successHeaders(location: boolean) {
+  return {
+    'X-Drsim-Time': ref('headers', 'X-Drsim-Time'),
+    ...(location ? { Location: ref('headers', 'Location') } : {}),
   };
 }
 
-/** Errors any authenticated `/v1` route can answer. */
-export const BASE_PROBLEMS = [400, 401, 404, 500] as const;
-/** Errors of a write: the base ones plus policy, body and state refusals. */
-export const WRITE_PROBLEMS = [...BASE_PROBLEMS, 403, 409, 413, 415, 422] as const;
+// ------------------------------------------------------------------ problem responses
 
-export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+const PROBLEM_RESPONSES: Record<number, { name: string; description: string }> = {
+  400: {
+    name: 'BadRequest',
+    description:
+      'Malformed JSON (MALFORMED_JSON), or a field, query parameter or path parameter of the wrong type or range, or an unknown one (VALIDATION_FAILED, with `errors`).',
+  },
+  401: { name: 'Unauthorized', description: 'No token, or an unknown one (UNAUTHORIZED).' },
+  403: {
+    name: 'Forbidden',
+    description: "The token's read-only policy does not allow this action (FORBIDDEN, with `action`).",
+  },
+  404: { name: 'NotFound', description: "Unknown id, or another tenant's resource." },
+  409: {
+    name: 'Conflict',
+    description:
+      'Refused in the current state: INVALID_STATE (with `pairStatus` and `allowedActions`), SERVER_STATE_CONFLICT, an attach conflict, or SNAPSHOT_EXISTS.',
+  },
+  413: { name: 'ContentTooLarge', description: 'The body is over the limit (PAYLOAD_TOO_LARGE).' },
+  415: {
+    name: 'UnsupportedMediaType',
+    description: 'A body that is not application/json (UNSUPPORTED_MEDIA_TYPE).',
+  },
+  422: {
+    name: 'UnprocessableContent',
+    description:
+      'RECOVERY_POINT_NOT_FOUND, an attach refusal (SERVER_EXPIRED, MULTI_ATTACH_VOLUME), or IDEMPOTENCY_KEY_REUSED (with `firstRequest`).',
+  },
+  429: {
+    name: 'TooManyRequests',
+    description: 'Injected by an HTTP chaos rule (CHAOS_INJECTED); retry after `Retry-After` seconds.',
+  },
+  500: {
+    name: 'InternalServerError',
+    description:
+      'A bug in the simulator (INTERNAL), or an answer injected by an HTTP chaos rule (CHAOS_INJECTED).',
+  },
+  503: {
+    name: 'ServiceUnavailable',
+    description: 'Injected by an HTTP chaos rule (CHAOS_INJECTED); retry after `Retry-After` seconds.',
+  },
+};
+
+function problemComponent(status: number) {
+  const { description } = PROBLEM_RESPONSES[status] as { description: string };
+  const headers: Record<string, unknown> = { 'X-Drsim-Time': ref('headers', 'X-Drsim-Time') };
+  if (status === 429 || status === 503) headers['Retry-After'] = ref('headers', 'Retry-After');
+  if (status === 401) headers['WWW-Authenticate'] = ref('headers', 'WWW-Authenticate');
+  return {
+    description,
+    headers,
+    content: {
+      'application/problem+json': {
+        schema: {
+          allOf: [
+            { $ref: '#/components/schemas/Problem' },
+            {
+              type: 'object',
+              properties: { status: { const: status }, code: { enum: codesForStatus(status) } },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/** Registers the shared headers, problem responses and security schemes of the document. */
+export function registerComponents(registry: OpenAPIRegistry): void {
+  registry.register('Problem', ProblemSchema);
+  for (const [name, header] of Object.entries(HEADERS)) registry.registerComponent('headers', name, header);
+  for (const [status, { name }] of Object.entries(PROBLEM_RESPONSES)) {
+    registry.registerComponent('responses', name, problemComponent(Number(status)) as never);
+  }
+  registry.registerComponent('securitySchemes', 'bearerToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'A tenant token (any token in development mode, naming its own tenant). On `/_sim` the admin token is accepted here too.',
+  });
+  registry.registerComponent('securitySchemes', 'adminToken', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Drsim-Admin-Token',
+    description:
+      'The admin token, when the server was started with one (`--admin-token`); lets a client keep its tenant token in `Authorization`.',
+  });
+}
+
+/** The problem responses of a route, by status, as references to the components. */
+export function problems<S extends number>(...statuses: readonly S[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      ref('responses', PROBLEM_RESPONSES[status]?.name ?? 'InternalServerError'),
+    ]),
+  ) as { [K in S]: { $ref: string } };
+}
+
+/** Every `/v1` operation: validation (query parameters at least), auth, chaos, bugs. */
+export const V1_PROBLEMS = [400, 401, 429, 500, 503] as const;
+/** A `/v1` read of one resource. */
+export const V1_READ_ONE = [...V1_PROBLEMS, 404] as const;
+/** A `/v1` write with a JSON body: policy, body and media type refusals on top. */
+export const V1_BODY = [...V1_PROBLEMS, 403, 413, 415] as const;
+
+export const json = <T extends z.ZodType>(
+  schema: T,
+  description: string,
+  options: { location?: boolean } = {},
+) => ({
   description,
+  headers: successHeaders(options.location ?? false),
   content: { 'application/json': { schema } },
 });
+
+export const noContent = (description: string) => ({ description, headers: successHeaders(false) });
 
 export const jsonBody = <T extends z.ZodType>(schema: T, required = true) => ({
   required,

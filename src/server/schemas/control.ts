@@ -187,7 +187,11 @@ export const SnapshotNameSchema = z
       .string()
       .min(1)
       .max(100)
-      .regex(/^[A-Za-z0-9][\w.-]*$/, 'letters, digits, _, . or -, starting with a letter or digit'),
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, _, . or -, starting with a letter or digit'),
+    overwrite: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'Replace a snapshot of that name (default false: 409 SNAPSHOT_EXISTS).' }),
   })
   .strict()
   .openapi('SnapshotName');

@@ -4,19 +4,31 @@
  */
 import { z } from '@hono/zod-openapi';
 import { STATUSES, TEST_STATES, USER_ACTIONS } from '../../machine/index.js';
+import { OPERATION_ERROR_CODES } from '../../sim/errors.js';
 import { SIM_EVENT_KINDS } from '../../sim/types.js';
-import { IdSchema, IsoSchema } from './common.js';
+import { EXAMPLE_IDS, IsoSchema } from './common.js';
 import { ServerSummarySchema } from './servers.js';
 
 export const OperationErrorSchema = z
-  .object({ code: z.string().openapi({ example: 'MAIN_SERVER_DOWN' }), message: z.string() })
+  .object({
+    code: z
+      .union([
+        z.enum(OPERATION_ERROR_CODES).openapi('OperationErrorCode'),
+        z
+          .string()
+          .regex(/^[A-Z][A-Z0-9_]*$/)
+          .openapi({ description: 'A code a `fail` fault rule named.' }),
+      ])
+      .openapi({ example: 'MAIN_SERVER_DOWN' }),
+    message: z.string(),
+  })
   .openapi('OperationError');
 
 export const ShadowPlacementSchema = z
   .object({
     region: z.string().min(1).max(64).openapi({ example: 'HAN-1' }),
-    vpcId: z.string().min(1).max(128).openapi({ example: 'vpc-dr' }),
-    subnetId: z.string().min(1).max(128).openapi({ example: 'subnet-dr-a' }),
+    vpcId: z.string().min(1).max(100).openapi({ example: 'vpc-dr' }),
+    subnetId: z.string().min(1).max(100).openapi({ example: 'subnet-dr-a' }),
   })
   .strict()
   .openapi('ShadowPlacement');
@@ -26,7 +38,7 @@ export const UserActionSchema = z.enum(USER_ACTIONS).openapi('UserAction');
 
 export const DrPairSchema = z
   .object({
-    id: z.string().openapi({ example: 'pair_1' }),
+    id: z.string().openapi({ example: EXAMPLE_IDS.pair }),
     name: z.string(),
     status: DrPairStatusSchema,
     statusLabel: z.string().openapi({ example: 'Replicating' }),
@@ -35,7 +47,7 @@ export const DrPairSchema = z
         state: z.enum(TEST_STATES).exclude(['NONE']),
         label: z.string(),
         testServer: ServerSummarySchema.nullable(),
-        recoveryPointId: z.string().nullable(),
+        recoveryPointId: z.string().nullable().openapi({ example: EXAMPLE_IDS.recoveryPoint }),
         error: OperationErrorSchema.nullable(),
       })
       .nullable(),
@@ -49,8 +61,8 @@ export const DrPairSchema = z
       rpoSeconds: z.number().nullable(),
       error: OperationErrorSchema.nullable(),
     }),
-    activeRecoveryPointId: z.string().nullable(),
-    currentJobId: z.string().nullable(),
+    activeRecoveryPointId: z.string().nullable().openapi({ example: EXAMPLE_IDS.recoveryPoint }),
+    currentJobId: z.string().nullable().openapi({ example: EXAMPLE_IDS.job }),
     createdAt: IsoSchema,
     updatedAt: IsoSchema,
   })
@@ -58,9 +70,9 @@ export const DrPairSchema = z
 
 export const AttachSchema = z
   .object({
-    mainServerId: IdSchema.openapi({ example: 'srv_1' }),
+    mainServerId: z.string().min(1).max(100).openapi({ example: EXAMPLE_IDS.server }),
     shadow: ShadowPlacementSchema,
-    name: z.string().min(1).max(255).optional(),
+    name: z.string().min(1).max(100).optional(),
   })
   .strict()
   .openapi('AttachServer');
@@ -69,8 +81,8 @@ export const ListPairsQuerySchema = z.object({ status: DrPairStatusSchema.option
 
 export const RecoveryPointSchema = z
   .object({
-    id: z.string().openapi({ example: 'rp_1' }),
-    pairId: z.string(),
+    id: z.string().openapi({ example: EXAMPLE_IDS.recoveryPoint }),
+    pairId: z.string().openapi({ example: EXAMPLE_IDS.pair }),
     createdAt: IsoSchema,
     status: z.enum(['AVAILABLE', 'READ_ONLY']),
     tags: z.array(z.enum(['interval', 'daily', 'weekly', 'first'])),
@@ -87,9 +99,9 @@ export const RecoveryPointSchema = z
 
 export const JobSchema = z
   .object({
-    id: z.string().openapi({ example: 'job_1' }),
+    id: z.string().openapi({ example: EXAMPLE_IDS.job }),
     type: UserActionSchema,
-    pairId: z.string(),
+    pairId: z.string().openapi({ example: EXAMPLE_IDS.pair }),
     status: z.enum(['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED']),
     steps: z.array(
       z.object({
@@ -126,9 +138,17 @@ const KindsSchema = z
   .max(1024)
   .transform((value) => value.split(',').filter(Boolean))
   .pipe(z.array(z.enum(SIM_EVENT_KINDS)))
-  .openapi({ type: 'string', example: 'pair.transition,job.ended' });
+  .openapi({
+    type: 'string',
+    pattern: `^(${SIM_EVENT_KINDS.map((kind) => kind.replace(/\./g, '\\.')).join('|')})(,(${SIM_EVENT_KINDS.map((kind) => kind.replace(/\./g, '\\.')).join('|')}))*$`,
+    description: `Comma-separated event kinds: ${SIM_EVENT_KINDS.join(', ')}.`,
+    example: 'pair.transition,job.ended',
+  });
 
 export const EventQuerySchema = z.object({
   kinds: KindsSchema.optional(),
-  afterSeq: z.coerce.number().int().min(0).optional(),
+  afterSeq: z.coerce.number().int().min(0).optional().openapi({
+    type: 'integer',
+    description: 'Only events after this sequence number.',
+  }),
 });

@@ -3,21 +3,32 @@
  * and what creating one or writing a file takes.
  */
 import { z } from '@hono/zod-openapi';
-import { IsoSchema } from './common.js';
+import { EXAMPLE_IDS, IsoSchema } from './common.js';
 
 export const VolumeSchema = z
   .object({
     type: z.enum(['SSD', 'NVMe']),
-    iops: z.number().int().min(1).max(1_000_000).openapi({ example: 3000 }),
-    sizeGb: z.number().int().min(1).max(65_536).openapi({ example: 100 }),
+    iops: z.number().int().min(100).max(100_000).openapi({ example: 3000 }),
+    sizeGb: z.number().int().min(1).max(16_384).openapi({ example: 100 }),
     multiAttach: z.boolean(),
   })
   .strict()
   .openapi('Volume');
 
+/** A volume to create: `iops` (default 3000), `sizeGb` (default 40) and `multiAttach` (default false) may be left out. */
+export const VolumeInputSchema = z
+  .object({
+    type: z.enum(['SSD', 'NVMe']),
+    iops: z.number().int().min(100).max(100_000).optional().openapi({ example: 3000 }),
+    sizeGb: z.number().int().min(1).max(16_384).optional().openapi({ example: 100 }),
+    multiAttach: z.boolean().optional(),
+  })
+  .strict()
+  .openapi('VolumeInput');
+
 export const ServerSchema = z
   .object({
-    id: z.string().openapi({ example: 'srv_1' }),
+    id: z.string().openapi({ example: EXAMPLE_IDS.server }),
     name: z.string(),
     region: z.string(),
     flavor: z.string(),
@@ -26,7 +37,7 @@ export const ServerSchema = z
     role: z.enum(['STANDALONE', 'MAIN', 'SHADOW', 'PRIMARY', 'RETIRED', 'TEST']),
     expiresAt: IsoSchema.nullable(),
     expired: z.boolean(),
-    pairId: z.string().nullable(),
+    pairId: z.string().nullable().openapi({ example: EXAMPLE_IDS.pair }),
     dataVersion: z.number().int(),
     createdAt: IsoSchema,
     updatedAt: IsoSchema,
@@ -41,7 +52,18 @@ export const ServerSummarySchema = ServerSchema.pick({
   powerState: true,
 }).openapi('ServerSummary');
 
-const NameSchema = z.string().min(1).max(255);
+const NameSchema = z.string().min(1).max(100);
+/** The engine's rule for a file path (src/sim/servers.ts validatePath). */
+const FilePathSchemaBase = z
+  .string()
+  .min(1)
+  .max(512)
+  .regex(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we reject
+    /^(?!\/)(?!.*(?:^|\/)\.{1,2}(?:\/|$))(?!.*\/\/)(?!.*\/$)[^\u0000-\u001f]+$/,
+    'a relative path such as data/app.db',
+  );
+
 const RegionSchema = z.string().min(1).max(64).openapi({ example: 'HCM-3' });
 
 export const CreateServerSchema = z
@@ -49,11 +71,11 @@ export const CreateServerSchema = z
     name: NameSchema.openapi({ example: 'web-01' }),
     region: RegionSchema,
     flavor: z.string().min(1).max(64).optional().openapi({ example: 's1.medium' }),
-    volumes: z.array(VolumeSchema).max(16).optional(),
+    volumes: z.array(VolumeInputSchema).min(1).max(16).optional(),
     expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
     /** path → content */
     files: z
-      .record(z.string().min(1).max(1024), z.string())
+      .record(FilePathSchemaBase, z.string())
       .optional()
       .openapi({ example: { 'etc/hostname': 'web-01' } }),
     powerState: z.enum(['RUNNING', 'STOPPED']).optional(),
@@ -81,9 +103,9 @@ export const FileListSchema = z
 
 export const WriteFileSchema = z.object({ content: z.string() }).strict().openapi('WriteFile');
 
-/** A file path may contain slashes: it is the rest of the URL. */
-export const FilePathSchema = z
-  .string()
-  .min(1)
-  .max(1024)
-  .openapi({ param: { name: 'path', in: 'path' }, example: 'var/www/index.html' });
+/** A file path, as the `path` query parameter (slashes as they are). */
+export const FilePathSchema = FilePathSchemaBase.openapi({
+  param: { name: 'path', in: 'query' },
+  example: 'var/www/index.html',
+  description: 'A relative path such as `app/orders.db` (no leading `/`, no empty, `.` or `..` segments).',
+});

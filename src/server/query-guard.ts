@@ -1,0 +1,59 @@
+/**
+ * Unknown query parameters are refused like unknown body fields (400 VALIDATION_FAILED), so a
+ * typo such as `?limt=5` is not silently ignored. The parameters each operation knows come from
+ * the same route declarations as the OpenAPI document.
+ */
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from './app-env.js';
+import { HttpProblem } from './problem.js';
+
+interface KnownQuery {
+  method: string;
+  matches: RegExp;
+  names: Set<string>;
+}
+
+export function refuseUnknownQuery(app: OpenAPIHono<AppEnv>): MiddlewareHandler<AppEnv> {
+  let known: KnownQuery[] | undefined;
+  return async (c, next) => {
+    known ??= knownQueries(app);
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
+    const matching = known.filter((route) => route.method === method && route.matches.test(c.req.path));
+    if (matching.length > 0) {
+      const unknown = Object.keys(c.req.queries()).filter(
+        (name) => !matching.some((route) => route.names.has(name)),
+      );
+      if (unknown.length > 0) {
+        const names = matching.flatMap((route) => [...route.names]);
+        throw new HttpProblem(
+          400,
+          'VALIDATION_FAILED',
+          `Unknown query parameter ${unknown.map((name) => `'${name}'`).join(', ')}; ${
+            names.length > 0 ? `this operation takes ${names.join(', ')}` : 'this operation takes none'
+          }.`,
+          {
+            errors: unknown.map((name) => ({ in: 'query', path: name, message: 'Unknown query parameter' })),
+          },
+        );
+      }
+    }
+    await next();
+  };
+}
+
+function knownQueries(app: OpenAPIHono<AppEnv>): KnownQuery[] {
+  return app.openAPIRegistry.definitions.flatMap((definition) => {
+    if (definition.type !== 'route') return [];
+    const { method, path, request } = definition.route;
+    const shape = (request?.query as { shape?: Record<string, unknown> } | undefined)?.shape ?? {};
+    const source = path.replace(/[.+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+');
+    return [
+      {
+        method: method.toUpperCase(),
+        matches: new RegExp(`^${source}/?$`),
+        names: new Set(Object.keys(shape)),
+      },
+    ];
+  });
+}
