@@ -375,6 +375,8 @@ describe('the contract, over HTTP', () => {
     expect((await send('GET', '/_sim/snapshots')).body.items.length).toBeGreaterThan(0);
     expect((await send('POST', '/_sim/snapshots/contract/restore')).status).toBe(204);
     expect((await send('POST', '/_sim/snapshots/nope/restore')).status).toBe(404);
+    expect((await send('DELETE', '/_sim/snapshots/contract')).status).toBe(204);
+    expect((await send('DELETE', '/_sim/snapshots/contract')).status).toBe(404);
 
     const state = await send('GET', '/_sim/state');
     expect(state.status).toBe(200);
