@@ -96,8 +96,9 @@ const ref = (kind: 'headers' | 'responses', name: string) => ({ $ref: `#/compone
 
 const HEADERS = {
   'X-Drsim-Time': {
-    description: 'The simulated time when the answer was made (every response carries it).',
-    required: true,
+    description:
+      'The simulated time of the world the answer concerns, when it was made. Every answer about a world carries it; one that concerns none (a 401 before the caller is known, health without a token) does not.',
+    required: false,
     schema: { type: 'string', format: 'date-time' },
   },
   'Retry-After': {
