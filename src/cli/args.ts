@@ -23,6 +23,8 @@ export interface ServeArgs {
   logLevel: LogLevel;
   tokens: TokenGrant[] | undefined;
   adminToken: string | undefined;
+  /** Origins browsers may call from (CORS); none by default. */
+  cors: string[] | undefined;
 }
 
 export const SERVE_USAGE = `Usage: drsim serve [options]
@@ -42,6 +44,8 @@ Options (each also as an environment variable):
   --token T:TENANT:POLICY
                        one token (repeatable); with no tokens any bearer token is its own tenant
   --admin-token T      protect /_sim with this token (DRSIM_ADMIN_TOKEN)
+  --cors ORIGIN        let browser pages from ORIGIN call (repeatable, or * for any; DRSIM_CORS,
+                       comma-separated); default none: no CORS headers
   --help               this text
 `;
 
@@ -57,6 +61,7 @@ const FLAGS = {
   tokens: { type: 'string' },
   token: { type: 'string', multiple: true },
   'admin-token': { type: 'string' },
+  cors: { type: 'string', multiple: true },
 } as const;
 
 function integer(name: string, text: string, min: number, max: number): number {
@@ -112,5 +117,18 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     logLevel: logLevel as LogLevel,
     tokens,
     adminToken: values['admin-token'] ?? (env.DRSIM_ADMIN_TOKEN || undefined),
+    cors: corsOrigins(values.cors ?? (env.DRSIM_CORS ? env.DRSIM_CORS.split(',') : undefined)),
   };
+}
+
+/** `--cors` values: `*` or origins such as `http://localhost:5173` (scheme, host, optional port). */
+function corsOrigins(values: string[] | undefined): string[] | undefined {
+  if (values === undefined) return undefined;
+  const origins = values.map((value) => value.trim()).filter((value) => value !== '');
+  for (const origin of origins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new UsageError(`--cors ${origin}: expected * or an origin such as http://localhost:5173`);
+    }
+  }
+  return origins.length > 0 ? origins : undefined;
 }

@@ -33,6 +33,8 @@ export interface ServeOptions {
   demo?: boolean;
   tokens?: TokenGrant[];
   adminToken?: string;
+  /** Origins browsers may call from (CORS), or `*`; default none. */
+  cors?: string | string[];
   logger?: Logger;
 }
 
@@ -91,6 +93,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     signal: stopping.signal,
     ...(options.tokens ? { auth: { tokens: options.tokens } } : {}),
     ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+    ...(options.cors === undefined ? {} : { cors: options.cors }),
   });
 
   // A realtime clock can also be switched on later through PUT /_sim/clock, so always tick.

@@ -26,6 +26,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(args.speed === undefined ? {} : { speed: args.speed }),
       ...(args.tokens === undefined ? {} : { tokens: args.tokens }),
       ...(args.adminToken === undefined ? {} : { adminToken: args.adminToken }),
+      ...(args.cors === undefined ? {} : { cors: args.cors.includes('*') ? '*' : args.cors }),
     });
   } catch (err) {
     if (err instanceof DatabaseInUseError || err instanceof DatabaseTooNewError) {
