@@ -36,6 +36,18 @@ test('focus and a text selection survive 20 live updates; a stale banner comes a
   })()`);
   await page.getByRole('button', { name: 'Test Failover' }).focus();
 
+  // Another tenant's changes do not reach this page.
+  const quiet = await updates(page);
+  const other = { Authorization: 'Bearer someone-else', 'Content-Type': 'application/json' };
+  await fetch(`${url}/v1/servers`, {
+    method: 'POST',
+    headers: other,
+    body: JSON.stringify({ name: 'elsewhere', region: 'HCM-3' }),
+  });
+  await fetch(`${url}/_sim/clock/advance`, { method: 'POST', headers: other, body: '{"by":"1h"}' });
+  await page.waitForTimeout(1500);
+  expect(await updates(page)).toBe(quiet);
+
   for (let i = 0; i < 20; i++) {
     const before = await updates(page);
     // Another client moves time on: a new recovery point of this pair each time.
