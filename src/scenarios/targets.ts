@@ -1,10 +1,10 @@
 /**
- * Where scenarios run: an in-process simulator (the default: fast, no port) or any server that
- * implements the drsim API. Each run starts from a fresh world seeded with the run's seed; on a
- * server that means importing the state a fresh in-process simulator with that seed exports,
- * so both targets begin from exactly the same state.
+ * Where scenarios run: an in-process simulator (the default: fast, no port) or a served drsim.
+ * Each run starts from a fresh world seeded with the run's seed; on a server that is a fresh
+ * ephemeral tenant made with the same options, so both targets begin from exactly the same state.
  */
 import { createClient } from '../client/client.js';
+import { DrsimApiError } from '../client/errors.js';
 import { remoteSimulator } from '../client/remote-simulator.js';
 import { createApp } from '../server/app.js';
 import {
@@ -83,38 +83,89 @@ export const usesHttp = (scenario: Scenario): boolean => scenario.steps.some((s)
 
 export interface RemoteTargetOptions {
   url: string;
+  /** A bearer token of the server: a tenant's (full access) or the admin token. */
   token: string;
+  /** The admin token, when the server has one and `token` is a read-only tenant's. */
   adminToken?: string;
-  /** The token's tenant when the server maps tokens to tenants (default: the token). */
-  tenant?: string;
+  /** Leave each run's ephemeral tenant on the server afterwards, to look at it. */
+  keep?: boolean;
+  /** Told the name of each tenant kept with `keep`. */
+  onKept?(tenant: string, scenarioFile: string): void;
 }
 
+/**
+ * A served drsim shared with others: each run gets a fresh ephemeral tenant of its own
+ * (`POST /_sim/tenants`, seeded like the run, with a token of its own), runs in it, and removes
+ * it afterwards unless `keep`. Nothing of any other tenant is read or changed, so parallel
+ * shards and a demo on the same server never see each other. Which tenant the token is comes
+ * from the server (`GET /_sim/identity`), never from a flag.
+ *
+ * The reproduce command names the target but no token: `drsim run` reads `DRSIM_TOKEN` (and
+ * `DRSIM_ADMIN_TOKEN`) when `--token` is not given, so no secret is printed.
+ */
 export function remoteTarget(options: RemoteTargetOptions): Target {
-  const tenant = options.tenant ?? options.token;
-  // One switch per target; each run turns it back on (runs go one after another).
-  const retry = { enabled: true };
-  const clientOptions = {
+  const owner = createClient({
     baseUrl: options.url,
     token: options.token,
-    tenant,
     ...(options.adminToken !== undefined && { adminToken: options.adminToken }),
-    fetch: retryingFetch((input, init) => fetch(input, init), retry),
-  };
-  const sim = remoteSimulator(clientOptions);
-  const chaos = createClient(clientOptions).sim.chaos;
-  const flags = ['--target', options.url, '--token', options.token];
-  if (options.adminToken !== undefined) flags.push('--admin-token', options.adminToken);
-  if (options.tenant !== undefined) flags.push('--tenant', options.tenant);
+  });
+  const http = (input: string | URL | Request, init?: RequestInit) => fetch(input, init);
   return {
     name: options.url,
-    flags,
+    flags: ['--target', options.url],
     open: async (scenario, seed) => {
-      const fresh = createSimulator(simulatorOptions(scenario, seed));
-      const state = fresh.exportState();
-      fresh.close();
-      await sim.importState(state);
-      retry.enabled = true;
-      return { sim, tenant, http: { chaos, retry }, close: async () => {} };
+      const created = await owner.sim.tenants.create({
+        seed,
+        ...(scenario.setup.startTime !== undefined && {
+          startTime: new Date(scenario.setup.startTime).toISOString(),
+        }),
+        ...(scenario.setup.timeZone !== undefined && { timeZone: scenario.setup.timeZone }),
+        progression: { default: 'clock' },
+        clock: { mode: 'manual' },
+      });
+      if (created.token === null) throw new Error(`the server made no token for tenant ${created.tenant}`);
+      // The run's own retry switch and chaos rules: runs in parallel never share them.
+      const retry = { enabled: true };
+      const clientOptions = {
+        baseUrl: options.url,
+        token: created.token,
+        tenant: created.tenant,
+        fetch: retryingFetch(http, retry),
+      };
+      const mine = createClient(clientOptions);
+      return {
+        sim: remoteSimulator(clientOptions),
+        tenant: created.tenant,
+        http: { chaos: mine.sim.chaos, retry },
+        close: async () => {
+          if (options.keep) {
+            options.onKept?.(created.tenant, scenario.file);
+            return;
+          }
+          await mine.sim.tenants.remove(created.tenant);
+        },
+      };
     },
   };
+}
+
+/**
+ * Why the token cannot run scenarios on the server (unknown, read-only without an admin token),
+ * or null when it can: asked of the server, before anything runs.
+ */
+export async function remoteTargetProblem(options: RemoteTargetOptions): Promise<string | null> {
+  const client = createClient({
+    baseUrl: options.url,
+    token: options.token,
+    ...(options.adminToken !== undefined && { adminToken: options.adminToken }),
+  });
+  try {
+    const who = await client.sim.identity();
+    if (who.admin || who.policy === 'full') return null;
+    return `the token's tenant ${who.tenant ?? '(none)'} has a ${who.policy ?? 'missing'} policy; each run creates a tenant of its own, which needs a full-access token`;
+  } catch (err) {
+    if (DrsimApiError.is(err))
+      return `the server refused the token: ${err.status} ${err.code}: ${err.problem.detail}`;
+    return err instanceof Error ? err.message : String(err);
+  }
 }

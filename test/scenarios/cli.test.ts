@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { watchTarget } from '../../src/cli/commands/run.js';
 import { loadScenarios } from '../../src/scenarios/discover.js';
@@ -106,23 +107,83 @@ describe('drsim run', () => {
   });
 
   describe('--target', () => {
+    const TOKENS = [
+      { token: 'ci-secret-1', tenant: 'acme', policy: 'full' as const },
+      { token: 'ro-secret-2', tenant: 'acme', policy: 'read-only' as const },
+    ];
     let server: RunningServer;
     beforeAll(async () => {
-      server = await startServer({ port: 0, seed: 3, logger: createLogger('error', () => {}) });
+      server = await startServer({
+        port: 0,
+        seed: 3,
+        tokens: TOKENS,
+        adminToken: 'admin-secret-3',
+        logger: createLogger('error', () => {}),
+      });
     });
     afterAll(() => server?.close());
 
-    it('runs over HTTP, and the reproduce command names the target', async () => {
-      const result = await cli(['run', passing, failing, '--target', server.url, '--token', 'cli']);
+    it('runs each scenario in a tenant of its own; the reproduce command names no secret', async () => {
+      const reports = join(dir, 'target-report.json');
+      const result = await cli([
+        'run',
+        passing,
+        failing,
+        '--target',
+        server.url,
+        '--token',
+        'ci-secret-1',
+        '--reporter',
+        'json',
+        '--out',
+        reports,
+      ]);
       expect(result.code).toBe(1);
-      expect(result.stdout).toContain(`1 passed, 1 failed (2 runs, `);
-      expect(result.stdout).toContain(`, target ${server.url}`);
-      expect(result.stdout).toMatch(
+      const report = readFileSync(reports, 'utf8');
+      for (const text of [result.stdout, result.stderr, report]) {
+        for (const secret of ['ci-secret-1', 'ro-secret-2', 'admin-secret-3', 'drsim_eph_'])
+          expect(text).not.toContain(secret);
+      }
+      expect(report).toMatch(
         new RegExp(
-          `reproduce: npx drsim run \\S+failing\\.scenario\\.yaml --seed 5 --target ${server.url.replace(/[.]/g, '\\.')} --token cli$`,
-          'm',
+          `"reproduce": "npx drsim run \\S+failing\\.scenario\\.yaml --seed 5 --target ${server.url}"`,
         ),
       );
+      // The token's own world was never made; the runs' tenants are gone.
+      expect(server.worlds.list()).toEqual([]);
+
+      // The printed command reproduces the failure with the token from the environment.
+      const again = await cli(['run', failing, '--seed', '5', '--target', server.url], {
+        DRSIM_TOKEN: 'ci-secret-1',
+      });
+      expect(again.code).toBe(1);
+      expect(again.stdout).toContain('0 passed, 1 failed');
+    });
+
+    it('refuses, before running anything, a token the server does not take or that cannot create tenants', async () => {
+      const unknown = await cli(['run', passing, '--target', server.url, '--token', 'guess']);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('the server refused the token: 401 UNAUTHORIZED');
+      const readOnly = await cli(['run', passing, '--target', server.url, '--token', 'ro-secret-2']);
+      expect(readOnly.code).toBe(2);
+      expect(readOnly.stderr).toContain('read-only policy');
+      const lifted = await cli([
+        'run',
+        passing,
+        '--target',
+        server.url,
+        '--token',
+        'ro-secret-2',
+        '--admin-token',
+        'admin-secret-3',
+      ]);
+      expect(lifted.code).toBe(0);
+      const kept = await cli(['run', passing, '--target', server.url, '--keep'], {
+        DRSIM_TOKEN: 'ci-secret-1',
+      });
+      expect(kept.code).toBe(0);
+      const tenant = /kept tenant (\S+)/.exec(kept.stderr)?.[1];
+      expect(server.worlds.list().map((w) => w.tenant)).toEqual([tenant]);
     });
   });
 

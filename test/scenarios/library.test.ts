@@ -25,7 +25,9 @@ describe('the scenario library', () => {
   let server: RunningServer;
 
   beforeAll(async () => {
-    server = await startServer({ port: 0, seed: 1, logger: createLogger('error', () => {}) });
+    // A shared server: the demo tenant in it, and another world running a realtime clock.
+    server = await startServer({ port: 0, seed: 1, demo: true, logger: createLogger('error', () => {}) });
+    server.worlds.create('watcher', { clock: { mode: 'realtime', speed: 1 } });
   });
   afterAll(async () => {
     await server?.close();
@@ -47,9 +49,28 @@ describe('the scenario library', () => {
     expect(report.transitions.filter((t) => t.scenarios.length === 0)).toEqual([]);
   });
 
-  it('passes against a served drsim, through the same transitions', async () => {
-    const remote = await runAll(units, remoteTarget({ url: server.url, token: 'library' }));
+  it('passes in 4 parallel shards against one served drsim, with the same fingerprints, leaving the demo as it was', async () => {
+    const demoBefore = JSON.stringify(server.worlds.exportWorld('demo'));
+    const shards = await Promise.all(
+      [1, 2, 3, 4].map((index) =>
+        runAll(
+          planRuns(scenarios, { shard: { index, count: 4 } }),
+          remoteTarget({ url: server.url, token: 'library' }),
+        ),
+      ),
+    );
+    const remote = shards.flat().sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    expect(remote).toHaveLength(inProcess.length);
     expect(failures(remote)).toEqual([]);
-    expect(remote.map((r) => [r.file, r.transitions])).toEqual(inProcess.map((r) => [r.file, r.transitions]));
+    const summary = (results: ScenarioResult[]) =>
+      [...results]
+        .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+        .map((r) => [r.file, r.fingerprint, r.transitions]);
+    expect(summary(remote)).toEqual(summary(inProcess));
+    // Everything else exactly as it was: the demo's state, the realtime world's clock mode, and
+    // no tenant left behind (the token's own world was never even made).
+    expect(JSON.stringify(server.worlds.exportWorld('demo'))).toBe(demoBefore);
+    expect(server.worlds.get('watcher').clock()).toMatchObject({ mode: 'realtime', speed: 1 });
+    expect(server.worlds.list().map((w) => w.tenant)).toEqual(['demo', 'watcher']);
   }, 240_000);
 });

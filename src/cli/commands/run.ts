@@ -13,7 +13,7 @@ import { toJson } from '../../scenarios/reporters/json.js';
 import { toJUnit } from '../../scenarios/reporters/junit.js';
 import { Progress, toPrettyText } from '../../scenarios/reporters/pretty.js';
 import { runAll, type ScenarioResult } from '../../scenarios/runner.js';
-import { inProcessTarget, remoteTarget } from '../../scenarios/targets.js';
+import { inProcessTarget, remoteTarget, remoteTargetProblem } from '../../scenarios/targets.js';
 import { formatProblem } from '../../scenarios/yaml-source.js';
 import { UsageError } from '../args.js';
 
@@ -23,11 +23,14 @@ Runs scenario files (*.scenario.yaml; default: the scenarios/ folder). Every inv
 runs after every step. See docs/scenarios.md for the file format.
 
 Options:
-  --target URL       run against a drsim server (or any server implementing its API)
-                     instead of in-process; each run imports a fresh state seeded like it
-  --token T          the bearer token for --target (required with it)
-  --admin-token T    the control API's token, when the server has one
-  --tenant NAME      the token's tenant, when the server maps tokens to tenants (default: the token)
+  --target URL       run against a served drsim instead of in-process: each run gets a fresh
+                     ephemeral tenant of its own (seeded like it), removed afterwards; no
+                     other tenant is read or changed, so shards and a demo can share a server
+  --token T          a full-access bearer token of the server (default: DRSIM_TOKEN); the
+                     server says which tenant it is
+  --admin-token T    the admin token (default: DRSIM_ADMIN_TOKEN), needed only when --token
+                     is read-only
+  --keep             leave each run's tenant on the server (its name is printed)
   --seed N           use this seed instead of each scenario's own (0 to 4294967295)
   --repeat N         run each scenario N times with N seeds derived from its seed (chaos)
   --shard K/N        run only the K-th of N deterministic shares of the runs (CI jobs)
@@ -50,7 +53,10 @@ and nothing is run.
 
 Exit codes: 0 every run passed; 1 a run failed; 2 invalid input or configuration: a scenario
 file with a mistake, a bad option, --grep matching no scenario, or a --target that does not
-answer (one error, nothing run).
+answer or refuses the token (one error, nothing run).
+
+Against a --target the reproduce command names the target but no token: it reads
+DRSIM_TOKEN (and DRSIM_ADMIN_TOKEN), so no secret is ever printed.
 `;
 
 const FLAGS = {
@@ -58,6 +64,7 @@ const FLAGS = {
   token: { type: 'string' },
   'admin-token': { type: 'string' },
   tenant: { type: 'string' },
+  keep: { type: 'boolean' },
   seed: { type: 'string' },
   repeat: { type: 'string' },
   shard: { type: 'string' },
@@ -71,6 +78,8 @@ const FLAGS = {
 } as const;
 
 const REPORTERS = ['pretty', 'junit', 'json'] as const;
+
+const nonEmpty = (text: string | undefined): string | undefined => (text ? text : undefined);
 
 function wholeNumber(flag: string, text: string | undefined, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
@@ -95,11 +104,15 @@ function parse(argv: string[]) {
   }
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   if (shard === null) throw new UsageError(`--shard ${values.shard}: expected K/N with 1 ≤ K ≤ N, e.g. 2/4`);
-  if (values.target !== undefined && values.token === undefined) {
-    throw new UsageError('--target needs --token (the bearer token of the public API)');
+  const token = values.token ?? nonEmpty(process.env.DRSIM_TOKEN);
+  const adminToken = values['admin-token'] ?? nonEmpty(process.env.DRSIM_ADMIN_TOKEN);
+  if (values.target !== undefined && token === undefined) {
+    throw new UsageError('--target needs --token or DRSIM_TOKEN (a bearer token of the server)');
   }
   return {
     ...values,
+    token,
+    adminToken,
     paths: positionals.length > 0 ? positionals : ['scenarios'],
     reporter: reporter as (typeof REPORTERS)[number],
     shard,
@@ -153,24 +166,37 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
 
-  if (args.target !== undefined) {
-    const unreachable = await unreachableReason(args.target);
+  const remote =
+    args.target === undefined
+      ? undefined
+      : {
+          url: args.target,
+          token: args.token as string,
+          ...(args.adminToken !== undefined && { adminToken: args.adminToken }),
+          ...(args.keep && { keep: true }),
+          onKept: (tenant: string, file: string) =>
+            process.stderr.write(`drsim run: kept tenant ${tenant} (${file})\n`),
+        };
+  if (remote !== undefined) {
+    if (args.tenant !== undefined) {
+      process.stderr.write(
+        'drsim run: --tenant is ignored: the server says which tenant the token is, and each run gets a tenant of its own.\n',
+      );
+    }
+    const unreachable = await unreachableReason(remote.url);
     if (unreachable !== null) {
       process.stderr.write(
-        `drsim run: --target ${args.target} does not answer (${unreachable}); nothing was run.\n`,
+        `drsim run: --target ${remote.url} does not answer (${unreachable}); nothing was run.\n`,
       );
       return 2;
     }
+    const problem = await remoteTargetProblem(remote);
+    if (problem !== null) {
+      process.stderr.write(`drsim run: --target ${remote.url}: ${problem}; nothing was run.\n`);
+      return 2;
+    }
   }
-  const target =
-    args.target === undefined
-      ? inProcessTarget()
-      : remoteTarget({
-          url: args.target,
-          token: args.token as string,
-          ...(args['admin-token'] !== undefined && { adminToken: args['admin-token'] }),
-          ...(args.tenant !== undefined && { tenant: args.tenant }),
-        });
+  const target = remote === undefined ? inProcessTarget() : remoteTarget(remote);
   // A machine-readable report on stdout keeps stdout clean: progress goes to stderr then.
   const progressStream = args.reporter !== 'pretty' && !args.out ? process.stderr : process.stdout;
   const terminal = Boolean((progressStream as NodeJS.WriteStream).isTTY) && !process.env.CI;
