@@ -13,6 +13,8 @@ import type { ClockMode, FaultRule, ProgressionSettings, SimEventKind } from './
 export interface Settings {
   timeZone: string;
   progression: ProgressionSettings;
+  /** Absent: the default (history-retention.ts). */
+  historyRetentionDays?: number;
 }
 
 export interface PointRef {

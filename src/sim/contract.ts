@@ -42,6 +42,11 @@ export interface CreateSimulatorOptions {
   startTime?: Iso;
   /** IANA time zone for retention's day and week boundaries. Default `UTC`. */
   timeZone?: string;
+  /**
+   * Days of simulated time the event log keeps in full (default 90): older events no invariant
+   * checker needs are pruned as time passes (docs/operations.md). Kept with the state.
+   */
+  historyRetentionDays?: number;
   progression?: ProgressionSettings;
   clock?: { mode?: ClockMode; speed?: number };
   /**

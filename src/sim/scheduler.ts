@@ -10,6 +10,7 @@
  */
 import type { AdvanceResult } from './contract.js';
 import type { Engine } from './engine.js';
+import { pruneHistory } from './history-retention.js';
 import { onScheduledStep } from './jobs.js';
 import { type ReplicationStatements, TICK_MS, tick, ticksMatter } from './replication.js';
 import { iso } from './rows.js';
@@ -37,7 +38,8 @@ export function advanceTo(
   let sliced = false;
   while (!done && !sliced) {
     ctx.mutate(() => {
-      const chunkEnd = Math.min(targetMs, ctx.clock.nowMs() + CHUNK_MS);
+      const chunkStart = ctx.clock.nowMs();
+      const chunkEnd = Math.min(targetMs, chunkStart + CHUNK_MS);
       for (;;) {
         if (fired >= maxWork) {
           sliced = true;
@@ -50,6 +52,8 @@ export function advanceTo(
       ctx.clock.setNow(chunkEnd);
       if (!ticksMatter(rs)) ctx.counters[TICKED] = Math.floor(chunkEnd / TICK_MS) * TICK_MS;
       done = chunkEnd >= targetMs;
+      // Once per simulated day (chunk boundaries are whole days from the epoch's view).
+      if (Math.floor(chunkEnd / CHUNK_MS) > Math.floor(chunkStart / CHUNK_MS)) pruneHistory(e);
     });
   }
   return { from: iso(fromMs), to: ctx.clock.nowIso(), fired, done };

@@ -61,13 +61,23 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
   const startMs = toMs(options.startTime ?? DEFAULT_START);
   check(Number.isFinite(startMs), 'startTime', 'an ISO 8601 time');
   const timeZone = validateTimeZone(options.timeZone ?? 'UTC');
+  const retention = options.historyRetentionDays;
+  check(
+    retention === undefined || (Number.isInteger(retention) && retention >= 1 && retention <= 36_600),
+    'historyRetentionDays',
+    'a whole number of days from 1 to 36600',
+  );
   const store = openStore(options.db ?? ':memory:', options.durability);
   const ctx = createContext(
     store,
     {
       seed,
       startMs,
-      settings: { timeZone, progression: { default: 'clock', ...options.progression } },
+      settings: {
+        timeZone,
+        progression: { default: 'clock', ...options.progression },
+        ...(options.historyRetentionDays === undefined ? {} : { historyRetentionDays: retention }),
+      },
       mode: options.clock?.mode ?? 'manual',
       speed: options.clock?.speed ?? 1,
     },

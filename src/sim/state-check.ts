@@ -192,6 +192,7 @@ const stateSchema = z.object({
       }
     }, 'expected an IANA time zone such as UTC or Asia/Ho_Chi_Minh'),
     progression: z.partialRecord(z.enum(['default', ...USER_ACTIONS]), progressionMode),
+    historyRetentionDays: z.number().int().min(1).max(36_600).optional(),
   }),
   servers: z.array(server),
   files: z.array(file),

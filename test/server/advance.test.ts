@@ -20,7 +20,7 @@ function protect(sim: Simulator, pairs: number): void {
 
 describe('POST /_sim/clock/advance', () => {
   it('answers other requests while a long advance runs, and ends where one advance would', async () => {
-    const sim = createSimulator({ seed: 11 });
+    const sim = createSimulator({ seed: 11, historyRetentionDays: 3 });
     protect(sim, 6);
     const { call } = makeApp({ sim });
     const order: string[] = [];
@@ -48,7 +48,7 @@ describe('POST /_sim/clock/advance', () => {
     expect(advanced.body.fired).toBeGreaterThan(20 * 96);
     expect(second.body).toMatchObject({ from: '2026-01-25T00:00:00.000Z', to: '2026-01-26T00:00:00.000Z' });
 
-    const twin = createSimulator({ seed: 11 });
+    const twin = createSimulator({ seed: 11, historyRetentionDays: 3 });
     protect(twin, 6);
     expect(twin.advance('20d').fired).toBe(advanced.body.fired);
     twin.advance('1d');
