@@ -4,6 +4,7 @@
  * in the event log, and the events seen so far. Every reference is resolved here, at the moment
  * the step runs, so `latest` means the latest point then.
  */
+import { randomUUID } from 'node:crypto';
 import type { ChaosRuleInput } from '../server/http-chaos.js';
 import type { AsyncSimulator } from '../sim/contract.js';
 import { parseDuration } from '../sim/duration.js';
@@ -39,6 +40,12 @@ export class World {
   readonly httpRules: string[] = [];
   readonly httpRuleNames = new Map<string, string>();
   lastHttpRuleId: string | null = null;
+  /**
+   * Unique to this run, for its Idempotency-Keys: a server keeps keys per tenant for a day of
+   * simulated time, and a rerun in the same tenant must not be answered with an earlier run's
+   * job. It is never part of what is simulated, so it does not make runs differ.
+   */
+  readonly runId = randomUUID();
   lastJobId: string | null = null;
   lastFaultId: string | null = null;
   private lastSeq = 0;

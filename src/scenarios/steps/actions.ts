@@ -107,7 +107,7 @@ async function perform(world: World, step: Step<ActionKind>): Promise<string> {
     world.tenant,
     world.pairId(pair),
     await request(world, step as Step<Exclude<ActionKind, 'attach'>>),
-    { idempotencyKey: `drsim-run-${world.seed}-step-${step.index + 1}` },
+    { idempotencyKey: `drsim-run-${world.runId}-step-${step.index + 1}` },
   );
   world.lastJobId = job.id;
   if (step.as !== undefined) world.jobs.set(step.as, job.id);
