@@ -29,7 +29,7 @@ import type {
   Server,
   SimEvent,
 } from '../sim/types.js';
-import { DrsimApiError, JobWaitTimeoutError, problemOf } from './errors.js';
+import { DrsimApiError, DrsimNetworkError, JobWaitStuckError, JobWaitTimeoutError, problemOf } from './errors.js';
 
 /** The `fetch` the client calls; the global one by default. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -49,6 +49,8 @@ export interface ClientOptions {
   fetch?: FetchLike;
   /** Sent with every request, e.g. a trace id. */
   headers?: Record<string, string>;
+  /** Opt-in retries of 429/503 and unanswered requests (off by default). */
+  retry?: RetryPolicy | boolean;
 }
 
 /** What an action takes besides the pair: its request without `action`. */
@@ -56,6 +58,28 @@ export type ActionArgs<A extends ActionRequest['action']> = Omit<
   Extract<ActionRequest, { action: A }>,
   'action'
 >;
+
+/**
+ * Opt-in retries: a 429 or 503 is retried after its `Retry-After` (at most `maxDelayMs`), and a
+ * request that got no answer is retried when that is safe — a GET, PUT or DELETE, or a POST
+ * with an `Idempotency-Key`, which the client generates for every POST while retries are on.
+ */
+export interface RetryPolicy {
+  /** Retries after the first attempt. Default 3. */
+  retries?: number;
+  /** Statuses to retry. Default [429, 503]. */
+  statuses?: number[];
+  /** Retry requests that got no answer (DrsimNetworkError). Default true. */
+  network?: boolean;
+  /** The longest wait between attempts, in wall milliseconds. Default 10 000. */
+  maxDelayMs?: number;
+  /** The wait when an answer names none (and after a network failure). Default 200. */
+  delayMs?: number;
+  /** How to wait; tests pass one that records the delays instead of sleeping. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Makes the Idempotency-Key of a POST sent without one. Default `crypto.randomUUID()`. */
+  idempotencyKey?: () => string;
+}
 
 export interface ActionOptions {
   /** Sent as `Idempotency-Key`: a retry with the same key returns the same job. */
@@ -186,7 +210,7 @@ export const ACTION_ROUTES: Readonly<
 const TERMINAL = new Set<Job['status']>(['SUCCEEDED', 'FAILED']);
 
 const id = (value: string) => encodeURIComponent(value);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Creates a client for one tenant (its token).
@@ -202,6 +226,7 @@ export function createClient(options: ClientOptions) {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const doFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   const tenant = options.tenant ?? options.token;
+  const retry = retryPolicy(options.retry);
   const commonHeaders: Record<string, string> = {
     Accept: 'application/json, application/problem+json',
     ...options.headers,
@@ -221,7 +246,28 @@ export function createClient(options: ClientOptions) {
       body = JSON.stringify(opts.body);
       headers['Content-Type'] = 'application/json';
     }
-    const response = await doFetch(url, { method, headers, ...(body === undefined ? {} : { body }) });
+    // A retried POST must not act twice: while retries are on, every POST carries a key.
+    if (retry && method === 'POST' && !Object.keys(headers).some((h) => h.toLowerCase() === 'idempotency-key')) {
+      headers['Idempotency-Key'] = retry.idempotencyKey();
+    }
+    const key = Object.entries(headers).find(([h]) => h.toLowerCase() === 'idempotency-key')?.[1] ?? null;
+    const safe = method !== 'POST' || key !== null;
+    let response: Response;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        response = await doFetch(url, { method, headers, ...(body === undefined ? {} : { body }) });
+      } catch (err) {
+        const failure = new DrsimNetworkError(method, url, key, err);
+        if (!retry || !retry.network || !safe || attempt >= retry.retries) throw failure;
+        await retry.sleep(Math.min(retry.delayMs, retry.maxDelayMs));
+        continue;
+      }
+      if (response.ok || !retry || attempt >= retry.retries || !retry.statuses.includes(response.status)) break;
+      const seconds = Number(response.headers.get('retry-after'));
+      const wait = response.headers.has('retry-after') && Number.isFinite(seconds) ? seconds * 1000 : retry.delayMs;
+      await response.body?.cancel();
+      await retry.sleep(Math.min(wait, retry.maxDelayMs));
+    }
     if (!response.ok) {
       const retryAfter = Number(response.headers.get('retry-after'));
       throw new DrsimApiError(
@@ -434,14 +480,34 @@ export function createClient(options: ClientOptions) {
     const intervalMs =
       waitOptions.intervalMs ?? (waitOptions.advance === undefined && !waitOptions.step ? 100 : 0);
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    for (let poll = 0; ; poll++) {
       const current = await jobs.get(jobId);
       if (TERMINAL.has(current.status)) return current;
+      if (poll === 0 && waitOptions.advance === undefined && !waitOptions.step) await failIfStuck(current);
       if (Date.now() >= deadline) throw new JobWaitTimeoutError(current, timeoutMs);
       if (waitOptions.step) await sim.stepJob(jobId);
       if (waitOptions.advance !== undefined) await sim.advance(waitOptions.advance);
       if (intervalMs > 0) await sleep(intervalMs);
     }
+  }
+
+  /**
+   * A job nothing will move: the world's clock is manual (no advance given) or the job's type
+   * progresses manually (no step asked). When the control API is closed to the client, it
+   * cannot tell, and polls as before.
+   */
+  async function failIfStuck(current: Job): Promise<void> {
+    let clock: ClockView;
+    let progression: ProgressionSettings;
+    try {
+      [clock, progression] = await Promise.all([sim.clock(), sim.progression()]);
+    } catch {
+      return;
+    }
+    const mode =
+      (progression as Record<string, string | undefined>)[current.type] ?? progression.default ?? 'clock';
+    if (mode === 'manual') throw new JobWaitStuckError(current, 'manual-progression');
+    if (mode === 'clock' && clock.mode === 'manual') throw new JobWaitStuckError(current, 'manual-clock');
   }
 
   return { baseUrl, tenant, request, servers, pairs, jobs, sim, waitForJob };
@@ -456,4 +522,28 @@ function queryString(query: RequestOptions['query']): string {
   }
   const text = params.toString();
   return text === '' ? '' : `?${text}`;
+}
+
+interface ResolvedRetry {
+  retries: number;
+  statuses: number[];
+  network: boolean;
+  maxDelayMs: number;
+  delayMs: number;
+  sleep: (ms: number) => Promise<void>;
+  idempotencyKey: () => string;
+}
+
+function retryPolicy(policy: RetryPolicy | boolean | undefined): ResolvedRetry | null {
+  if (policy === undefined || policy === false) return null;
+  const given = policy === true ? {} : policy;
+  return {
+    retries: given.retries ?? 3,
+    statuses: given.statuses ?? [429, 503],
+    network: given.network ?? true,
+    maxDelayMs: given.maxDelayMs ?? 10_000,
+    delayMs: given.delayMs ?? 200,
+    sleep: given.sleep ?? sleep,
+    idempotencyKey: given.idempotencyKey ?? (() => globalThis.crypto.randomUUID()),
+  };
 }

@@ -25,9 +25,19 @@ export {
   type JournalEntry,
   type JournalFilter,
   type RequestOptions,
+  type RetryPolicy,
   type TenantInfo,
   type WaitForJobOptions,
 } from './client.js';
-export { DrsimApiError, JobWaitTimeoutError, type Problem } from './errors.js';
+export {
+  type ApiErrorCode,
+  DrsimApiError,
+  DrsimNetworkError,
+  JobWaitStuckError,
+  JobWaitTimeoutError,
+  type OperationErrorCode,
+  type Problem,
+  type ProblemCode,
+} from './errors.js';
 export { listAll, type PageFetcher, type PaginateOptions, paginate } from './paginate.js';
 export { type RemoteSimulatorOptions, remoteSimulator, toDrError } from './remote-simulator.js';

@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createClient,
   type DrPair,
-  type DrsimApiError,
+  DrsimApiError,
   type DrsimClient,
+  DrsimNetworkError,
+  JobWaitStuckError,
   JobWaitTimeoutError,
   type Problem,
 } from '../../src/client/index.js';
@@ -187,9 +189,80 @@ describe('errors through the client', () => {
     const stuck = await client
       .waitForJob(job, { timeoutMs: 150, intervalMs: 10 })
       .catch((err: unknown) => err);
-    expect(stuck).toBeInstanceOf(JobWaitTimeoutError);
+    // Polls alone would wait out the timeout: waitForJob says at once why nothing moves.
+    expect(stuck).toBeInstanceOf(JobWaitStuckError);
+    expect((stuck as JobWaitStuckError).reason).toBe('manual-progression');
+    expect((stuck as Error).message).toContain('{ step: true }');
     expect((await client.jobs.get(job.id)).steps.filter((s) => s.status === 'SUCCEEDED')).toEqual([]);
     expect((await client.waitForJob(job, { step: true })).status).toBe('SUCCEEDED');
     await client.sim.setProgression({ startReplication: 'clock' });
+  });
+
+  it('waitForJob on a manual clock without advance fails fast with the reason', async () => {
+    const server = await client.servers.create({ name: 'app-03', region: 'HCM-3' });
+    const fresh = await client.pairs.attach({ mainServerId: server.id, shadow: SHADOW });
+    const job = await client.pairs.startReplication(fresh.id, { shadowName: 'app-03-dr', intervalHours: 1 });
+    const stuck = await client.waitForJob(job).catch((err: unknown) => err);
+    expect(stuck).toBeInstanceOf(JobWaitStuckError);
+    expect((stuck as JobWaitStuckError).reason).toBe('manual-clock');
+    expect((stuck as Error).message).toContain("{ advance: '1m' }");
+  });
+
+  it('a request that gets no answer is a DrsimNetworkError carrying the request', async () => {
+    const dead = createClient({
+      baseUrl: 'http://drsim.invalid',
+      token: 't',
+      fetch: async () => {
+        throw new TypeError('fetch failed');
+      },
+    });
+    const err = await dead.servers.list().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DrsimNetworkError);
+    expect((err as DrsimNetworkError).request).toEqual({
+      method: 'GET',
+      url: 'http://drsim.invalid/v1/servers',
+      idempotencyKey: null,
+    });
+    expect((err as Error).cause).toBeInstanceOf(TypeError);
+  });
+
+  it('the retry policy honours Retry-After, and retries a POST only with an idempotency key it made', async () => {
+    const waits: number[] = [];
+    const seen: { method: string; key: string | null }[] = [];
+    let calls = 0;
+    const flaky = createClient({
+      baseUrl: 'http://drsim.invalid',
+      token: 't',
+      retry: { sleep: async (ms) => void waits.push(ms), idempotencyKey: () => 'generated-1' },
+      fetch: async (_input, init) => {
+        calls++;
+        const headers = init?.headers as Record<string, string>;
+        seen.push({ method: init?.method ?? 'GET', key: headers['Idempotency-Key'] ?? null });
+        if (calls === 1) return new Response('{}', { status: 503, headers: { 'Retry-After': '2' } });
+        if (calls === 2) throw new TypeError('socket hang up');
+        return new Response(JSON.stringify({ id: 'srv-1' }), { status: 201 });
+      },
+    });
+    expect(await flaky.servers.create({ name: 'x', region: 'HCM-3' })).toEqual({ id: 'srv-1' });
+    expect(waits).toEqual([2000, 200]);
+    expect(seen).toEqual([
+      { method: 'POST', key: 'generated-1' },
+      { method: 'POST', key: 'generated-1' },
+      { method: 'POST', key: 'generated-1' },
+    ]);
+    // Without the policy nothing is retried.
+    const once = createClient({
+      baseUrl: 'http://drsim.invalid',
+      token: 't',
+      fetch: async () => new Response('{}', { status: 429, headers: { 'Retry-After': '1' } }),
+    });
+    const refused = await once.servers.list().catch((e: unknown) => e);
+    expect(DrsimApiError.is(refused, 'HTTP_429')).toBe(true);
+  });
+
+  it('types every problem code: a misspelt one does not compile', () => {
+    // @ts-expect-error 'INVALID_STAT' is not a problem code
+    DrsimApiError.is(new Error(), 'INVALID_STAT');
+    expect(DrsimApiError.is(new Error(), 'UNAUTHORIZED')).toBe(false);
   });
 });
