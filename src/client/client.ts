@@ -29,7 +29,13 @@ import type {
   Server,
   SimEvent,
 } from '../sim/types.js';
-import { DrsimApiError, DrsimNetworkError, JobWaitStuckError, JobWaitTimeoutError, problemOf } from './errors.js';
+import {
+  DrsimApiError,
+  DrsimNetworkError,
+  JobWaitStuckError,
+  JobWaitTimeoutError,
+  problemOf,
+} from './errors.js';
 
 /** The `fetch` the client calls; the global one by default. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -247,7 +253,11 @@ export function createClient(options: ClientOptions) {
       headers['Content-Type'] = 'application/json';
     }
     // A retried POST must not act twice: while retries are on, every POST carries a key.
-    if (retry && method === 'POST' && !Object.keys(headers).some((h) => h.toLowerCase() === 'idempotency-key')) {
+    if (
+      retry &&
+      method === 'POST' &&
+      !Object.keys(headers).some((h) => h.toLowerCase() === 'idempotency-key')
+    ) {
       headers['Idempotency-Key'] = retry.idempotencyKey();
     }
     const key = Object.entries(headers).find(([h]) => h.toLowerCase() === 'idempotency-key')?.[1] ?? null;
@@ -262,9 +272,11 @@ export function createClient(options: ClientOptions) {
         await retry.sleep(Math.min(retry.delayMs, retry.maxDelayMs));
         continue;
       }
-      if (response.ok || !retry || attempt >= retry.retries || !retry.statuses.includes(response.status)) break;
+      if (response.ok || !retry || attempt >= retry.retries || !retry.statuses.includes(response.status))
+        break;
       const seconds = Number(response.headers.get('retry-after'));
-      const wait = response.headers.has('retry-after') && Number.isFinite(seconds) ? seconds * 1000 : retry.delayMs;
+      const wait =
+        response.headers.has('retry-after') && Number.isFinite(seconds) ? seconds * 1000 : retry.delayMs;
       await response.body?.cancel();
       await retry.sleep(Math.min(wait, retry.maxDelayMs));
     }

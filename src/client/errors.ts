@@ -83,7 +83,9 @@ export class DrsimNetworkError extends Error {
   override readonly name = 'DrsimNetworkError';
   readonly request: { method: string; url: string; idempotencyKey: string | null };
   constructor(method: string, url: string, idempotencyKey: string | null, cause: unknown) {
-    super(`${method} ${url}: no answer (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+    super(`${method} ${url}: no answer (${cause instanceof Error ? cause.message : String(cause)})`, {
+      cause,
+    });
     this.request = { method, url, idempotencyKey };
   }
 
