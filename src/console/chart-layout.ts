@@ -5,14 +5,23 @@
  * pair along — the button a person clicks ("Failover") or what happens by itself ("the job
  * succeeds"). Computed once per process: the machine does not change while it runs.
  */
-import elkModule, { type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk.bundled.js';
+import type elkModule from 'elkjs/lib/elk.bundled.js';
+import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk.bundled.js';
 import { type ChartGraph, type ChartState, USER_ACTIONS, type UserAction } from '../machine/index.js';
 
-// elkjs is CommonJS: Node hands its module.exports (the class) as the default import, while its
-// types describe an ES module whose default is the class.
 type ElkClass = typeof elkModule.default;
-const ELK: ElkClass =
-  (elkModule as unknown as { default?: ElkClass }).default ?? (elkModule as unknown as ElkClass);
+
+/**
+ * elkjs is loaded on the first chart, not at startup: importing it costs more than the rest of
+ * `drsim serve`'s startup together (see docs/performance.md). It is CommonJS: Node hands its
+ * module.exports (the class) as the default import, while its types describe an ES module whose
+ * default is the class.
+ */
+async function loadElk(): Promise<ElkClass> {
+  const loaded = await import('elkjs/lib/elk.bundled.js');
+  const mod = loaded.default as unknown as ElkClass | { default?: ElkClass };
+  return (mod as { default?: ElkClass }).default ?? (mod as ElkClass);
+}
 
 /** Chart text size in px at 100 %: readable at 1366 px width without zooming. */
 export const CHART_FONT_PX = 13;
@@ -176,6 +185,7 @@ async function computeLayout(graph: ChartGraph, labels: Record<UserAction, strin
     root.edges?.push(edge);
   });
 
+  const ELK = await loadElk();
   const laid = await new ELK().layout(root);
   const boxes: Box[] = [];
   const visit = (node: ElkNode) => {
