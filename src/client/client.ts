@@ -268,7 +268,7 @@ export function createClient(options: ClientOptions) {
         response = await doFetch(url, { method, headers, ...(body === undefined ? {} : { body }) });
       } catch (err) {
         const failure = new DrsimNetworkError(method, url, key, err);
-        if (!retry || !retry.network || !safe || attempt >= retry.retries) throw failure;
+        if (!retry?.network || !safe || attempt >= retry.retries) throw failure;
         await retry.sleep(Math.min(retry.delayMs, retry.maxDelayMs));
         continue;
       }
