@@ -5,6 +5,7 @@
  * nothing but `fetch`, so it runs against a served drsim, or in-process against the app.
  */
 import type { AdvanceResult, SimState } from '../sim/contract.js';
+import type { Region, RegionCatalogue } from '../sim/regions.js';
 import type {
   ActionRequest,
   AttachInput,
@@ -224,7 +225,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * @example
  * const client = createClient({ baseUrl: 'http://127.0.0.1:4010', token: 'acme' });
  * const server = await client.servers.create({ name: 'web-01', region: 'HCM-3', files: { 'etc/hostname': 'web-01' } });
- * const pair = await client.pairs.attach({ mainServerId: server.id, shadow: { region: 'HAN-1', vpcId: 'vpc-1', subnetId: 'sn-1' } });
+ * const pair = await client.pairs.attach({ mainServerId: server.id, shadow: { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr-a' } });
  * const job = await client.pairs.startReplication(pair.id, { shadowName: 'web-01-shadow', intervalHours: 1 });
  * await client.waitForJob(job, { advance: '1m' }); // SUCCEEDED, in simulated minutes
  */
@@ -385,6 +386,12 @@ export function createClient(options: ClientOptions) {
     detach: (pairId: string, o?: ActionOptions) => act(pairId, { action: 'detach' }, o),
   };
 
+  const regions = {
+    /** Every region with its VPCs, subnets, security groups, placement groups, volume types and flavors. */
+    list: () => all<Region>('/v1/regions'),
+    get: (regionId: string) => get<Region>(`/v1/regions/${id(regionId)}`),
+  };
+
   const jobs = {
     /** A read: never changes the job (under manual progression, `sim.stepJob` moves it). */
     get: (jobId: string) => get<Job>(`/v1/jobs/${id(jobId)}`),
@@ -398,6 +405,11 @@ export function createClient(options: ClientOptions) {
     advance: (by: Duration) => post<AdvanceResult & { clock: ClockView }>('/_sim/clock/advance', { by }),
     advanceTo: (to: Iso) => post<AdvanceResult & { clock: ClockView }>('/_sim/clock/advance', { to }),
     progression: () => get<ProgressionSettings>('/_sim/progression'),
+    regions: () => get<RegionCatalogue>('/_sim/regions'),
+    /** Replaces the region catalogue (the engine fills names, CIDRs and IOPS left out). */
+    setRegions: (catalogue: RegionCatalogue) => put<RegionCatalogue>('/_sim/regions', catalogue),
+    /** Puts drsim's default region catalogue back. */
+    resetRegions: () => request<RegionCatalogue>('DELETE', '/_sim/regions'),
     /** Sets the job types named, e.g. `{ failover: 'manual' }` or `{ default: 'immediate' }`. */
     setProgression: (settings: ProgressionSettings) =>
       put<ProgressionSettings>('/_sim/progression', settings),
@@ -522,7 +534,7 @@ export function createClient(options: ClientOptions) {
     if (mode === 'clock' && clock.mode === 'manual') throw new JobWaitStuckError(current, 'manual-clock');
   }
 
-  return { baseUrl, tenant, request, servers, pairs, jobs, sim, waitForJob };
+  return { baseUrl, tenant, request, servers, pairs, regions, jobs, sim, waitForJob };
 }
 
 function queryString(query: RequestOptions['query']): string {

@@ -56,6 +56,9 @@ export function remoteSimulator(options: RemoteSimulatorOptions): AsyncSimulator
     setClock: (settings) => client.sim.setClock(settings),
     syncRealtime: async () => withoutClock(await client.sim.advance(0)),
 
+    regions: () => client.sim.regions(),
+    setRegions: (catalogue) =>
+      catalogue === null ? client.sim.resetRegions() : client.sim.setRegions(catalogue),
     progression: async () => {
       const settings = await client.sim.progression();
       return { ...settings, default: settings.default ?? 'clock' };

@@ -131,6 +131,7 @@ export function scenariosDoc(): string {
     '| `seed` | Seeds the engine, the chaos steps and HTTP chaos (default 1): a whole number from 0 to 4294967295 (2^32 − 1), and every seed in that range is its own run (no two give the same draws). `--seed` overrides it; `--repeat N` derives N seeds from it. |',
     '| `setup.startTime`, `setup.timeZone` | The simulated start (default Monday 2026-01-05T00:00Z) and the zone of the retention day and week (default UTC). |',
     '| `setup.servers` | Servers by name: `region`, `flavor`, `volumes`, `files` (path → content), `workload` (writes per minute), `powerState`, `expired: true`, `expiresIn`. |',
+    "| `setup.regions` | The region catalogue, as `PUT /_sim/regions` takes it (`strict`, `regions` with `vpcs`, `securityGroups`, `placementGroups`, `volumeTypes`, `flavors`, `snapshotServiceEnabled`); default drsim's (`HCM-3`, `HAN-1`). |",
     '| `setup.pairs` | Pairs by name: `main` (a setup server), `shadow` (`region`, `vpc`, `subnet`), `replicate: true` or `{ intervalHours, shadowName }` to start replication and wait until the pair is Replicating. |',
     '| `setup.advance` | A duration to advance once all that is done. |',
     '| `steps` (required) | The steps, in order, each a mapping with one step kind. |',

@@ -74,6 +74,7 @@ export const EVENT_FIELDS: Record<SimEventKind, Fields> = {
     step: STEP_NAMES,
     recoveryPointId: null,
   },
+  'region.snapshotServiceActivated': { region: null },
   'server.created': SERVER,
   'server.power': SERVER,
   'server.outage': SERVER,

@@ -349,8 +349,12 @@ class References {
     const text = typeof value === 'string' ? value : null;
     if (key === 'pair' && text !== null) this.pair(path, text);
     else if (key === 'server' && text !== null) this.server(path, text);
-    else if (key === 'recoveryPoint' && text !== null) this.point(path, text);
-    else if ((key === 'job' || key === 'fault') && text !== null) this.label(path, text, key);
+    else if (key === 'recoveryPoint' && text !== null) {
+      // Test Failover (and its change of point) may test the current time instead of a point.
+      const testsNow =
+        text === 'now' && (step.kind === 'testFailover' || step.kind === 'changeTestRecoveryPoint');
+      if (!testsNow) this.point(path, text);
+    } else if ((key === 'job' || key === 'fault') && text !== null) this.label(path, text, key);
     else if (key === 'rule' && step.kind === 'removeHttpChaos' && text !== null)
       this.label(path, text, 'rule');
     else if (key === 'pairs' && Array.isArray(value)) {

@@ -27,6 +27,7 @@ import { registerDocsRoutes } from './routes/docs.js';
 import { registerDrPairRoutes } from './routes/dr-pairs.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerPairActionRoutes } from './routes/pair-actions.js';
+import { registerRegionRoutes } from './routes/regions.js';
 import { registerServerRoutes } from './routes/servers.js';
 import { registerTenantRoutes } from './routes/tenants.js';
 import { registerComponents } from './schemas/common.js';
@@ -134,6 +135,7 @@ export function createApp(options: CreateAppOptions): OpenAPIHono<AppEnv> {
   registerDrPairRoutes(app, sim);
   registerPairActionRoutes(app, sim);
   registerJobRoutes(app, sim);
+  registerRegionRoutes(app, sim);
   registerControlRoutes(app, tenancy);
   registerTenantRoutes(app, tenancy);
   registerDocsRoutes(app);

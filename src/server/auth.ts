@@ -9,8 +9,12 @@ import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.js';
 import { HTTP_ERROR_CODES, HttpProblem } from './problem.js';
 
-export type Policy = 'full' | 'read-only';
-export const POLICIES: readonly Policy[] = ['full', 'read-only'];
+/**
+ * A token's policy: one of the managed policies (`full`, `read-only`), `none` (a user without
+ * access: 403 on everything), or a custom policy listing IAM actions (decision 0008).
+ */
+export type Policy = 'full' | 'read-only' | 'none' | { actions: string[] };
+export const MANAGED_POLICIES = ['full', 'read-only', 'none'] as const;
 
 export interface TokenGrant {
   token: string;
@@ -110,22 +114,80 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     }
     c.set('tenant', caller.tenant);
     c.set('policy', caller.policy);
+    if (caller.policy === 'none') {
+      throw new HttpProblem(
+        403,
+        HTTP_ERROR_CODES.FORBIDDEN,
+        'The token carries no policy: it has no access.',
+        {
+          policy: 'none',
+        },
+      );
+    }
     await next();
   };
 }
 
 /**
- * Guards a write: a read-only token gets 403 naming the IAM action, e.g. `DrPairFailover`.
- * Runs before validation so a refused caller learns nothing about its payload.
+ * The IAM actions drsim checks: the service's documented SDR actions, and vServer actions for the
+ * server routes (a separate permission on the service), `vserver:` first.
  */
-export function requireWrite(iamAction: string): MiddlewareHandler<AppEnv> {
+export const IAM_ACTIONS = [
+  'DrPairAttachServer',
+  'DrPairStartReplication',
+  'DrPairStopReplication',
+  'DrPairResumeReplication',
+  'DrPairRestartReplication',
+  'DrPairTestFailover',
+  'DrPairChangeRecoveryPoint',
+  'DrPairCleanTestEnvironment',
+  'DrPairFailover',
+  'DrPairCommitFailover',
+  'DrPairDetachServer',
+  'ListDrPairs',
+  'GetDrPair',
+  'GetDrPairHistory',
+  'GetDrPairRecoveryPoints',
+  'vserver:ListServers',
+  'vserver:GetServer',
+  'vserver:CreateServer',
+  'vserver:StartServer',
+  'vserver:StopServer',
+  'vserver:WriteServerFile',
+  'vserver:ListRegions',
+] as const;
+
+/** The read-only managed policy grants the List and Get actions. */
+export const isReadAction = (action: string): boolean => /^(vserver:)?(List|Get)/.test(action);
+
+/** Whether `policy` grants the IAM action (a custom policy may end an entry with `*`). */
+export function allows(policy: Policy, action: string): boolean {
+  if (policy === 'full') return true;
+  if (policy === 'none') return false;
+  if (policy === 'read-only') return isReadAction(action);
+  return policy.actions.some((granted) =>
+    granted.endsWith('*') ? action.startsWith(granted.slice(0, -1)) : granted === action,
+  );
+}
+
+/** `full`, `read-only`, `none` or `custom`. */
+export const policyName = (policy: Policy): 'full' | 'read-only' | 'none' | 'custom' =>
+  typeof policy === 'string' ? policy : 'custom';
+
+/**
+ * Guards a route: a token whose policy does not grant the IAM action, e.g. `DrPairFailover` or
+ * `vserver:StartServer`, gets 403 naming it. Runs before validation, so a refused caller learns
+ * nothing about its payload.
+ */
+export function requirePermission(iamAction: string): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (c.get('policy') !== 'full') {
+    const policy = c.get('policy');
+    if (!allows(policy, iamAction)) {
       throw new HttpProblem(
         403,
         HTTP_ERROR_CODES.FORBIDDEN,
-        `The token's read-only policy does not allow ${iamAction}.`,
-        { action: iamAction, policy: c.get('policy') },
+        `The token's ${policyName(policy)} policy does not allow ${iamAction}.`,
+        { action: iamAction, policy: policyName(policy) },
       );
     }
     await next();
@@ -153,12 +215,24 @@ export function requireControlAccess(): MiddlewareHandler<AppEnv> {
         CHALLENGE,
       );
     }
-    if (!caller.admin && caller.policy !== 'full' && c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+    // Only a full-access token changes its own world; read-only and custom policies read it.
+    if (!caller.admin && caller.policy === 'none') {
       throw new HttpProblem(
         403,
         HTTP_ERROR_CODES.FORBIDDEN,
-        "The token's read-only policy does not allow changing the simulation.",
-        { policy: caller.policy },
+        'The token carries no policy: it has no access.',
+        {
+          policy: 'none',
+        },
+      );
+    }
+    if (!caller.admin && caller.policy !== 'full' && c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      const name = caller.policy === null ? null : policyName(caller.policy);
+      throw new HttpProblem(
+        403,
+        HTTP_ERROR_CODES.FORBIDDEN,
+        `The token's ${name} policy does not allow changing the simulation.`,
+        { policy: name },
       );
     }
     await next();
@@ -174,33 +248,60 @@ export function sameToken(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
+/** A policy as the tokens file writes it. */
+function parsePolicy(value: unknown, actions: unknown, where: string): Policy {
+  if (value === undefined && actions === undefined) return 'none';
+  if (Array.isArray(actions) || value === 'custom') {
+    if (!Array.isArray(actions) || actions.some((a) => typeof a !== 'string' || !IAM_ACTION.test(a))) {
+      throw new Error(`${where}: a custom policy needs "actions", a list of IAM action names`);
+    }
+    return { actions: [...(actions as string[])] };
+  }
+  if (!(MANAGED_POLICIES as readonly unknown[]).includes(value)) {
+    throw new Error(`${where}.policy must be "full", "read-only", "none" or "custom" (with "actions")`);
+  }
+  return value as Policy;
+}
+
+const IAM_ACTION = /^(\*|[A-Za-z][A-Za-z0-9]*(:[A-Za-z*][A-Za-z0-9*]*)?\*?)$/;
+
 /**
- * Reads `{ "tokens": [{ "token", "tenant", "policy" }] }` (the `--tokens` file).
+ * Reads `{ "tokens": [{ "token", "tenant", "policy", "actions"? }] }` (the `--tokens` file):
+ * `policy` is `full`, `read-only`, `none` (or left out: no access) or `custom` with `actions`.
  * Throws a readable message for the CLI on anything else.
  */
 export function parseTokensFile(json: unknown): TokenGrant[] {
   const tokens = (json as { tokens?: unknown } | null)?.tokens;
   if (!Array.isArray(tokens)) throw new Error('the tokens file needs a "tokens" array');
   return tokens.map((entry, index) => {
-    const { token, tenant, policy } = (entry ?? {}) as Record<string, unknown>;
+    const { token, tenant, policy, actions } = (entry ?? {}) as Record<string, unknown>;
     if (typeof token !== 'string' || token === '') throw new Error(`tokens[${index}].token must be a string`);
     if (typeof tenant !== 'string' || tenant === '')
       throw new Error(`tokens[${index}].tenant must be a string`);
-    if (!POLICIES.includes(policy as Policy)) {
-      throw new Error(`tokens[${index}].policy must be "full" or "read-only"`);
-    }
-    return { token, tenant, policy: policy as Policy };
+    return { token, tenant, policy: parsePolicy(policy, actions, `tokens[${index}]`) };
   });
 }
 
-/** Reads one `--token TOKEN:TENANT:POLICY` flag; the token itself may contain colons. */
+/**
+ * Reads one `--token` flag: `TOKEN:TENANT:full|read-only|none`, or
+ * `TOKEN:TENANT:custom=Action1,Action2` (a custom policy; vServer actions keep their colon).
+ * The token itself may contain colons.
+ */
 export function parseTokenFlag(flag: string): TokenGrant {
+  const usage = `--token ${flag}: expected TOKEN:TENANT:full|read-only|none or TOKEN:TENANT:custom=Action1,Action2`;
+  const custom = flag.lastIndexOf(':custom=');
+  if (custom >= 0) {
+    const parts = flag.slice(0, custom).split(':');
+    const tenant = parts.pop();
+    const token = parts.join(':');
+    const actions = flag.slice(custom + ':custom='.length).split(',');
+    if (!token || !tenant || actions.some((a) => !IAM_ACTION.test(a))) throw new Error(usage);
+    return { token, tenant, policy: { actions } };
+  }
   const parts = flag.split(':');
   const policy = parts.pop();
   const tenant = parts.pop();
   const token = parts.join(':');
-  if (!token || !tenant || !POLICIES.includes(policy as Policy)) {
-    throw new Error(`--token ${flag}: expected TOKEN:TENANT:full|read-only`);
-  }
+  if (!token || !tenant || !(MANAGED_POLICIES as readonly unknown[]).includes(policy)) throw new Error(usage);
   return { token, tenant, policy: policy as Policy };
 }

@@ -20,14 +20,39 @@ import {
   sendEvent,
   snapshotOf,
 } from './pairs.js';
+import { activateSnapshotService, type ResolvedPlacement, resolvePlacement } from './placement.js';
 import { deleteAllPoints, fired, loadPoint, pointFact } from './recovery-points.js';
 import { serverById, setRole } from './servers.js';
-import type { ActionRequest } from './types.js';
+import { type ActionRequest, CURRENT_TIME, type NetworkChoice } from './types.js';
 import { check, integerIn, isRecord, optionalString, requireString } from './validate.js';
 
 const TEST_ACTIONS = new Set<UserAction>(['testFailover', 'changeTestRecoveryPoint', 'cleanTestEnvironment']);
 const AT_ONCE = new Set<UserAction>(['stopReplication', 'resumeReplication', 'detach']);
 const NAME = /^[A-Za-z0-9_-]{5,50}$/;
+
+function networkOf(value: unknown): NetworkChoice | undefined {
+  if (value === undefined) return undefined;
+  check(
+    isRecord(value),
+    'network',
+    'an object { vpcId, subnetId, privateIp?, floatingIp?, securityGroupId? }',
+  );
+  const text = (key: string) =>
+    value[key] === undefined ? {} : { [key]: requireString(value[key], `network.${key}`, 1, 100) };
+  const floating = value.floatingIp;
+  check(
+    floating === undefined || typeof floating === 'boolean' || typeof floating === 'string',
+    'network.floatingIp',
+    'true, false or an IPv4 address',
+  );
+  return {
+    ...text('vpcId'),
+    ...text('subnetId'),
+    ...text('privateIp'),
+    ...text('securityGroupId'),
+    ...(floating !== undefined && { floatingIp: floating as boolean | string }),
+  };
+}
 
 function volumeTypeOf(value: unknown): 'SSD' | 'NVMe' {
   check(value === 'SSD' || value === 'NVMe', 'volumeType', "'SSD' or 'NVMe'");
@@ -44,34 +69,32 @@ export function validateRequest(request: unknown): ActionRequest {
     ...(request.iops !== undefined && { iops: integerIn(request.iops, 'iops', 100, 100_000) }),
   });
   switch (action) {
-    case 'startReplication':
+    case 'startReplication': {
+      const network = networkOf(request.network);
       return {
         action,
         shadowName: requireString(request.shadowName, 'shadowName', 1, 100),
         intervalHours: integerIn(request.intervalHours, 'intervalHours', 1, 12),
         ...(request.region !== undefined && { region: requireString(request.region, 'region', 1, 64) }),
+        ...(network && { network }),
+        ...(request.placementGroupId !== undefined && {
+          placementGroupId: requireString(request.placementGroupId, 'placementGroupId', 1, 100),
+        }),
         ...(request.flavor !== undefined && { flavor: requireString(request.flavor, 'flavor', 1, 64) }),
         ...volume(),
       };
+    }
     case 'testFailover': {
       const name = request.testServerName;
       check(typeof name === 'string' && NAME.test(name), 'testServerName', '5 to 50 letters, digits, _ or -');
-      let network: { vpcId?: string; subnetId?: string } | undefined;
-      if (request.network !== undefined) {
-        check(isRecord(request.network), 'network', 'an object { vpcId, subnetId }');
-        network = {
-          ...(request.network.vpcId !== undefined && {
-            vpcId: requireString(request.network.vpcId, 'network.vpcId', 1, 100),
-          }),
-          ...(request.network.subnetId !== undefined && {
-            subnetId: requireString(request.network.subnetId, 'network.subnetId', 1, 100),
-          }),
-        };
-      }
+      const network = networkOf(request.network);
       return {
         action,
         testServerName: name as string,
-        recoveryPointId: requireString(request.recoveryPointId, 'recoveryPointId', 1, 100),
+        recoveryPointId:
+          request.recoveryPointId === undefined || request.recoveryPointId === null
+            ? CURRENT_TIME
+            : requireString(request.recoveryPointId, 'recoveryPointId', 1, 100),
         ...(request.region !== undefined && { region: requireString(request.region, 'region', 1, 64) }),
         ...(network && { network }),
         ...(optionalString(request.instanceFamily, 'instanceFamily', 1, 64) !== undefined && {
@@ -125,7 +148,8 @@ export function act(
     }
   }
   const event = eventFor(e, pair, request);
-  const job = begin(e, pair, request, event);
+  const prepared = prepare(e, pair, request);
+  const job = begin(e, pair, request, event, prepared);
   if (key !== undefined) e.st.idempotencyPut.run(tenant, key, pair.id, request.action, job.id);
   return job;
 }
@@ -153,11 +177,70 @@ function eventFor(e: Engine, pair: PairRecord, request: ActionRequest) {
     deleteAllRecoveryPoints: request.action === 'commitFailover' ? request.deleteAllRecoveryPoints : false,
   });
   if (!snapshot.can(probe)) throw invalidState(e, pair, request.action);
-  if ('recoveryPointId' in request) {
+  if ('recoveryPointId' in request && request.recoveryPointId !== undefined) {
+    if (request.recoveryPointId === CURRENT_TIME && TEST_ACTIONS.has(request.action)) {
+      return actionEvent(request.action, { recoveryPoint: { id: CURRENT_TIME, available: true } });
+    }
     loadPoint(e, pair.id, request.recoveryPointId);
     return actionEvent(request.action, { recoveryPoint: pointFact(e, pair.id, request.recoveryPointId) });
   }
   return probe;
+}
+
+/** What an accepted action settles before its job starts: where new servers go, what "now" holds. */
+interface Prepared {
+  result: Record<string, unknown>;
+  notes: string[];
+}
+
+/**
+ * Resolves the placement of a shadow (Start Replication) or test server (Test Failover) against
+ * the region catalogue, refusing a choice the region does not offer, and captures the main
+ * server's data version for a test of the current time.
+ */
+function prepare(e: Engine, pair: PairRecord, request: ActionRequest): Prepared {
+  const main = serverById(e, pair.mainServerId);
+  const result: Record<string, unknown> = {};
+  const notes: string[] = [];
+  if ('recoveryPointId' in request && request.recoveryPointId === CURRENT_TIME && main) {
+    result.capturedDataVersion = main.dataVersion;
+    notes.push(`recovery point: current time (main server data version ${main.dataVersion})`);
+  }
+  if ((request.action === 'startReplication' || request.action === 'testFailover') && main) {
+    const shadow = pair.shadowServerId ? serverById(e, pair.shadowServerId) : null;
+    const start = request.action === 'startReplication';
+    const placement = resolvePlacement(
+      e,
+      pair.tenant,
+      {
+        ...(request.region !== undefined && { region: request.region }),
+        ...(request.network !== undefined && { network: request.network }),
+        ...(start &&
+          request.placementGroupId !== undefined && { placementGroupId: request.placementGroupId }),
+        ...(start
+          ? request.flavor !== undefined && { flavor: request.flavor }
+          : request.instanceFamily !== undefined && { flavor: request.instanceFamily }),
+        ...(request.volumeType !== undefined && { volumeType: request.volumeType }),
+        ...(request.iops !== undefined && { iops: request.iops }),
+      },
+      {
+        // Test Failover's region defaults to the shadow server's (the documented dialog).
+        region: start ? pair.placement.region : (shadow?.region ?? pair.placement.region),
+        vpcId: pair.placement.vpcId,
+        subnetId: pair.placement.subnetId,
+        flavor: main.flavor,
+        volumes: main.volumes,
+      },
+      start ? 'flavor' : 'instanceFamily',
+    );
+    result.placement = placement;
+    notes.push(...placement.notes);
+    if (activateSnapshotService(e, placement.region)) {
+      notes.push(`activated the Snapshot service in region ${placement.region} (it may cost extra)`);
+      e.ctx.emit(pair.tenant, pair.id, 'region.snapshotServiceActivated', { region: placement.region });
+    }
+  }
+  return { result, notes };
 }
 
 function begin(
@@ -165,9 +248,12 @@ function begin(
   pair: PairRecord,
   request: ActionRequest,
   event: ReturnType<typeof actionEvent>,
+  prepared: Prepared,
 ): JobRecord {
   const { action, ...args } = request;
   const job = createJob(e, pair, action, args, planSteps(e, pair, { type: action, request: args }));
+  job.result = prepared.result;
+  job.steps.find((s) => s.status === 'PENDING')?.log.push(...prepared.notes);
   if (AT_ONCE.has(action)) {
     // Only `fail` means anything for an action that completes at once (decision 0002).
     const failRules = e.ctx.faults.filter((r) => r.effect.kind === 'fail');
@@ -210,7 +296,18 @@ function begin(
   sendEvent(e, pair, event, { jobId: job.id });
   if (TEST_ACTIONS.has(action)) pair.currentTestJobId = job.id;
   else pair.currentJobId = job.id;
-  if (action === 'startReplication') pair.intervalHours = request.intervalHours;
+  if (action === 'startReplication') {
+    pair.intervalHours = request.intervalHours;
+    // The region, VPC and subnet chosen at Start Replication become the pair's placement.
+    const placement = prepared.result.placement as ResolvedPlacement;
+    pair.placement = {
+      region: placement.region,
+      vpcId: placement.network.vpcId,
+      subnetId: placement.network.subnetId,
+      securityGroupId: placement.network.securityGroupId,
+      placementGroupId: placement.placementGroupId,
+    };
+  }
   savePair(e, pair);
   startJob(e, job);
   return loadJob(e, pair.tenant, job.id);

@@ -6,6 +6,7 @@
  */
 
 import { isSimTime, MAX_SPEED, VirtualClock, type WallClock } from './clock.js';
+import type { RegionCatalogue } from './regions.js';
 import { createRng, type Rng, type RngState } from './rng.js';
 import type { Store } from './store.js';
 import type { ClockMode, FaultRule, ProgressionSettings, SimEventKind } from './types.js';
@@ -15,6 +16,8 @@ export interface Settings {
   progression: ProgressionSettings;
   /** Absent: the default (history-retention.ts). */
   historyRetentionDays?: number;
+  /** The tenant's region catalogue, once edited or changed (absent: regions.ts's default). */
+  regions?: RegionCatalogue;
 }
 
 export interface PointRef {

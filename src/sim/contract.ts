@@ -3,6 +3,7 @@
  * helpers' signatures. The HTTP server, the scenario runner and the console use only this.
  */
 import type { DrPairStatus, TestFailoverState } from '../machine/index.js';
+import type { RegionCatalogue } from './regions.js';
 import type {
   ActionRequest,
   AttachInput,
@@ -85,6 +86,12 @@ export interface Simulator {
   // progression
   progression(): Required<Pick<ProgressionSettings, 'default'>> & ProgressionSettings;
   setProgression(kind: keyof ProgressionSettings, mode: ProgressionMode): void;
+
+  // region catalogue
+  /** The regions a shadow or test server can go to, with what each offers (decision 0007). */
+  regions(): RegionCatalogue;
+  /** Replaces the catalogue (validated); `null` puts drsim's default back. */
+  setRegions(catalogue: RegionCatalogue | null): RegionCatalogue;
 
   // servers (per tenant)
   createServer(tenant: string, input: CreateServerInput): Server;
@@ -206,7 +213,7 @@ export interface SimState {
   seed: number;
   rng: unknown;
   clock: { nowMs: number; mode: ClockMode; speed: number };
-  settings: { timeZone: string; progression: ProgressionSettings };
+  settings: { timeZone: string; progression: ProgressionSettings; regions?: RegionCatalogue };
   servers: StoredServer[];
   files: StoredFile[];
   pairs: StoredPair[];

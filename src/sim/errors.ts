@@ -28,6 +28,14 @@ export const ERROR_CODES = {
   SERVER_ALREADY_PAIRED: 'SERVER_ALREADY_PAIRED',
   SHADOW_STILL_PAIRING: 'SHADOW_STILL_PAIRING',
   FAILOVER_NOT_COMMITTED: 'FAILOVER_NOT_COMMITTED',
+  /** A region the catalogue does not list, when the catalogue is strict. */
+  REGION_NOT_FOUND: 'REGION_NOT_FOUND',
+  /** A VPC, subnet, security group, placement group, flavor, volume type or IOPS the region does not offer (details: field, region, offered). */
+  NOT_IN_REGION: 'NOT_IN_REGION',
+  /** A private or floating IP address another server of the tenant uses. */
+  IP_ADDRESS_IN_USE: 'IP_ADDRESS_IN_USE',
+  /** A prepaid account's credit cannot cover Start Replication or Test Failover. */
+  INSUFFICIENT_CREDIT: 'INSUFFICIENT_CREDIT',
   /** A server action that its power state or role does not allow (e.g. writing to a stopped server). */
   SERVER_STATE_CONFLICT: 'SERVER_STATE_CONFLICT',
   /** An advance to a time before the simulated now (time never goes backwards). */

@@ -8,9 +8,10 @@ import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { type JobHooks, type JobRecord, registerJobHooks, StepFailure } from './jobs.js';
 import { loadPair, type PairRecord, savePair, sendEvent, snapshotOf } from './pairs.js';
+import { type ResolvedPlacement, resolvePlacement } from './placement.js';
 import { deleteAllPoints, loadPoint, takeRecoveryPoint } from './recovery-points.js';
 import { createServer, restoreFiles, type ServerRecord, serverById, setPower, setRole } from './servers.js';
-import type { OperationErrorView } from './types.js';
+import { CURRENT_TIME, type NetworkChoice, type OperationErrorView } from './types.js';
 
 const S = 1000;
 const M = 60 * S;
@@ -83,6 +84,10 @@ function pointOf(w: World) {
  * result records the server's data version right after the restore, before anyone can write.
  */
 function restoreTo(w: World, target: ServerRecord | null, log: (line: string) => void): void {
+  if (w.job.request.recoveryPointId === CURRENT_TIME) {
+    restoreCurrentTime(w, target, log);
+    return;
+  }
   const point = pointOf(w);
   if (point.corrupt) {
     throw new StepFailure(
@@ -93,10 +98,30 @@ function restoreTo(w: World, target: ServerRecord | null, log: (line: string) =>
   if (!target) throw new StepFailure('SERVER_MISSING', 'The server to restore no longer exists.');
   requireUp(target);
   const restored = restoreFiles(w.e, target, w.pair.mainServerId, point.dataVersion);
-  w.job.result = { recoveryPointId: point.id, serverId: restored.id, dataVersion: restored.dataVersion };
+  w.job.result = {
+    ...w.job.result,
+    recoveryPointId: point.id,
+    serverId: restored.id,
+    dataVersion: restored.dataVersion,
+  };
   log(
     `restored ${target.id} to recovery point ${point.id} (${point.createdAt}), data version ${restored.dataVersion}`,
   );
+}
+
+/** "Current time": the main server's data as it was when the action was accepted. */
+function restoreCurrentTime(w: World, target: ServerRecord | null, log: (line: string) => void): void {
+  if (!target) throw new StepFailure('SERVER_MISSING', 'The server to restore no longer exists.');
+  requireUp(target);
+  const version = Number(w.job.result.capturedDataVersion ?? main(w).dataVersion);
+  const restored = restoreFiles(w.e, target, w.pair.mainServerId, version);
+  w.job.result = {
+    ...w.job.result,
+    recoveryPointId: CURRENT_TIME,
+    serverId: restored.id,
+    dataVersion: restored.dataVersion,
+  };
+  log(`restored ${target.id} to the main server's data at the current time (data version ${version})`);
 }
 
 /** An outage is not ended by a job: restoring to or starting a DOWN server fails. */
@@ -138,6 +163,8 @@ function deleteServer(w: World, server: ServerRecord | null, log: (line: string)
 interface StartRequest {
   shadowName: string;
   region?: string;
+  network?: NetworkChoice;
+  placementGroupId?: string;
   volumeType?: 'SSD' | 'NVMe';
   iops?: number;
   flavor?: string;
@@ -154,6 +181,32 @@ function startRequestOf(w: World): StartRequest {
   return starts ? (JSON.parse(starts.request) as StartRequest) : { shadowName: `${w.pair.name}-shadow` };
 }
 
+/** Where the shadow goes: as resolved when the start was accepted (or, for a restart, re-resolved). */
+function shadowPlacementOf(w: World, request: StartRequest): ResolvedPlacement {
+  const accepted = w.job.result.placement as ResolvedPlacement | undefined;
+  if (accepted) return accepted;
+  const source = main(w);
+  return resolvePlacement(
+    w.e,
+    w.pair.tenant,
+    {
+      ...(request.network !== undefined && { network: request.network }),
+      ...(request.placementGroupId !== undefined && { placementGroupId: request.placementGroupId }),
+      ...(request.flavor !== undefined && { flavor: request.flavor }),
+      ...(request.volumeType !== undefined && { volumeType: request.volumeType }),
+      ...(request.iops !== undefined && { iops: request.iops }),
+    },
+    {
+      region: w.pair.placement.region,
+      vpcId: w.pair.placement.vpcId,
+      subnetId: w.pair.placement.subnetId,
+      flavor: source.flavor,
+      volumes: source.volumes,
+    },
+    'flavor',
+  );
+}
+
 const replicationSteps: Step[] = [
   {
     name: 'create shadow',
@@ -161,23 +214,20 @@ const replicationSteps: Step[] = [
     skip: (w) => shadow(w) !== null,
     run: (w, log) => {
       const request = startRequestOf(w);
-      const source = main(w);
+      const placement = shadowPlacementOf(w, request);
       const created = createServer(
         w.e,
         w.pair.tenant,
         {
           name: request.shadowName,
-          region: request.region ?? w.pair.placement.region,
-          flavor: request.flavor ?? source.flavor,
-          volumes: source.volumes.map((v) => ({
-            ...v,
-            type: request.volumeType ?? v.type,
-            iops: request.iops ?? v.iops,
-          })),
+          region: placement.region,
+          flavor: placement.flavor,
+          volumes: placement.volumes,
           // The documentation: the shadow server is created in shutdown state (and not billed while off).
           powerState: 'STOPPED',
         },
         'SHADOW',
+        { network: placement.network, placementGroupId: placement.placementGroupId },
       );
       setRole(w.e, created, 'SHADOW', w.pair.id);
       w.pair.shadowServerId = created.id;
@@ -320,34 +370,27 @@ const testPlan: Plan = {
       name: 'create test server',
       durationMs: () => 2 * M,
       run: (w, log) => {
-        const request = w.job.request as {
-          testServerName: string;
-          region?: string;
-          volumeType?: 'SSD' | 'NVMe';
-          iops?: number;
-          instanceFamily?: string;
-        };
-        const source = main(w);
+        const request = w.job.request as { testServerName: string };
+        const placement = w.job.result.placement as ResolvedPlacement;
         const created = createServer(
           w.e,
           w.pair.tenant,
           {
             name: request.testServerName,
-            region: request.region ?? w.pair.placement.region,
-            flavor: request.instanceFamily ?? source.flavor,
-            volumes: source.volumes.map((v) => ({
-              ...v,
-              type: request.volumeType ?? v.type,
-              iops: request.iops ?? v.iops,
-            })),
+            region: placement.region,
+            flavor: placement.flavor,
+            volumes: placement.volumes,
             powerState: 'STOPPED',
           },
           'TEST',
+          { network: placement.network, placementGroupId: placement.placementGroupId },
         );
         setRole(w.e, created, 'TEST', w.pair.id);
         w.pair.testServerId = created.id;
         savePair(w.e, w.pair);
-        log(`created test server ${created.id}`);
+        log(
+          `created test server ${created.id} in ${created.region} (${placement.network.subnetId}, ${placement.network.privateIp}${placement.network.floatingIp ? `, floating IP ${placement.network.floatingIp}` : ''})`,
+        );
       },
     },
     {

@@ -19,6 +19,8 @@ import {
 import type { StoredPair } from './contract.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
+import { catalogueOf } from './placement.js';
+import { knownRegion, subnetIn, vpcIn } from './regions.js';
 import { iso, pairFromRow } from './rows.js';
 import { loadServer, type ServerRecord, setRole } from './servers.js';
 import type { AttachInput, DrPair, PowerState, ServerRole, ServerSummary } from './types.js';
@@ -96,6 +98,7 @@ export function savePair(e: Engine, pair: PairRecord): void {
     shadow_server_id: pair.shadowServerId,
     test_server_id: pair.testServerId,
     interval_hours: pair.intervalHours,
+    placement: JSON.stringify(pair.placement),
     machine: JSON.stringify(pair.machine),
     status: pair.status,
     test_state: pair.testState,
@@ -162,6 +165,9 @@ export function attach(e: Engine, tenant: string, input: AttachInput): PairRecor
   const name = optionalString(input.name, 'name', 1, 100);
   const main = loadServer(e, tenant, mainServerId);
   refuseUnfit(e, main);
+  const region = knownRegion(catalogueOf(e), placement.region, 'shadow.region');
+  if (region)
+    subnetIn(region, vpcIn(region, placement.vpcId, 'shadow.vpcId'), placement.subnetId, 'shadow.subnetId');
   const now = e.ctx.clock.nowMs();
   const id = e.ctx.rng.id('drp');
   const [initial] = [drPairMachine.resolveState({ value: 'ATTACHED', context: initialContext() })];

@@ -28,6 +28,8 @@ interface ServerRow {
   workload_per_minute: number;
   created_at_ms: number;
   updated_at_ms: number;
+  /** JSON { network, placementGroupId }; null for servers made before it existed. */
+  network: string | null;
 }
 
 interface PairRow {
@@ -87,6 +89,17 @@ interface JobRow {
   hung_by: string | null;
 }
 
+function networkOf(text: string | null): Pick<StoredServer, 'network' | 'placementGroupId'> {
+  const parsed = text ? (JSON.parse(text) as Partial<StoredServer>) : {};
+  return { network: parsed.network ?? null, placementGroupId: parsed.placementGroupId ?? null };
+}
+
+/** The servers table's `network` column for a server. */
+export const networkText = (s: Pick<StoredServer, 'network' | 'placementGroupId'>): string | null =>
+  s.network === null && s.placementGroupId === null
+    ? null
+    : JSON.stringify({ network: s.network, placementGroupId: s.placementGroupId });
+
 export function serverFromRow(
   row: ServerRow,
   nowMs: number,
@@ -97,6 +110,7 @@ export function serverFromRow(
     region: row.region,
     flavor: row.flavor,
     volumes: JSON.parse(row.volumes),
+    ...networkOf(row.network),
     powerState: row.power_state as PowerState,
     role: row.role as ServerRole,
     expiresAt: isoOrNull(row.expires_at_ms),
@@ -181,13 +195,17 @@ export function statements(db: Db) {
     ),
     insertServer: db.prepare(
       `INSERT INTO servers (id, seq, tenant, name, region, flavor, volumes, power_state, role, expires_at_ms,
-        pair_id, data_version, data_bytes, workload_per_minute, created_at_ms, updated_at_ms)
+        pair_id, data_version, data_bytes, workload_per_minute, created_at_ms, updated_at_ms, network)
        VALUES (@id, @seq, @tenant, @name, @region, @flavor, @volumes, @power_state, @role, @expires_at_ms,
-        @pair_id, @data_version, @data_bytes, @workload_per_minute, @created_at_ms, @updated_at_ms)`,
+        @pair_id, @data_version, @data_bytes, @workload_per_minute, @created_at_ms, @updated_at_ms, @network)`,
     ),
     updateServer: db.prepare(
       `UPDATE servers SET power_state = @power_state, role = @role, pair_id = @pair_id, data_version = @data_version,
-        data_bytes = @data_bytes, workload_per_minute = @workload_per_minute, updated_at_ms = @updated_at_ms WHERE id = @id`,
+        data_bytes = @data_bytes, workload_per_minute = @workload_per_minute, updated_at_ms = @updated_at_ms,
+        flavor = @flavor, volumes = @volumes, expires_at_ms = @expires_at_ms WHERE id = @id`,
+    ),
+    networksOfTenant: db.prepare<[string], { network: string }>(
+      'SELECT network FROM servers WHERE tenant = ? AND network IS NOT NULL',
     ),
     workloadServers: db.prepare<[string], ServerRow>(
       'SELECT * FROM servers WHERE workload_per_minute > 0 AND power_state = ? ORDER BY seq',
@@ -212,7 +230,7 @@ export function statements(db: Db) {
         @created_at_ms, @updated_at_ms)`,
     ),
     updatePair: db.prepare(
-      `UPDATE pairs SET shadow_server_id = @shadow_server_id, test_server_id = @test_server_id,
+      `UPDATE pairs SET shadow_server_id = @shadow_server_id, test_server_id = @test_server_id, placement = @placement,
         interval_hours = @interval_hours, machine = @machine, status = @status, test_state = @test_state,
         current_job_id = @current_job_id, current_test_job_id = @current_test_job_id,
         replication_error = @replication_error, updated_at_ms = @updated_at_ms WHERE id = @id`,

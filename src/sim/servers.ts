@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { StoredServer } from './contract.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
-import { iso, serverFromRow, toMs } from './rows.js';
+import { iso, networkText, serverFromRow, toMs } from './rows.js';
 import type { CreateServerInput, FileContent, FileEntry, PowerState, ServerRole, Volume } from './types.js';
 import { check, isRecord, optionalString, requireString } from './validate.js';
 
@@ -77,6 +77,7 @@ export function createServer(
   tenant: string,
   input: CreateServerInput,
   role: ServerRole = 'STANDALONE',
+  placed: Pick<ServerRecord, 'network' | 'placementGroupId'> = { network: null, placementGroupId: null },
 ): ServerRecord {
   check(isRecord(input), 'body', 'an object');
   const name = requireString(input.name, 'name', 1, 100);
@@ -119,6 +120,7 @@ export function createServer(
     workload_per_minute: 0,
     created_at_ms: now,
     updated_at_ms: now,
+    network: networkText(placed),
   });
   e.ctx.emit(tenant, null, 'server.created', { serverId: id, role });
   let server = loadServer(e, tenant, id);
@@ -138,6 +140,9 @@ export function saveServer(e: Engine, server: ServerRecord): void {
     data_bytes: server.dataBytes,
     workload_per_minute: server.workloadPerMinute,
     updated_at_ms: e.ctx.clock.nowMs(),
+    flavor: server.flavor,
+    volumes: JSON.stringify(server.volumes),
+    expires_at_ms: server.expiresAt === null ? null : toMs(server.expiresAt),
   });
 }
 

@@ -18,7 +18,9 @@ import { jobView, loadJob, releaseHung, resumeProgression, stepJob } from './job
 import { keysetPage, pageParams, toPage } from './pagination.js';
 import { attach, loadPair, pairById, pairView } from './pairs.js';
 import { pinsOf } from './pinning.js';
+import { catalogueOf } from './placement.js';
 import { fired, listPoints, loadPoint } from './recovery-points.js';
+import { validateCatalogue } from './regions.js';
 import { onPowerChange, replicationStatements } from './replication.js';
 import { validateTimeZone } from './retention.js';
 import { type EventRow, jobFromRow, pairFromRow, serverFromRow, statements, toMs } from './rows.js';
@@ -147,6 +149,14 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
         check(PROGRESSION_MODES.includes(mode), 'mode', "'clock', 'immediate' or 'manual'");
         ctx.settings.progression = { ...ctx.settings.progression, [kind]: mode } as ProgressionSettings;
         resumeProgression(e);
+      }),
+
+    regions: () => structuredClone(catalogueOf(e)),
+    setRegions: (catalogue) =>
+      mutate(() => {
+        if (catalogue === null) delete ctx.settings.regions;
+        else ctx.settings.regions = validateCatalogue(catalogue);
+        return structuredClone(catalogueOf(e));
       }),
 
     createServer: (tenant, input) => mutate(() => publicServer(createServer(e, tenant, input))),

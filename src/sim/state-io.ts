@@ -7,7 +7,7 @@ import type { SimState, StoredFile } from './contract.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { createRng } from './rng.js';
-import { iso, jobFromRow, pairFromRow, pointFromRow, serverFromRow, toMs } from './rows.js';
+import { iso, jobFromRow, networkText, pairFromRow, pointFromRow, serverFromRow, toMs } from './rows.js';
 import { checkState } from './state-check.js';
 import type { SimEvent } from './types.js';
 
@@ -141,6 +141,7 @@ function writeState(e: Engine, state: SimState, verify?: () => void): void {
         workload_per_minute: s.workloadPerMinute,
         created_at_ms: toMs(s.createdAt),
         updated_at_ms: toMs(s.updatedAt),
+        network: networkText({ network: s.network ?? null, placementGroupId: s.placementGroupId ?? null }),
       });
     }
     for (const f of state.files)

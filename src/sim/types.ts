@@ -31,12 +31,22 @@ export type PowerState = 'RUNNING' | 'STOPPED' | 'DOWN';
 /** STANDALONE until attached; MAIN/SHADOW in a pair; after commit the shadow is PRIMARY and the main RETIRED. */
 export type ServerRole = 'STANDALONE' | 'MAIN' | 'SHADOW' | 'PRIMARY' | 'RETIRED' | 'TEST';
 
+/** Where a server sits in its region's network (null for servers created without one). */
+export interface ServerNetwork {
+  vpcId: string;
+  subnetId: string;
+  privateIp: string | null;
+  floatingIp: string | null;
+  securityGroupId: string | null;
+}
 export interface Server {
   id: string;
   name: string;
   region: string;
   flavor: string;
   volumes: Volume[];
+  network: ServerNetwork | null;
+  placementGroupId: string | null;
   powerState: PowerState;
   role: ServerRole;
   /** Null when it never expires. */
@@ -89,6 +99,9 @@ export interface ShadowPlacement {
   region: string;
   vpcId: string;
   subnetId: string;
+  /** Set by Start Replication, with the region, VPC and subnet it chose. */
+  securityGroupId?: string | null;
+  placementGroupId?: string | null;
 }
 export interface AttachInput {
   mainServerId: string;
@@ -182,6 +195,23 @@ export interface Job {
   endedAt: Iso | null;
 }
 
+/**
+ * Test Failover's "current time" choice: instead of an existing recovery point, the test server
+ * gets the main server's data as it is when the action is accepted.
+ */
+export const CURRENT_TIME = 'now';
+
+/** The dialogs' network settings; left out, each takes its default (decision 0007). */
+export interface NetworkChoice {
+  vpcId?: string;
+  subnetId?: string;
+  /** Allocated from the subnet when left out. */
+  privateIp?: string;
+  /** `true` allocates one; an address uses that one; left out or `false`: none. */
+  floatingIp?: boolean | string;
+  securityGroupId?: string;
+}
+
 /** A user action with its arguments; `act` turns it into a job. */
 export type ActionRequest =
   | {
@@ -189,6 +219,8 @@ export type ActionRequest =
       shadowName: string;
       region?: string;
       intervalHours: number;
+      network?: NetworkChoice;
+      placementGroupId?: string;
       volumeType?: VolumeType;
       iops?: number;
       flavor?: string;
@@ -199,9 +231,10 @@ export type ActionRequest =
   | {
       action: 'testFailover';
       testServerName: string;
-      recoveryPointId: string;
+      /** A recovery point's id, or `now` (the default): the main server's data at this moment. */
+      recoveryPointId?: string;
       region?: string;
-      network?: { vpcId?: string; subnetId?: string };
+      network?: NetworkChoice;
       volumeType?: VolumeType;
       iops?: number;
       instanceFamily?: string;
@@ -278,6 +311,7 @@ export const SIM_EVENT_KINDS = [
   'server.deleted',
   'file.written',
   'clock.advanced',
+  'region.snapshotServiceActivated',
 ] as const;
 export type SimEventKind = (typeof SIM_EVENT_KINDS)[number];
 /**

@@ -55,7 +55,7 @@ let instances = 0;
  *
  * it('attaches a server', async () => {
  *   const server = await drsim.client.servers.create({ name: 'web-01', region: 'HCM-3' });
- *   const pair = await drsim.client.pairs.attach({ mainServerId: server.id, shadow: { region: 'HAN-1', vpcId: 'v', subnetId: 's' } });
+ *   const pair = await drsim.client.pairs.attach({ mainServerId: server.id, shadow: { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr-a' } });
  *   expect(pair.status).toBe('ATTACHED');
  * });
  */

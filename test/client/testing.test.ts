@@ -47,7 +47,7 @@ describe('startDrsim', () => {
       const server = await drsim.client.servers.create({ name: 'web-01', region: 'HCM-3' });
       const pair = await drsim.client.pairs.attach({
         mainServerId: server.id,
-        shadow: { region: 'HAN-1', vpcId: 'v', subnetId: 's' },
+        shadow: { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr-a' },
       });
       const job = await drsim.client.pairs.startReplication(pair.id, {
         shadowName: 'web-01-shadow',

@@ -4,13 +4,28 @@
  * API takes the admin token when one is configured.
  */
 import { describe, expect, it } from 'vitest';
+import { parseTokenFlag, parseTokensFile, type TokenGrant } from '../../src/server/auth.js';
 import { PAIR_ACTIONS } from '../../src/server/routes/pair-actions.js';
 import { act, attach, createServer, expectProblem, makeApp, replicatingPair } from './helpers.js';
 
-const TOKENS = [
-  { token: 'ops-token', tenant: 'acme', policy: 'full' as const },
-  { token: 'audit-token', tenant: 'acme', policy: 'read-only' as const },
-  { token: 'other-token', tenant: 'globex', policy: 'full' as const },
+const TOKENS: TokenGrant[] = [
+  { token: 'ops-token', tenant: 'acme', policy: 'full' },
+  { token: 'audit-token', tenant: 'acme', policy: 'read-only' },
+  { token: 'other-token', tenant: 'globex', policy: 'full' },
+  { token: 'nobody-token', tenant: 'acme', policy: 'none' },
+  {
+    token: 'tester-token',
+    tenant: 'acme',
+    policy: {
+      actions: [
+        'ListDrPairs',
+        'GetDrPair',
+        'GetDrPairRecoveryPoints',
+        'DrPairTestFailover',
+        'DrPairChangeRecoveryPoint',
+      ],
+    },
+  },
 ];
 
 describe('authentication', () => {
@@ -66,11 +81,11 @@ describe('policies', () => {
       'DrPairFailover',
     );
     const writes: [string, string, string][] = [
-      ['POST', '/v1/servers', 'CreateServer'],
+      ['POST', '/v1/servers', 'vserver:CreateServer'],
       ['POST', '/v1/dr-pairs', 'DrPairAttachServer'],
-      ['POST', `/v1/servers/${server.id}/start`, 'StartServer'],
-      ['POST', `/v1/servers/${server.id}/stop`, 'StopServer'],
-      ['PUT', `/v1/servers/${server.id}/files/a/b.txt`, 'PutServerFile'],
+      ['POST', `/v1/servers/${server.id}/start`, 'vserver:StartServer'],
+      ['POST', `/v1/servers/${server.id}/stop`, 'vserver:StopServer'],
+      ['PUT', `/v1/servers/${server.id}/files/a/b.txt`, 'vserver:WriteServerFile'],
     ];
     for (const [method, path, action] of writes) {
       const res = await call(method, path, { token: ro, body: { content: 'x' } });
@@ -78,6 +93,71 @@ describe('policies', () => {
       expect(res.body.action).toBe(action);
     }
     expect(JSON.stringify((await call('GET', `/v1/dr-pairs/${pair.id}`, { token: ro })).body)).toBe(before);
+  });
+});
+
+describe('custom policies and users without access', () => {
+  it('a token with no policy gets 403 on everything, reads included', async () => {
+    const { call } = makeApp({ auth: { tokens: TOKENS } });
+    const { server, pair } = await replicatingPair(call, 'ops-token');
+    for (const [method, path] of [
+      ['GET', '/v1/dr-pairs'],
+      ['GET', `/v1/dr-pairs/${pair.id}`],
+      ['GET', '/v1/servers'],
+      ['GET', `/v1/servers/${server.id}`],
+      ['GET', '/v1/regions'],
+      ['POST', `/v1/dr-pairs/${pair.id}/stop-replication`],
+    ] as const) {
+      expectProblem(await call(method, path, { token: 'nobody-token' }), 403, 'FORBIDDEN');
+    }
+  });
+
+  it('a custom policy grants exactly its IAM actions; vServer routes need vServer actions', async () => {
+    const { call } = makeApp({ auth: { tokens: TOKENS } });
+    const { server, pair, points } = await replicatingPair(call, 'ops-token');
+    const t = 'tester-token';
+    expect((await call('GET', `/v1/dr-pairs/${pair.id}`, { token: t })).status).toBe(200);
+    const history = await call('GET', `/v1/dr-pairs/${pair.id}/history`, { token: t });
+    expectProblem(history, 403, 'FORBIDDEN');
+    expect(history.body.action).toBe('GetDrPairHistory');
+    const srv = await call('GET', `/v1/servers/${server.id}`, { token: t });
+    expectProblem(srv, 403, 'FORBIDDEN');
+    expect(srv.body.action).toBe('vserver:GetServer');
+    const failover = await act(call, pair.id, 'failover', { recoveryPointId: points[0]?.id }, t);
+    expectProblem(failover, 403, 'FORBIDDEN');
+    expect(failover.body).toMatchObject({ action: 'DrPairFailover', policy: 'custom' });
+    const test = await act(
+      call,
+      pair.id,
+      'test-failover',
+      { testServerName: 'web-01-test', recoveryPointId: points[0]?.id },
+      t,
+    );
+    expect(test.status).toBe(202);
+  });
+
+  it("changing a test's recovery point needs DrPairChangeRecoveryPoint (one action for both buttons)", () => {
+    const change = PAIR_ACTIONS.find((a) => a.action === 'changeTestRecoveryPoint');
+    expect(change?.iamAction).toBe('DrPairChangeRecoveryPoint');
+  });
+
+  it('reads policies from the tokens file and --token flags', () => {
+    expect(
+      parseTokensFile({
+        tokens: [
+          { token: 'a', tenant: 't', policy: 'custom', actions: ['GetDrPair', 'vserver:GetServer'] },
+          { token: 'b', tenant: 't' },
+          { token: 'c', tenant: 't', policy: 'read-only' },
+        ],
+      }).map((g) => g.policy),
+    ).toEqual([{ actions: ['GetDrPair', 'vserver:GetServer'] }, 'none', 'read-only']);
+    expect(parseTokenFlag('x:y:acme:custom=ListDrPairs,vserver:ListServers')).toEqual({
+      token: 'x:y',
+      tenant: 'acme',
+      policy: { actions: ['ListDrPairs', 'vserver:ListServers'] },
+    });
+    expect(parseTokenFlag('tok:acme:none').policy).toBe('none');
+    expect(() => parseTokenFlag('tok:acme:admin')).toThrow(/expected/);
   });
 });
 

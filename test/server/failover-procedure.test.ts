@@ -111,7 +111,7 @@ describe('the failover procedure over HTTP', () => {
     const test = await act(call, pair.id, 'test-failover', {
       testServerName: 'web-01-test',
       recoveryPointId: latest(points).id,
-      network: { vpcId: 'vpc-test' },
+      network: { vpcId: 'vpc-han-test' },
     });
     expect(test.status).toBe(202);
     await advance(call, '1h');

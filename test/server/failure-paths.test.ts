@@ -128,7 +128,7 @@ describe('refusals', () => {
         volumes: [{ type: 'SSD', iops: 3000, sizeGb: 10, multiAttach: true }],
       },
     });
-    const shadow = { region: 'HAN-1', vpcId: 'v', subnetId: 's' };
+    const shadow = { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr-a' };
     expectProblem(
       await call('POST', '/v1/dr-pairs', { body: { mainServerId: expired.body.id, shadow } }),
       422,

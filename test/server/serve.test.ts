@@ -32,7 +32,7 @@ describe('startServer', () => {
     expect(server.status).toBe(201);
     const pair = await post(`${first.url}/v1/dr-pairs`, {
       mainServerId: server.body.id,
-      shadow: { region: 'HAN-1', vpcId: 'v', subnetId: 's' },
+      shadow: { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr-a' },
     });
     const job = await post(`${first.url}/v1/dr-pairs/${pair.body.id}/start-replication`, {
       shadowName: 'web-01-shadow',

@@ -60,6 +60,15 @@ export const Setup = z
       .optional()
       .describe('Simulated start (default 2026-01-05T00:00:00Z, a Monday).'),
     timeZone: z.string().min(1).optional().describe('IANA zone of the retention day and week (default UTC).'),
+    regions: z
+      .looseObject({
+        strict: z.boolean().optional(),
+        regions: z.array(z.looseObject({ id: z.string().min(1) })),
+      })
+      .optional()
+      .describe(
+        "The region catalogue (as PUT /_sim/regions takes it): regions with vpcs, securityGroups, placementGroups, volumeTypes, flavors. Default: drsim's (HCM-3, HAN-1).",
+      ),
     servers: z.array(SetupServer).optional(),
     pairs: z.array(SetupPair).optional(),
     advance: Duration.optional().describe('Advance the clock once the pairs are set up.'),

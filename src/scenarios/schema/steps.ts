@@ -164,6 +164,15 @@ export const STEP_SPECS = {
         .optional()
         .describe('Default: the main server name + "-shadow".'),
       region: z.string().min(1).optional(),
+      vpc: z.string().min(1).optional(),
+      subnet: z.string().min(1).optional(),
+      privateIp: z.string().min(1).optional().describe('Allocated from the subnet when left out.'),
+      floatingIp: z
+        .union([z.boolean(), z.string().min(1)])
+        .optional()
+        .describe('true allocates one.'),
+      securityGroup: z.string().min(1).optional().describe("Default: the region's first."),
+      placementGroup: z.string().min(1).optional(),
       volumeType: VolumeType.optional(),
       iops: z.number().int().min(100).max(100_000).optional(),
       flavor: z.string().min(1).optional(),
@@ -201,11 +210,17 @@ export const STEP_SPECS = {
     summary: 'Test Failover: a temporary test server from a recovery point; replication goes on.',
     body: z.strictObject({
       ...optionalPair,
-      recoveryPoint: RecoveryPointRef.optional().describe('Default latest.'),
+      recoveryPoint: RecoveryPointRef.optional().describe('Default latest; `now` tests the current time.'),
       testServerName: z.string().optional().describe('5 to 50 letters, digits, _ or - (default test-PAIR).'),
-      region: z.string().min(1).optional(),
+      region: z.string().min(1).optional().describe("Default: the shadow server's."),
       vpc: z.string().min(1).optional(),
       subnet: z.string().min(1).optional(),
+      privateIp: z.string().min(1).optional().describe('Allocated from the subnet when left out.'),
+      floatingIp: z
+        .union([z.boolean(), z.string().min(1)])
+        .optional()
+        .describe('true allocates one.'),
+      securityGroup: z.string().min(1).optional().describe("Default: the region's first."),
       volumeType: VolumeType.optional(),
       iops: z.number().int().min(100).max(100_000).optional(),
       instanceFamily: z.string().min(1).optional(),

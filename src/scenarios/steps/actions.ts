@@ -3,7 +3,7 @@
  * must be refused with that code, and the refusal must leave the pair exactly as it was.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { ActionRequest, DrPair } from '../../sim/types.js';
+import { type ActionRequest, CURRENT_TIME, type DrPair, type NetworkChoice } from '../../sim/types.js';
 import type { Step } from '../scenario.js';
 import type { ActionKind } from '../schema/steps.js';
 import { describeError, errorCode, StepFailure } from '../step-failure.js';
@@ -28,6 +28,24 @@ async function pointFor(world: World, step: Step<ActionKind>, text: string): Pro
   return world.pointId(pair, text);
 }
 
+/** A step's network fields as the action's `network`, or nothing when it names none. */
+function networkOf(body: {
+  vpc?: string;
+  subnet?: string;
+  privateIp?: string;
+  floatingIp?: boolean | string;
+  securityGroup?: string;
+}): { network?: NetworkChoice } {
+  const network: NetworkChoice = {
+    ...(body.vpc !== undefined && { vpcId: body.vpc }),
+    ...(body.subnet !== undefined && { subnetId: body.subnet }),
+    ...(body.privateIp !== undefined && { privateIp: body.privateIp }),
+    ...(body.floatingIp !== undefined && { floatingIp: body.floatingIp }),
+    ...(body.securityGroup !== undefined && { securityGroupId: body.securityGroup }),
+  };
+  return Object.keys(network).length > 0 ? { network } : {};
+}
+
 async function request(world: World, step: Step<Exclude<ActionKind, 'attach'>>): Promise<ActionRequest> {
   const s = step as Step<ActionKind>;
   const b = step.body as Record<string, unknown> & { pair?: string };
@@ -40,6 +58,8 @@ async function request(world: World, step: Step<Exclude<ActionKind, 'attach'>>):
         shadowName: body.shadowName ?? `${main}-shadow`,
         intervalHours: body.intervalHours ?? 1,
         ...(body.region !== undefined && { region: body.region }),
+        ...networkOf(body),
+        ...(body.placementGroup !== undefined && { placementGroupId: body.placementGroup }),
         ...(body.volumeType !== undefined && { volumeType: body.volumeType }),
         ...(body.iops !== undefined && { iops: body.iops }),
         ...(body.flavor !== undefined && { flavor: body.flavor }),
@@ -50,20 +70,21 @@ async function request(world: World, step: Step<Exclude<ActionKind, 'attach'>>):
       return {
         action: 'testFailover',
         testServerName: body.testServerName ?? testServerName(World.pairOf(body)),
-        recoveryPointId: await pointFor(world, s, body.recoveryPoint ?? 'latest'),
+        recoveryPointId:
+          body.recoveryPoint === CURRENT_TIME
+            ? CURRENT_TIME
+            : await pointFor(world, s, body.recoveryPoint ?? 'latest'),
         ...(body.region !== undefined && { region: body.region }),
-        ...((body.vpc !== undefined || body.subnet !== undefined) && {
-          network: {
-            ...(body.vpc !== undefined && { vpcId: body.vpc }),
-            ...(body.subnet !== undefined && { subnetId: body.subnet }),
-          },
-        }),
+        ...networkOf(body),
         ...(body.volumeType !== undefined && { volumeType: body.volumeType }),
         ...(body.iops !== undefined && { iops: body.iops }),
         ...(body.instanceFamily !== undefined && { instanceFamily: body.instanceFamily }),
       };
     }
     case 'changeTestRecoveryPoint':
+      if (b.recoveryPoint === CURRENT_TIME)
+        return { action: 'changeTestRecoveryPoint', recoveryPointId: CURRENT_TIME };
+      return { action: step.kind, recoveryPointId: await pointFor(world, s, b.recoveryPoint as string) };
     case 'failover':
     case 'changeRecoveryPoint':
       return { action: step.kind, recoveryPointId: await pointFor(world, s, b.recoveryPoint as string) };

@@ -11,6 +11,7 @@ import type { Context } from 'hono';
 import type { Simulator } from '../../sim/contract.js';
 import { parseDuration } from '../../sim/index.js';
 import { keysetPage } from '../../sim/pagination.js';
+import type { RegionCatalogue } from '../../sim/regions.js';
 import type { FaultRuleInput, ProgressionSettings } from '../../sim/types.js';
 import { createAdvancer } from '../advance.js';
 import type { AppEnv } from '../app-env.js';
@@ -49,6 +50,7 @@ import {
   WorkloadSchema,
 } from '../schemas/control.js';
 import { EventQuerySchema, JobSchema, SimEventSchema } from '../schemas/dr-pairs.js';
+import { RegionCatalogueInputSchema, RegionCatalogueSchema } from '../schemas/regions.js';
 import { ServerSchema } from '../schemas/servers.js';
 import type { Tenancy } from '../tenancy.js';
 
@@ -255,6 +257,54 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       }
       return c.json(sim.progression(), 200);
     },
+  );
+
+  // ------------------------------------------------------------------ region catalogue
+
+  app.openapi(
+    route({
+      method: 'get',
+      path: '/_sim/regions',
+      operationId: 'SimGetRegions',
+      summary: "The world's region catalogue",
+      description:
+        'Regions with their VPCs and subnets, security groups, placement groups, volume types (IOPS limits) and flavors; what attach, Start Replication and Test Failover are checked against.',
+      request: { query: TenantQuerySchema },
+      responses: { 200: json(RegionCatalogueSchema, 'The catalogue.'), ...problems(...CONTROL) },
+    }),
+    (c) => c.json(worldFor(c, c.req.valid('query').tenant).sim.regions(), 200),
+  );
+
+  app.openapi(
+    route({
+      method: 'put',
+      path: '/_sim/regions',
+      operationId: 'SimSetRegions',
+      summary: "Replace the world's region catalogue",
+      description:
+        'The first volume type and flavor of a region are its defaults; names, CIDRs and IOPS left out are filled in. `strict: true` refuses regions the catalogue does not list.',
+      request: { query: TenantQuerySchema, body: jsonBody(RegionCatalogueInputSchema) },
+      responses: { 200: json(RegionCatalogueSchema, 'The catalogue.'), ...problems(...CONTROL_BODY) },
+    }),
+    (c) =>
+      c.json(
+        worldFor(c, c.req.valid('query').tenant).sim.setRegions(c.req.valid('json') as RegionCatalogue),
+        200,
+      ),
+  );
+
+  app.openapi(
+    route({
+      method: 'delete',
+      path: '/_sim/regions',
+      operationId: 'SimResetRegions',
+      summary: "Put drsim's default region catalogue back",
+      description:
+        "drsim's default: HCM-3 (SSD and NVMe) and HAN-1 (SSD only; its Snapshot service starts inactive).",
+      request: { query: TenantQuerySchema },
+      responses: { 200: json(RegionCatalogueSchema, 'The catalogue.'), ...problems(...CONTROL) },
+    }),
+    (c) => c.json(worldFor(c, c.req.valid('query').tenant).sim.setRegions(null), 200),
   );
 
   // ------------------------------------------------------------------ faults and chaos

@@ -6,7 +6,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Simulator } from '../../sim/contract.js';
 import { keysetPage } from '../../sim/pagination.js';
 import type { AppEnv } from '../app-env.js';
-import { requireWrite } from '../auth.js';
+import { requirePermission } from '../auth.js';
 import { ReadCache } from '../read-cache.js';
 import { IdempotencyHeadersSchema } from '../schemas/actions.js';
 import {
@@ -40,6 +40,7 @@ export function registerDrPairRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     method: 'get',
     path: '/v1/dr-pairs',
     operationId: 'ListDrPairs',
+    middleware: requirePermission('ListDrPairs'),
     summary: "List the tenant's DR pairs, optionally by status",
     description: 'Pairs in attach order, a page at a time; `status` keeps those in one status.',
     tags,
@@ -66,7 +67,7 @@ export function registerDrPairRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     description:
       'Pairs a main server with a shadow placement. Refused with 409 when the server is already paired, is a shadow still pairing, or waits for a failover commit; with 422 when it is expired or has a multi-attach volume.',
     tags,
-    middleware: requireWrite('DrPairAttachServer'),
+    middleware: requirePermission('DrPairAttachServer'),
     request: { headers: IdempotencyHeadersSchema, body: jsonBody(AttachSchema) },
     responses: {
       201: json(DrPairSchema, 'The new pair, with `Location` set to it.', { location: true }),
@@ -82,6 +83,7 @@ export function registerDrPairRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     method: 'get',
     path: '/v1/dr-pairs/{id}',
     operationId: 'GetDrPair',
+    middleware: requirePermission('GetDrPair'),
     summary: 'Get a DR pair with its status and allowed actions',
     description: 'The pair, its servers, replication state, test failover and the actions allowed now.',
     tags,
@@ -94,6 +96,7 @@ export function registerDrPairRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     method: 'get',
     path: '/v1/dr-pairs/{id}/history',
     operationId: 'GetDrPairHistory',
+    middleware: requirePermission('GetDrPairHistory'),
     summary: "The pair's operation history, oldest first",
     description: 'Events of the pair by sequence number; `kinds` and `afterSeq` filter them.',
     tags,
@@ -111,6 +114,7 @@ export function registerDrPairRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     method: 'get',
     path: '/v1/dr-pairs/{id}/recovery-points',
     operationId: 'GetDrPairRecoveryPoints',
+    middleware: requirePermission('GetDrPairRecoveryPoints'),
     summary: "The pair's recovery points, newest first",
     description:
       'Points by creation time, newest first; the cursor is keyed by time, so a point made between two pages never repeats an item.',
@@ -129,6 +133,7 @@ export function registerDrPairRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     method: 'get',
     path: '/v1/dr-pairs/{id}/recovery-points/{rpId}/files',
     operationId: 'GetDrPairRecoveryPointFiles',
+    middleware: requirePermission('GetDrPairRecoveryPoints'),
     summary: "The main server's files as the recovery point captured them",
     description:
       'The captured files by path, without content; an unknown point of a known pair is a 422 RECOVERY_POINT_NOT_FOUND.',
@@ -155,6 +160,7 @@ export function registerDrPairRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     method: 'get',
     path: '/v1/dr-pairs/{id}/jobs',
     operationId: 'ListDrPairJobs',
+    middleware: requirePermission('GetDrPairHistory'),
     summary: "The pair's jobs, one per action",
     description: 'Jobs in the order they started.',
     tags,

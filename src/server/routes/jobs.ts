@@ -4,6 +4,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Simulator } from '../../sim/contract.js';
 import type { AppEnv } from '../app-env.js';
+import { requirePermission } from '../auth.js';
 import { EXAMPLE_IDS, idParam, json, problems, V1_READ_ONE } from '../schemas/common.js';
 import { JobSchema } from '../schemas/dr-pairs.js';
 
@@ -16,6 +17,7 @@ export function registerJobRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): voi
     method: 'get',
     path: '/v1/jobs/{id}',
     operationId: 'GetJob',
+    middleware: requirePermission('GetDrPair'),
     summary: 'Read a job (a read never advances it, also in manual progression)',
     description: 'The job with its steps and logs; poll it until `status` is SUCCEEDED or FAILED.',
     tags: ['Jobs'],

@@ -9,7 +9,7 @@ import type { UserAction } from '../../machine/index.js';
 import type { Simulator } from '../../sim/contract.js';
 import type { ActionRequest } from '../../sim/types.js';
 import type { AppEnv } from '../app-env.js';
-import { requireWrite } from '../auth.js';
+import { requirePermission } from '../auth.js';
 import {
   CommitFailoverSchema,
   IdempotencyHeadersSchema,
@@ -27,8 +27,8 @@ interface PairAction {
   path: string;
   operationId: string;
   /**
-   * The IAM action a token needs. The service's IAM has no action of its own for changing a
-   * test's recovery point, so that one needs DrPairTestFailover.
+   * The IAM action a token needs. The service documents one DrPairChangeRecoveryPoint action
+   * for both "Change Recovery Point" buttons (after a failover and during a test).
    */
   iamAction: string;
   summary: string;
@@ -80,7 +80,7 @@ export const PAIR_ACTIONS: readonly PairAction[] = [
     action: 'changeTestRecoveryPoint',
     path: '/test-failover/change-recovery-point',
     operationId: 'DrPairChangeTestRecoveryPoint',
-    iamAction: 'DrPairTestFailover',
+    iamAction: 'DrPairChangeRecoveryPoint',
     summary: "Change the test server's recovery point",
     body: RecoveryPointChoiceSchema,
   },
@@ -126,6 +126,9 @@ export const PAIR_ACTIONS: readonly PairAction[] = [
   },
 ];
 
+/** The actions a prepaid account needs credit for (the pricing page). */
+const CREDIT_CHECKED = new Set<UserAction>(['startReplication', 'testFailover']);
+
 export function registerPairActionRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): void {
   for (const spec of PAIR_ACTIONS) {
     const route = createRoute({
@@ -135,7 +138,7 @@ export function registerPairActionRoutes(app: OpenAPIHono<AppEnv>, sim: Simulato
       summary: spec.summary,
       description: `Starts the \`${spec.action}\` job and answers it at once; follow it at its \`Location\`. Refused with 409 INVALID_STATE when the pair's status does not allow it (see \`allowedActions\`). Needs the IAM action \`${spec.iamAction}\`.${spec.body === null ? ' Takes no body (or `{}`).' : ''}`,
       tags: ['DR pair actions'],
-      middleware: requireWrite(spec.iamAction),
+      middleware: requirePermission(spec.iamAction),
       request: {
         params: IdParams,
         headers: IdempotencyHeadersSchema,
@@ -143,7 +146,7 @@ export function registerPairActionRoutes(app: OpenAPIHono<AppEnv>, sim: Simulato
       },
       responses: {
         202: json(JobSchema, 'The job, with `Location: /v1/jobs/{jobId}`.', { location: true }),
-        ...problems(...V1_BODY, 404, 409, 422),
+        ...problems(...V1_BODY, 404, 409, 422, ...(CREDIT_CHECKED.has(spec.action) ? ([402] as const) : [])),
       },
     });
     app.openapi(route, (c) => {

@@ -8,7 +8,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Simulator } from '../../sim/contract.js';
 import { keysetPage } from '../../sim/pagination.js';
 import type { AppEnv } from '../app-env.js';
-import { requireWrite } from '../auth.js';
+import { requirePermission } from '../auth.js';
 import { IdempotencyHeadersSchema } from '../schemas/actions.js';
 import {
   EXAMPLE_IDS,
@@ -47,7 +47,7 @@ export function registerServerRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     description:
       'Creates a standalone server, running unless `powerState` says otherwise, with optional volumes and files. With an `Idempotency-Key`, a retry answers the first response again.',
     tags,
-    middleware: requireWrite('CreateServer'),
+    middleware: requirePermission('vserver:CreateServer'),
     request: { headers: IdempotencyHeadersSchema, body: jsonBody(CreateServerSchema) },
     responses: {
       201: json(ServerSchema, 'The server, with `Location` set to it.', { location: true }),
@@ -63,6 +63,7 @@ export function registerServerRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     method: 'get',
     path: '/v1/servers',
     operationId: 'ListServers',
+    middleware: requirePermission('vserver:ListServers'),
     summary: "List the tenant's servers",
     description: 'Servers in creation order, a page at a time.',
     tags,
@@ -78,6 +79,7 @@ export function registerServerRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     method: 'get',
     path: '/v1/servers/{id}',
     operationId: 'GetServer',
+    middleware: requirePermission('vserver:GetServer'),
     summary: 'Get a server',
     description: 'The server with its power state, role and data version.',
     tags,
@@ -98,7 +100,7 @@ export function registerServerRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
           ? 'Powers the server on. Starting a replicating shadow by hand breaks its replication (SHADOW_STARTED_MANUALLY). A server that is down is a 409 SERVER_STATE_CONFLICT.'
           : 'Powers the server off. A server that is down is a 409 SERVER_STATE_CONFLICT.',
       tags,
-      middleware: requireWrite(operationId),
+      middleware: requirePermission(`vserver:${operationId}`),
       request: { params: ServerParams, headers: IdempotencyHeadersSchema },
       responses: {
         200: json(ServerSchema, 'The server.'),
@@ -116,6 +118,7 @@ export function registerServerRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     method: 'get',
     path: '/v1/servers/{id}/files',
     operationId: 'ListServerFiles',
+    middleware: requirePermission('vserver:GetServer'),
     summary: "List a server's files",
     description: 'The files of the current data version, by path, without their content.',
     tags,
@@ -140,6 +143,7 @@ export function registerServerRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     method: 'get',
     path: '/v1/servers/{id}/file',
     operationId: 'GetServerFile',
+    middleware: requirePermission('vserver:GetServer'),
     summary: 'Read a file',
     description: 'The file at `path` (slashes as they are, e.g. `app/orders.db`) with its content.',
     tags,
@@ -159,7 +163,7 @@ export function registerServerRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     description:
       'Writes the file at `path` as a new data version of the server; a stopped or down server is a 409 SERVER_STATE_CONFLICT.',
     tags,
-    middleware: requireWrite('PutServerFile'),
+    middleware: requirePermission('vserver:WriteServerFile'),
     request: { params: ServerParams, query: FileQuery, body: jsonBody(WriteFileSchema) },
     responses: { 200: json(FileEntrySchema, 'The file as written.'), ...problems(...V1_BODY, 404, 409) },
   });

@@ -9,6 +9,7 @@ import { keysetPage } from '../../sim/pagination.js';
 import type { ProgressionSettings } from '../../sim/types.js';
 import type { WorldOptions } from '../../sim/worlds.js';
 import type { AppEnv } from '../app-env.js';
+import { policyName } from '../auth.js';
 import { HTTP_ERROR_CODES, HttpProblem } from '../problem.js';
 import { IdempotencyHeadersSchema } from '../schemas/actions.js';
 import { idParam, json, jsonBody, noContent, PageQuerySchema, pageOf, problems } from '../schemas/common.js';
@@ -61,7 +62,8 @@ export function registerTenantRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy)
     }),
     (c) => {
       const { tenant, policy, admin, ephemeral } = c.get('caller');
-      return c.json({ tenant, policy, admin, ephemeral, protected: c.get('caller').protected }, 200);
+      const name = policy === null ? null : policyName(policy);
+      return c.json({ tenant, policy: name, admin, ephemeral, protected: c.get('caller').protected }, 200);
     },
   );
 

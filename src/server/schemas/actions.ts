@@ -14,11 +14,32 @@ const Name = z.string().min(1).max(64);
 const NetworkId = z.string().min(1).max(100);
 const RecoveryPointId = z.string().min(1).max(100).openapi({ example: EXAMPLE_IDS.recoveryPoint });
 
+const NetworkSchema = z
+  .object({
+    vpcId: NetworkId.optional().openapi({ example: 'vpc-dr' }),
+    subnetId: NetworkId.optional().openapi({ example: 'subnet-dr-a' }),
+    privateIp: NetworkId.optional().openapi({
+      example: '10.30.1.20',
+      description: 'An IPv4 address in the subnet; allocated when left out.',
+    }),
+    floatingIp: z.union([z.boolean(), NetworkId]).optional().openapi({
+      description: '`true` allocates a floating IP, an address uses that one; left out or `false`: none.',
+    }),
+    securityGroupId: NetworkId.optional().openapi({
+      example: 'sg-han-default',
+      description: "A security group of the chosen region; default: the region's first.",
+    }),
+  })
+  .strict()
+  .openapi('NetworkChoice');
+
 export const StartReplicationSchema = z
   .object({
     shadowName: z.string().min(1).max(100).openapi({ example: 'web-01-shadow' }),
     region: Region.optional().openapi({ example: 'HAN-1' }),
     intervalHours: z.number().int().min(1).max(12).openapi({ example: 4 }),
+    network: NetworkSchema.optional(),
+    placementGroupId: NetworkId.optional().openapi({ example: 'pg-han-spread' }),
     volumeType: VolumeTypeSchema.optional(),
     iops: IopsSchema.optional(),
     flavor: Name.optional(),
@@ -32,9 +53,12 @@ export const TestFailoverSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{5,50}$/, '5 to 50 letters, digits, _ or -')
       .openapi({ example: 'web-01-test' }),
-    recoveryPointId: RecoveryPointId,
-    region: Region.optional(),
-    network: z.object({ vpcId: NetworkId.optional(), subnetId: NetworkId.optional() }).strict().optional(),
+    recoveryPointId: RecoveryPointId.optional().openapi({
+      description:
+        "A recovery point of the pair, or `now` (the default): the main server's data at this moment.",
+    }),
+    region: Region.optional().openapi({ description: "Default: the shadow server's region." }),
+    network: NetworkSchema.optional(),
     volumeType: VolumeTypeSchema.optional(),
     iops: IopsSchema.optional(),
     instanceFamily: Name.optional(),

@@ -137,13 +137,19 @@ const PROBLEM_RESPONSES: Record<number, { name: string; description: string }> =
   401: { name: 'Unauthorized', description: 'No token, or an unknown one (UNAUTHORIZED).' },
   403: {
     name: 'Forbidden',
-    description: "The token's read-only policy does not allow this action (FORBIDDEN, with `action`).",
+    description:
+      "The token's policy does not grant the route's IAM action (FORBIDDEN, with `action` and `policy`); a token with no policy gets it on every request.",
+  },
+  402: {
+    name: 'PaymentRequired',
+    description:
+      "A prepaid account's credit cannot cover the action (INSUFFICIENT_CREDIT, with `required` and `balance`).",
   },
   404: { name: 'NotFound', description: "Unknown id, or another tenant's resource." },
   409: {
     name: 'Conflict',
     description:
-      'Refused in the current state: INVALID_STATE (with `pairStatus` and `allowedActions`), SERVER_STATE_CONFLICT, an attach conflict, or SNAPSHOT_EXISTS.',
+      'Refused in the current state: INVALID_STATE (with `pairStatus` and `allowedActions`), SERVER_STATE_CONFLICT, IP_ADDRESS_IN_USE, an attach conflict, or SNAPSHOT_EXISTS.',
   },
   413: { name: 'ContentTooLarge', description: 'The body is over the limit (PAYLOAD_TOO_LARGE).' },
   415: {
@@ -153,7 +159,7 @@ const PROBLEM_RESPONSES: Record<number, { name: string; description: string }> =
   422: {
     name: 'UnprocessableContent',
     description:
-      'RECOVERY_POINT_NOT_FOUND, an attach refusal (SERVER_EXPIRED, MULTI_ATTACH_VOLUME), or IDEMPOTENCY_KEY_REUSED (with `firstRequest`).',
+      'RECOVERY_POINT_NOT_FOUND, an attach refusal (SERVER_EXPIRED, MULTI_ATTACH_VOLUME), a choice the region does not offer (NOT_IN_REGION, REGION_NOT_FOUND, with `field`, `region`, `offered`), or IDEMPOTENCY_KEY_REUSED (with `firstRequest`).',
   },
   429: {
     name: 'TooManyRequests',
@@ -227,7 +233,7 @@ export function problems<S extends number>(...statuses: readonly S[]) {
 }
 
 /** Every `/v1` operation: validation (query parameters at least), auth, chaos, bugs. */
-export const V1_PROBLEMS = [400, 401, 429, 500, 503] as const;
+export const V1_PROBLEMS = [400, 401, 403, 429, 500, 503] as const;
 /** A `/v1` read of one resource. */
 export const V1_READ_ONE = [...V1_PROBLEMS, 404] as const;
 /** A `/v1` write with a JSON body: policy, body and media type refusals on top. */

@@ -252,7 +252,7 @@ export const HealthSchema = z
 export const IdentitySchema = z
   .object({
     tenant: z.string().nullable().openapi({ description: "The bearer token's tenant; null without one." }),
-    policy: z.enum(['full', 'read-only']).nullable(),
+    policy: z.enum(['full', 'read-only', 'none', 'custom']).nullable(),
     admin: z.boolean().openapi({
       description: 'Holds the admin token (or the server has no tokens at all: nothing is protected).',
     }),

@@ -24,13 +24,24 @@ export const OperationErrorSchema = z
   })
   .openapi('OperationError');
 
-export const ShadowPlacementSchema = z
+export const ShadowPlacementInputSchema = z
   .object({
     region: z.string().min(1).max(64).openapi({ example: 'HAN-1' }),
     vpcId: z.string().min(1).max(100).openapi({ example: 'vpc-dr' }),
     subnetId: z.string().min(1).max(100).openapi({ example: 'subnet-dr-a' }),
   })
   .strict()
+  .openapi('ShadowPlacementChoice');
+
+/** The pair's placement: the attach choice, then what Start Replication chose. */
+export const ShadowPlacementSchema = z
+  .object({
+    region: z.string().openapi({ example: 'HAN-1' }),
+    vpcId: z.string().openapi({ example: 'vpc-dr' }),
+    subnetId: z.string().openapi({ example: 'subnet-dr-a' }),
+    securityGroupId: z.string().nullable().optional(),
+    placementGroupId: z.string().nullable().optional(),
+  })
   .openapi('ShadowPlacement');
 
 export const DrPairStatusSchema = z.enum(STATUSES).openapi('DrPairStatus');
@@ -47,7 +58,10 @@ export const DrPairSchema = z
         state: z.enum(TEST_STATES).exclude(['NONE']),
         label: z.string(),
         testServer: ServerSummarySchema.nullable(),
-        recoveryPointId: z.string().nullable().openapi({ example: EXAMPLE_IDS.recoveryPoint }),
+        recoveryPointId: z.string().nullable().openapi({
+          example: EXAMPLE_IDS.recoveryPoint,
+          description: 'The point the test server runs from, or `now` for a test of the current time.',
+        }),
         error: OperationErrorSchema.nullable(),
       })
       .nullable(),
@@ -71,7 +85,7 @@ export const DrPairSchema = z
 export const AttachSchema = z
   .object({
     mainServerId: z.string().min(1).max(100).openapi({ example: EXAMPLE_IDS.server }),
-    shadow: ShadowPlacementSchema,
+    shadow: ShadowPlacementInputSchema,
     name: z.string().min(1).max(100).optional(),
   })
   .strict()

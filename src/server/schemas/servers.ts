@@ -26,6 +26,16 @@ export const VolumeInputSchema = z
   .strict()
   .openapi('VolumeInput');
 
+export const ServerNetworkSchema = z
+  .object({
+    vpcId: z.string().openapi({ example: 'vpc-dr' }),
+    subnetId: z.string().openapi({ example: 'subnet-dr-a' }),
+    privateIp: z.string().nullable().openapi({ example: '10.30.1.10' }),
+    floatingIp: z.string().nullable().openapi({ example: '103.107.180.10' }),
+    securityGroupId: z.string().nullable().openapi({ example: 'sg-han-default' }),
+  })
+  .openapi('ServerNetwork');
+
 export const ServerSchema = z
   .object({
     id: z.string().openapi({ example: EXAMPLE_IDS.server }),
@@ -33,6 +43,8 @@ export const ServerSchema = z
     region: z.string(),
     flavor: z.string(),
     volumes: z.array(VolumeSchema),
+    network: ServerNetworkSchema.nullable(),
+    placementGroupId: z.string().nullable(),
     powerState: z.enum(['RUNNING', 'STOPPED', 'DOWN']),
     role: z.enum(['STANDALONE', 'MAIN', 'SHADOW', 'PRIMARY', 'RETIRED', 'TEST']),
     expiresAt: IsoSchema.nullable(),

@@ -8,6 +8,7 @@
  * server that no longer exists (a cleaned test server) cannot be read and is skipped.
  */
 import type { Checker, SimState, StoredFile } from '../contract.js';
+import { CURRENT_TIME } from '../types.js';
 import { describeJob, num, RESTORE_JOBS, str } from './history.js';
 
 /** One server's file history: each path's versions, oldest first. */
@@ -101,7 +102,10 @@ export const dataFidelity: Checker = {
         continue;
       }
       if (!servers.has(serverId)) continue;
-      const point = captured.get(pointId);
+      const point =
+        pointId === CURRENT_TIME
+          ? { pairId: job.pairId, dataVersion: num(job.result.capturedDataVersion) }
+          : captured.get(pointId);
       const pair = pairs.get(job.pairId);
       if (!point || point.dataVersion === null || point.pairId !== job.pairId) {
         violations.push(
