@@ -19,6 +19,7 @@ import { isSimTime, MAX_SPEED } from './clock.js';
 import type { SimState } from './contract.js';
 import { DrError } from './errors.js';
 import { validateFaultRule } from './faults.js';
+import { validateCatalogue } from './regions.js';
 import { TICK_MS } from './replication.js';
 import { validateTimeZone } from './retention.js';
 import { isRngState } from './rng.js';
@@ -56,6 +57,17 @@ const server = z.object({
       }),
     )
     .max(64),
+  network: z
+    .object({
+      vpcId: text(256),
+      subnetId: text(256),
+      privateIp: text(64).nullable(),
+      floatingIp: text(64).nullable(),
+      securityGroupId: text(256).nullable(),
+    })
+    .nullable()
+    .optional(),
+  placementGroupId: text(256).nullable().optional(),
   powerState: z.enum(['RUNNING', 'STOPPED', 'DOWN']),
   role: z.enum(['STANDALONE', 'MAIN', 'SHADOW', 'PRIMARY', 'RETIRED', 'TEST']),
   expiresAt: iso.nullable(),
@@ -89,7 +101,13 @@ const pair = z.object({
   mainServerId: id,
   shadowServerId: id.nullable(),
   testServerId: id.nullable(),
-  placement: z.object({ region: text(128), vpcId: text(256), subnetId: text(256) }),
+  placement: z.object({
+    region: text(128),
+    vpcId: text(256),
+    subnetId: text(256),
+    securityGroupId: text(256).nullable().optional(),
+    placementGroupId: text(256).nullable().optional(),
+  }),
   intervalHours: z.number().int().min(1).max(12).nullable(),
   machine: z.object({ value: z.unknown(), context: record }),
   status: z.enum(STATUSES),
@@ -193,6 +211,17 @@ const stateSchema = z.object({
     }, 'expected an IANA time zone such as UTC or Asia/Ho_Chi_Minh'),
     progression: z.partialRecord(z.enum(['default', ...USER_ACTIONS]), progressionMode),
     historyRetentionDays: z.number().int().min(1).max(36_600).optional(),
+    regions: z
+      .unknown()
+      .refine((catalogue) => {
+        try {
+          validateCatalogue(catalogue);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'expected a region catalogue (see PUT /_sim/regions)')
+      .optional(),
   }),
   servers: z.array(server),
   files: z.array(file),
