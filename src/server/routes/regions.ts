@@ -9,6 +9,7 @@ import type { AppEnv } from '../app-env.js';
 import { requirePermission } from '../auth.js';
 import { idParam, json, problems, V1_PROBLEMS, V1_READ_ONE } from '../schemas/common.js';
 import { RegionSchema } from '../schemas/regions.js';
+import { worldOf } from '../tenancy.js';
 
 const tags = ['Regions'];
 
@@ -29,7 +30,9 @@ export function registerRegionRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
       ...problems(...V1_PROBLEMS),
     },
   });
-  app.openapi(listRegions, (c) => c.json({ items: sim.regions().regions, nextCursor: null }, 200));
+  app.openapi(listRegions, (c) =>
+    c.json({ items: worldOf(sim, c.get('tenant')).regions().regions, nextCursor: null }, 200),
+  );
 
   const getRegion = createRoute({
     method: 'get',
@@ -43,7 +46,9 @@ export function registerRegionRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
   });
   app.openapi(getRegion, (c) => {
     const { id } = c.req.valid('param');
-    const region = sim.regions().regions.find((r) => r.id === id);
+    const region = worldOf(sim, c.get('tenant'))
+      .regions()
+      .regions.find((r) => r.id === id);
     if (!region) throw new DrError('NOT_FOUND', `No region '${id}'.`, { regionId: id });
     return c.json(region, 200);
   });
