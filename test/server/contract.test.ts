@@ -269,11 +269,17 @@ describe('the contract, over HTTP', () => {
     expect((await send('GET', `/v1/servers/${server.id}/file?path=/etc/passwd`)).status).toBe(400);
     const pair = (
       await send('POST', '/v1/dr-pairs', {
-        body: { mainServerId: server.id, shadow: { region: 'HAN-1', vpcId: 'v', subnetId: 's' } },
+        body: {
+          mainServerId: server.id,
+          shadow: { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr-a' },
+        },
       })
     ).body;
     const attachedTwice = await send('POST', '/v1/dr-pairs', {
-      body: { mainServerId: server.id, shadow: { region: 'HAN-1', vpcId: 'v', subnetId: 's' } },
+      body: {
+        mainServerId: server.id,
+        shadow: { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr-a' },
+      },
     });
     expect(attachedTwice.status).toBe(409);
     expect(
@@ -332,6 +338,13 @@ describe('the contract, over HTTP', () => {
     expect((await send('PUT', '/_sim/clock', { body: { mode: 'manual' } })).status).toBe(200);
     expect((await send('GET', '/_sim/progression')).status).toBe(200);
     expect((await send('PUT', '/_sim/progression', { body: { default: 'clock' } })).status).toBe(200);
+    expect((await send('GET', '/_sim/regions')).status).toBe(200);
+    expect((await send('GET', '/v1/regions')).status).toBe(200);
+    expect((await send('GET', '/v1/regions/HAN-1')).status).toBe(200);
+    expect((await send('GET', '/v1/regions/NOWHERE')).status).toBe(404);
+    const catalogue = (await send('GET', '/_sim/regions')).body;
+    expect((await send('PUT', '/_sim/regions', { body: catalogue })).status).toBe(200);
+    expect((await send('DELETE', '/_sim/regions')).status).toBe(200);
     const fault = await send('POST', '/_sim/faults?tenant=alice', {
       body: { target: 'failover', effect: { kind: 'fail', code: 'COPY_FAILED' }, trigger: { times: 1 } },
     });
@@ -363,7 +376,10 @@ describe('the contract, over HTTP', () => {
     await send('PUT', '/_sim/progression', { body: { stopReplication: 'manual', default: 'clock' } });
     const pair = (
       await send('POST', '/v1/dr-pairs', {
-        body: { mainServerId: server.id, shadow: { region: 'HAN-1', vpcId: 'v', subnetId: 's' } },
+        body: {
+          mainServerId: server.id,
+          shadow: { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr-a' },
+        },
       })
     ).body;
     const job = await send('POST', `/v1/dr-pairs/${pair.id}/start-replication`, {

@@ -65,6 +65,11 @@ export function registerDocsRoutes(app: OpenAPIHono<AppEnv>): void {
         },
         { name: 'Jobs', description: 'Following the job an action started.' },
         {
+          name: 'Regions',
+          description:
+            'The region catalogue: VPCs, subnets, security groups, placement groups, volume types, flavors.',
+        },
+        {
           name: 'Control (/_sim)',
           description:
             'For tests: the clock, job progression, faults, HTTP chaos, snapshots, state, checks and the request journal.',

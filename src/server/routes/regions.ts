@@ -18,6 +18,8 @@ export function registerRegionRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     method: 'get',
     path: '/v1/regions',
     operationId: 'ListRegions',
+    description:
+      'What the Start Replication and Test Failover dialogs offer, region by region; attach, start and test choices are checked against it.',
     summary:
       'List the regions with their VPCs, subnets, security groups, placement groups, volume types and flavors',
     tags,
@@ -38,6 +40,7 @@ export function registerRegionRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     method: 'get',
     path: '/v1/regions/{id}',
     operationId: 'GetRegion',
+    description: 'One region of the catalogue; 404 for a region it does not list.',
     summary: 'Get a region',
     tags,
     middleware: requirePermission('ListRegions'),
