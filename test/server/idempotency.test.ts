@@ -74,7 +74,10 @@ describe('Idempotency-Key', () => {
     expectProblem(other, 422, 'IDEMPOTENCY_KEY_REUSED');
     expect(other.body.firstRequest).toEqual({ method: 'POST', path: '/v1/servers' });
     const elsewhere = await call('POST', '/v1/dr-pairs', {
-      body: { mainServerId: first.body.id, shadow: { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr-a' } },
+      body: {
+        mainServerId: first.body.id,
+        shadow: { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr-a' },
+      },
       headers,
     });
     expectProblem(elsewhere, 422, 'IDEMPOTENCY_KEY_REUSED');
@@ -100,7 +103,10 @@ describe('Idempotency-Key', () => {
     const { call } = makeApp();
     const server = (await call('POST', '/v1/servers', { body: { name: 'db-01', region: 'HCM-3' } })).body;
     const request = {
-      body: { mainServerId: server.id, shadow: { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr-a' } },
+      body: {
+        mainServerId: server.id,
+        shadow: { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr-a' },
+      },
       headers: { 'Idempotency-Key': 'attach-db-01' },
     };
     const first = await call('POST', '/v1/dr-pairs', request);
