@@ -394,14 +394,6 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     return status !== undefined && KEPT_OFF.has(status) ? 'STOPPED' : 'RUNNING';
   }
 
-  function progressionMode(type: string): ProgressionMode {
-    return (
-      (ctx.settings.progression as Record<string, ProgressionMode | undefined>)[type] ??
-      ctx.settings.progression.default ??
-      'clock'
-    );
-  }
-
   function power(tenant: string, id: string, state: 'RUNNING' | 'STOPPED', reason: string) {
     return mutate(() => {
       const server = loadServer(e, tenant, id);

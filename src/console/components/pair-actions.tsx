@@ -4,7 +4,7 @@
  * its form to the action's own `/v1` route, taken from the API's route table.
  */
 import type { Child } from 'hono/jsx';
-import type { UserAction } from '../../machine/index.js';
+import { ACTION_LABELS, type UserAction } from '../../machine/index.js';
 import { PAIR_ACTIONS } from '../../server/routes/pair-actions.js';
 import type { DrPair, Job, RecoveryPoint, Server } from '../../sim/types.js';
 import { enc } from '../api.js';
@@ -12,19 +12,8 @@ import { formatTime, plural } from '../format.js';
 import { RecoveryPointChoices } from './recovery-points.js';
 import { ApiDialog, type ApiTarget, Field, OpenButton } from './ui.js';
 
-export const ACTION_LABELS: Record<UserAction, string> = {
-  startReplication: 'Start Replication',
-  stopReplication: 'Stop Replication',
-  resumeReplication: 'Resume Replication',
-  restartReplication: 'Restart Replication',
-  testFailover: 'Test Failover',
-  changeTestRecoveryPoint: 'Change Test Recovery Point',
-  cleanTestEnvironment: 'Clean Test Environment',
-  failover: 'Failover',
-  changeRecoveryPoint: 'Change Recovery Point',
-  commitFailover: 'Commit Failover',
-  detach: 'Detach',
-};
+/** The buttons' words are the machine's own, so charts, check-flow and the console agree. */
+export { ACTION_LABELS };
 
 /** The dialog each action opens. */
 export const ACTION_DIALOGS: Record<UserAction, string> = {
