@@ -88,7 +88,7 @@ export interface Simulator {
   setProgression(kind: keyof ProgressionSettings, mode: ProgressionMode): void;
 
   // region catalogue
-  /** The regions a shadow or test server can go to, with what each offers (decision 0007). */
+  /** The regions a shadow or test server can go to, with what each offers (decision 0009). */
   regions(): RegionCatalogue;
   /** Replaces the catalogue (validated); `null` puts drsim's default back. */
   setRegions(catalogue: RegionCatalogue | null): RegionCatalogue;

@@ -1,7 +1,7 @@
 /**
  * Where a new shadow or test server goes and what it is made of: region, network (VPC, subnet,
  * private IP, floating IP, security group), placement group, flavor and volumes, checked
- * against the region catalogue (regions.ts, decision 0007). Resolved when the action is
+ * against the region catalogue (regions.ts, decision 0009). Resolved when the action is
  * accepted, so a bad choice is refused before any job starts and the job builds exactly what
  * was accepted.
  */

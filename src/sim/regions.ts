@@ -3,7 +3,7 @@
  * VPCs and subnets, security groups, placement groups, volume types (with IOPS limits) and
  * flavors, and whether the Snapshot service is active there. The service's dialogs list exactly
  * these; attach, start replication and test failover check their choices against them
- * (decision 0007). A region the catalogue does not list is accepted as free text unless the
+ * (decision 0009). A region the catalogue does not list is accepted as free text unless the
  * catalogue is `strict`, so scripts written with made-up names keep working.
  */
 import { DrError } from './errors.js';

@@ -65,7 +65,7 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX recovery_points_created ON recovery_points (created_at_ms);
   `,
-  // 4: a server's network and placement group (decision 0007), as JSON { network, placementGroupId }.
+  // 4: a server's network and placement group (decision 0009), as JSON { network, placementGroupId }.
   `
   ALTER TABLE servers ADD COLUMN network TEXT;
   `,

@@ -201,7 +201,7 @@ export interface Job {
  */
 export const CURRENT_TIME = 'now';
 
-/** The dialogs' network settings; left out, each takes its default (decision 0007). */
+/** The dialogs' network settings; left out, each takes its default (decision 0009). */
 export interface NetworkChoice {
   vpcId?: string;
   subnetId?: string;
