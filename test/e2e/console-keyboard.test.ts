@@ -72,7 +72,7 @@ for (const size of SIZES) {
     expect(await focusedText(page)).toBe('');
     expect(await attach.getByLabel('Subnet').getAttribute('aria-invalid')).toBe('true');
     await expectAccessible(page, 'attach dialog, field error');
-    await page.keyboard.type('subnet-dr');
+    await page.keyboard.type('subnet-dr-a');
     await tabTo(page, attach.getByRole('button', { name: 'Attach' }));
     await key('Enter');
     await attach.waitFor({ state: 'hidden' });

@@ -46,12 +46,12 @@ test('attach, replicate, test, restart and detach a pair; errors next to their f
   expect(await subnetError.textContent()).toBe('Enter the subnet.');
   expect(await attach.getByLabel('Subnet').getAttribute('aria-invalid')).toBe('true');
   await shot('21-attach-dialog-field-error', { viewportOnly: true });
-  await attach.getByLabel('Subnet').fill('subnet-dr-han-b');
+  await attach.getByLabel('Subnet').fill('subnet-dr-han-a');
   await attach.getByRole('button', { name: 'Attach' }).click();
   await attach.waitFor({ state: 'hidden' });
   const pairs = (await session.api('GET', '/v1/dr-pairs')) as { items: DrPair[] };
   const pair = pairs.items.find((p) => p.name === 'legacy-01-shadow')!;
-  expect(pair.shadowPlacement.subnetId).toBe('subnet-dr-han-b');
+  expect(pair.shadowPlacement.subnetId).toBe('subnet-dr-han-a');
   await waitForText(page.locator(`tr[data-pair-row="${pair.id}"]`), 'Attached');
 
   // Start Replication: an interval out of range comes back from the API next to its field.

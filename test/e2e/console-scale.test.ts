@@ -32,7 +32,7 @@ test('1,000 pairs: one page of rows with counts, search and filter on the server
     });
     const pair = server.sim.attach(tenant, {
       mainServerId: main.id,
-      shadow: { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr' },
+      shadow: { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr-a' },
     });
     ids.push(pair.id);
   }

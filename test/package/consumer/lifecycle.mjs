@@ -5,7 +5,7 @@ import { createSimulator, DrError } from 'drsim';
 import { createClient, DrsimApiError } from 'drsim/client';
 import { startDrsim, DrsimApiError as TestingApiError } from 'drsim/testing';
 
-const SHADOW = { region: 'HAN-1', vpcId: 'vpc-1', subnetId: 'sn-1' };
+const SHADOW = { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr-a' };
 
 // In-process: the engine itself.
 const sim = createSimulator({ seed: 42 });
