@@ -1,3 +1,5 @@
+import { DrsimNetworkError } from '../client/errors.js';
+
 /** A step that did not go as the scenario says: what it expected and what it found. */
 export class StepFailure extends Error {
   override readonly name = 'StepFailure';
@@ -25,9 +27,14 @@ export function isCodedError(err: unknown): err is CodedError {
   );
 }
 
-/** A request whose connection was lost (a dropped connection, a server gone) has no code of its own. */
+/**
+ * A request whose connection was lost (a dropped connection, a server gone) has no code of its own.
+ * The client reports it as DrsimNetworkError, wrapping what fetch threw; in-process the chaos
+ * layer's DroppedConnection may also reach us bare.
+ */
 export function errorCode(err: unknown): string | null {
   if (isCodedError(err)) return err.code;
+  if (err instanceof DrsimNetworkError) return 'CONNECTION_LOST';
   if (err instanceof Error && (err.name === 'DroppedConnection' || err.message === 'fetch failed'))
     return 'CONNECTION_LOST';
   return null;
