@@ -22,6 +22,7 @@ import {
 } from './pairs.js';
 import { activateSnapshotService, type ResolvedPlacement, resolvePlacement } from './placement.js';
 import { deleteAllPoints, fired, loadPoint, pointFact } from './recovery-points.js';
+import { failIfUnhealthy } from './replication.js';
 import { serverById, setRole } from './servers.js';
 import { type ActionRequest, CURRENT_TIME, type NetworkChoice } from './types.js';
 import { check, integerIn, isRecord, optionalString, requireString } from './validate.js';
@@ -285,6 +286,8 @@ function begin(
       return job;
     }
     sendEvent(e, pair, event, { jobId: job.id });
+    // Resumed onto an outage (or a shadow started by hand meanwhile): replication fails at once.
+    if (action === 'resumeReplication') failIfUnhealthy(e, pair);
     const log = action === 'detach' ? detach(e, pair) : [`status is now ${pair.status}`];
     finishAtOnce(e, job, null, log);
     return job;

@@ -162,21 +162,27 @@ export function recoverIfPossible(e: Engine, pairId: string): void {
   sendEvent(e, pair, { type: 'REPLICATION_RECOVERED' });
 }
 
+/**
+ * A replicating pair whose main is down or whose shadow is down or running fails now, not at the
+ * next tick: after a power change, and when Resume Replication finds an outage still there.
+ */
+export function failIfUnhealthy(e: Engine, pair: PairRecord): void {
+  if (pair.status !== 'REPLICATING') return;
+  const main = serverById(e, pair.mainServerId);
+  const shadow = pair.shadowServerId ? serverById(e, pair.shadowServerId) : null;
+  const cause = failureCause({
+    main_power: main?.powerState ?? 'DOWN',
+    shadow_power: shadow?.powerState ?? null,
+  });
+  if (cause) sendEvent(e, pair, { type: 'REPLICATION_FAILED', error: cause });
+}
+
 /** A server's power changed by hand or by an outage: replication from or to it reacts now. */
 export function onPowerChange(e: Engine, server: ServerRecord): void {
   for (const row of e.st.pairsOfServer.all(server.id, server.id, server.id)) {
     const pair = pairById(e, row.id) as PairRecord;
-    if (pair.status === 'REPLICATING') {
-      const main = serverById(e, pair.mainServerId);
-      const shadow = pair.shadowServerId ? serverById(e, pair.shadowServerId) : null;
-      const cause = failureCause({
-        main_power: main?.powerState ?? 'DOWN',
-        shadow_power: shadow?.powerState ?? null,
-      });
-      if (cause) failReplication(e, pair.id, cause.code, cause.message);
-    } else if (pair.status === 'REPLICATION_ERROR') {
-      recoverIfPossible(e, pair.id);
-    }
+    if (pair.status === 'REPLICATING') failIfUnhealthy(e, pair);
+    else if (pair.status === 'REPLICATION_ERROR') recoverIfPossible(e, pair.id);
   }
 }
 

@@ -147,7 +147,7 @@ const job = z.object({
         startedAt: iso.nullable(),
         endedAt: iso.nullable(),
         log: z.array(text(4096)).max(1000),
-        durationMs: count.max(366 * 86_400_000).optional(),
+        durationMs: count.max(366 * 86_400_000),
       }),
     )
     .max(100),

@@ -100,4 +100,23 @@ describe('engine regressions', () => {
     sim.advance('15m');
     expect(sim.getPair(T, pair.id).replication.rpoSeconds).toBe(0);
   });
+
+  it('resuming onto an outage of the main fails replication at once, and it heals when the main is back', () => {
+    const { sim, main, pair, start } = replicatingPair();
+    start();
+    sim.advance('15m');
+    sim.act(T, pair.id, { action: 'stopReplication' });
+    sim.failServer(T, main.id);
+    const job = sim.act(T, pair.id, { action: 'resumeReplication' });
+    expect(sim.getJob(T, job.id).status).toBe('SUCCEEDED');
+    const resumed = sim.getPair(T, pair.id);
+    expect(resumed.status).toBe('REPLICATION_ERROR');
+    expect(resumed.replication.error?.code).toBe('MAIN_SERVER_DOWN');
+    // Starting the shadow by hand now: the main's outage still names the error, and only a restart clears it.
+    sim.startServer(T, resumed.shadowServer!.id);
+    expect(sim.getPair(T, pair.id).replication.error?.code).toBe('MAIN_SERVER_DOWN');
+    sim.recoverServer(T, main.id);
+    expect(sim.getPair(T, pair.id).replication.error?.code).toBe('SHADOW_STARTED_MANUALLY');
+    expect(sim.check().filter((v) => !v.ok)).toEqual([]);
+  });
 });
