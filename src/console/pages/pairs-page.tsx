@@ -461,7 +461,7 @@ function CreateServerDialog(props: { data: PairsPageData }) {
           label="Server name"
           required
           autofocus
-          hint="Up to 255 characters."
+          hint="Up to 100 characters."
         />
         <Field
           id={`${id}-region`}
@@ -493,6 +493,7 @@ function CreateServerDialog(props: { data: PairsPageData }) {
               label="Size (GB)"
               numeric
               min={1}
+              max={16384}
               value={index === 0 ? 100 : null}
               required={index === 0}
             />
@@ -501,7 +502,8 @@ function CreateServerDialog(props: { data: PairsPageData }) {
               name={`volumes.${index}.iops`}
               label="IOPS"
               numeric
-              min={1}
+              min={100}
+              max={100000}
               value={index === 0 ? 3000 : null}
               required={index === 0}
             />
