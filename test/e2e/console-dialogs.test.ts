@@ -58,5 +58,5 @@ test('a lost answer is retried with the same Idempotency-Key; an open dialog fol
   await follow.getByRole('button', { name: 'Stop Replication' }).click();
   await page.getByRole('dialog', { name: 'Stop Replication?' }).waitFor();
   await page.keyboard.press('Escape');
-  expect(await focusedText(page)).toBe('Actions');
+  await expect.poll(() => focusedText(page)).toBe('Actions');
 });

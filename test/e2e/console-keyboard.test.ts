@@ -41,7 +41,7 @@ for (const size of SIZES) {
     await waitForText(attach, 'The tenant has no server yet');
     await expectAccessible(page, 'attach dialog, no server');
     await key('Escape');
-    expect(await focusedText(page)).toBe('Attach a Server');
+    await expect.poll(() => focusedText(page)).toBe('Attach a Server');
 
     // Create a Server: name, region, a volume (prefilled), two files.
     await press('Create a Server');
@@ -56,7 +56,7 @@ for (const size of SIZES) {
     await tabTo(page, create.getByRole('button', { name: 'Create' }));
     await key('Enter');
     await create.waitFor({ state: 'hidden' });
-    expect(await focusedText(page)).toBe('Create a Server');
+    await expect.poll(() => focusedText(page)).toBe('Create a Server');
 
     // Attach it; an empty subnet is said on its field before anything is sent.
     await press('Attach a Server');
@@ -69,7 +69,7 @@ for (const size of SIZES) {
     await key('Enter');
     const subnetError = attach.locator('[data-error-for="shadow.subnetId"]');
     await waitForText(subnetError, 'Enter the subnet.');
-    expect(await focusedText(page)).toBe('');
+    await expect.poll(() => focusedText(page)).toBe('');
     expect(await attach.getByLabel('Subnet').getAttribute('aria-invalid')).toBe('true');
     await expectAccessible(page, 'attach dialog, field error');
     await page.keyboard.type('subnet-dr-a');
@@ -97,7 +97,7 @@ for (const size of SIZES) {
     await press('+1 h');
     await waitForText(status, 'Replicating');
     // Focus stayed on the strip's button: a second press counts too.
-    expect(await focusedText(page)).toBe('+1 h');
+    await expect.poll(() => focusedText(page)).toBe('+1 h');
     await key('Enter');
     await waitForText(page.getByRole('heading', { name: /Recovery points/ }), '(');
     await expectAccessible(page, 'replicating');
@@ -111,7 +111,7 @@ for (const size of SIZES) {
     expect(box && box.x >= 0 && box.x + box.width <= size.width).toBe(true);
     await expectAccessible(page, 'actions menu open');
     await key('Escape');
-    expect(await focusedText(page)).toBe('Actions');
+    await expect.poll(() => focusedText(page)).toBe('Actions');
 
     // Failover to the preselected (latest) point.
     await press('Failover');

@@ -34,7 +34,7 @@ test('attach, replicate, test, restart and detach a pair; errors next to their f
   expect(await attach.getByRole('checkbox', { name: /web-01-shadow/ }).count()).toBe(0);
   await page.keyboard.press('Escape');
   await attach.waitFor({ state: 'hidden' });
-  expect(await focusedText(page)).toBe('Attach a Server');
+  await expect.poll(() => focusedText(page)).toBe('Attach a Server');
 
   // The committed pair's new primary can be protected in turn; a missing subnet is the API's to refuse.
   await attachButton.click();

@@ -58,7 +58,7 @@ test('focus and a text selection survive 20 live updates; a stale banner comes a
     );
   }
   expect(await updates(page)).toBeGreaterThanOrEqual(20);
-  expect(await focusedText(page)).toBe('Test Failover');
+  await expect.poll(() => focusedText(page)).toBe('Test Failover');
   expect(await page.evaluate<string>('getSelection().toString()')).toBe('db-01');
   expect(await stillSameDocument(page)).toBe(true);
 
