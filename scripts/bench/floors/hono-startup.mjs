@@ -1,3 +1,4 @@
+// Startup floor: bare Hono on @hono/node-server answering one route, nothing else.
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 
