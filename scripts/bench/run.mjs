@@ -35,7 +35,10 @@ const parts = readdirSync(HERE)
   .filter(Boolean)
   .map(([file, name]) => ({ name, file: join(HERE, file) }))
   .sort((a, b) => a.name.localeCompare(b.name));
-const wanted = options.only?.split(',').map((name) => name.trim()).filter(Boolean);
+const wanted = options.only
+  ?.split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
 const unknown = wanted?.filter((name) => !parts.some((part) => part.name === name)) ?? [];
 if (unknown.length > 0) {
   console.error(`unknown part(s): ${unknown.join(', ')}; parts: ${parts.map((p) => p.name).join(', ')}`);
@@ -132,19 +135,23 @@ const cell = (text) => String(text).replaceAll('|', '\\|');
 const lines = [
   '| part | goal | drsim | floor (same run) | ratio | target | verdict |',
   '|---|---|---:|---:|---:|---|---|',
-  ...rows.map((row) =>
-    [
-      row.part,
-      row.goal,
-      `${num(row.figure)} ${row.unit}`.trim(),
-      row.floor === null ? '—' : `${num(row.floor)} ${row.unit}${row.floorName ? ` (${row.floorName})` : ''}`,
-      row.ratio === null ? '—' : `${num(row.ratio)}×`,
-      row.target,
-      row.met ? 'met' : '**missed**',
-    ]
-      .map(cell)
-      .join(' | '),
-  ).map((line) => `| ${line} |`),
+  ...rows
+    .map((row) =>
+      [
+        row.part,
+        row.goal,
+        `${num(row.figure)} ${row.unit}`.trim(),
+        row.floor === null
+          ? '—'
+          : `${num(row.floor)} ${row.unit}${row.floorName ? ` (${row.floorName})` : ''}`,
+        row.ratio === null ? '—' : `${num(row.ratio)}×`,
+        row.target,
+        row.met ? 'met' : '**missed**',
+      ]
+        .map(cell)
+        .join(' | '),
+    )
+    .map((line) => `| ${line} |`),
 ];
 const machine = {
   cpus: cpus().length,
@@ -180,6 +187,6 @@ writeFileSync(
     2,
   )}\n`,
 );
-writeFileSync(out.replace(/\.json$/, '') + '.md', `${table}${notes.length ? `\n${notes.join('\n')}\n` : ''}`);
+writeFileSync(`${out.replace(/\.json$/, '')}.md`, `${table}${notes.length ? `\n${notes.join('\n')}\n` : ''}`);
 process.stderr.write(`written: ${out}\n`);
 process.exit(failed.length > 0 ? 1 : 0);

@@ -2,7 +2,19 @@
 // started the same way in the same run; drsim's idle RSS after startup; one scenario through
 // the CLI, spawn → exit. Samples are interleaved (floor, drsim, floor, …) so load drifts on the
 // shared machine hit both alike; the figure is the median.
-import { spawnNode, emit, freePort, HOST, log, median, quick, rssMb, sleep, stopChild, waitFor2xx } from './lib.mjs';
+import {
+  emit,
+  freePort,
+  HOST,
+  log,
+  median,
+  quick,
+  rssMb,
+  sleep,
+  spawnNode,
+  stopChild,
+  waitFor2xx,
+} from './lib.mjs';
 
 const RUNS = quick ? 3 : 7;
 const IDLE_SETTLE_MS = 1_000;
@@ -18,7 +30,16 @@ async function startOnce(kind, { idle = false } = {}) {
     child = spawnNode(['scripts/bench/floors/hono-startup.mjs', String(port)]);
     url = `http://${HOST}:${port}/health`;
   } else if (kind === 'serve') {
-    child = spawnNode(['bin/drsim.js', 'serve', '--port', String(port), '--db', ':memory:', '--log-level', 'error']);
+    child = spawnNode([
+      'bin/drsim.js',
+      'serve',
+      '--port',
+      String(port),
+      '--db',
+      ':memory:',
+      '--log-level',
+      'error',
+    ]);
     url = `http://${HOST}:${port}/_sim/health`;
   } else {
     child = spawnNode(['scripts/bench/floors/start-drsim.mjs'], { stdout: 'pipe' });
