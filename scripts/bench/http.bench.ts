@@ -1,0 +1,299 @@
+/**
+ * Part "http": the served drsim (`bin/drsim.js serve --db :memory:`) under autocannon (50
+ * connections, loopback, client and server on the same machine), beside floors started in the
+ * same run (floors/hono-http.mjs): Hono answering from memory, and Hono + better-sqlite3 doing one
+ * write transaction per request. 100 replicating pairs in one tenant, 50 jobs running.
+ *
+ * Rows: pair actions and creates vs the SQLite write floor (≥ 0.5×, p99 ≤ 25 ms); job reads vs
+ * the memory floor (≥ 0.5×); GET list p99 (≤ 20 ms); peak RSS vs the Hono+SQLite line (≤ 1.3×);
+ * RSS growth over a soak of mixed reads and actions (≤ 10 %).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { createClient, type DrsimClient } from '../../src/client/index.js';
+import type { DrPair, Job } from '../../src/sim/types.js';
+import {
+  emit,
+  freePort,
+  HOST,
+  log,
+  peakRssMb,
+  quick,
+  rssMb,
+  sleep,
+  spawnNode,
+  stopChild,
+  waitFor2xx,
+} from './lib.mjs';
+
+const CONNECTIONS = 50;
+const WARMUP_S = quick ? 1 : 2;
+const DURATION_S = quick ? 3 : 10;
+const SOAK_S = quick ? 15 : 60;
+const PAIRS = 100;
+const POLLED_JOBS = 50;
+/** Simulated seconds per wall second while jobs are polled: a restart takes ~10 simulated minutes. */
+const REALTIME_SPEED = 30;
+const TOKEN = 'bench';
+
+interface Figures {
+  rps: number;
+  p99: number;
+  bad: number;
+}
+type Requests = NonNullable<autocannon.Options['requests']>;
+
+async function load(
+  url: string,
+  requests: Requests,
+  setupClient?: (client: autocannon.Client) => void,
+  duration = DURATION_S,
+): Promise<Figures> {
+  const options: autocannon.Options & { warmup: { connections: number; duration: number } } = {
+    url,
+    connections: CONNECTIONS,
+    duration,
+    warmup: { connections: CONNECTIONS, duration: WARMUP_S },
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      accept: 'application/json',
+      'content-type': 'application/json',
+    },
+    requests,
+    ...(setupClient ? { setupClient } : {}),
+  };
+  const result = await autocannon(options);
+  return { rps: result.requests.average, p99: result.latency.p99, bad: result.non2xx + result.errors };
+}
+
+async function startChild(args: string[], health: string): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawnNode(args.map((arg) => arg.replace('{port}', String(port))));
+  const url = `http://${HOST}:${port}`;
+  await waitFor2xx(`${url}${health}`, child);
+  return { child, url };
+}
+
+/** 100 replicating pairs with a few recovery points each, as a tenant would have them. */
+async function seed(client: DrsimClient): Promise<DrPair[]> {
+  await client.sim.setProgression({ default: 'immediate' });
+  const pairs: DrPair[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    const name = `web-${String(i).padStart(3, '0')}`;
+    const server = await client.servers.create({
+      name,
+      region: 'HCM-3',
+      files: { 'etc/hostname': name, 'srv/app/config.json': JSON.stringify({ replica: i }) },
+    });
+    const pair = await client.pairs.attach({
+      mainServerId: server.id,
+      shadow: { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr-a' },
+    });
+    await client.pairs.startReplication(pair.id, { shadowName: `${name}-shadow`, intervalHours: 1 });
+    pairs.push(pair);
+  }
+  await client.sim.advance('3h');
+  await client.sim.setProgression({ default: 'clock' });
+  return pairs;
+}
+
+/** Each connection its own pair, alternating stop and resume so every action is allowed. */
+function actionCycle(pairIds: string[]): (client: autocannon.Client) => void {
+  let next = 0;
+  return (client) => {
+    const pairId = pairIds[next++ % pairIds.length];
+    const request = (action: string) => ({
+      method: 'POST' as const,
+      path: `/v1/dr-pairs/${pairId}/${action}`,
+      body: '{}',
+    });
+    client.setRequests([request('stop-replication'), request('resume-replication')]);
+  };
+}
+
+const CREATE: Requests = [
+  { method: 'POST', path: '/v1/servers', body: JSON.stringify({ name: 'bench-web', region: 'HCM-3' }) },
+];
+
+const show = (name: string, f: Figures) =>
+  log(
+    `  ${name.padEnd(34)} ${Math.round(f.rps).toString().padStart(7)} req/s  p99 ${f.p99} ms${f.bad ? `  (${f.bad} non-2xx/errors)` : ''}`,
+  );
+const badNote = (f: Figures) => (f.bad > 0 ? `; ${f.bad} non-2xx/errors` : '');
+
+const children: ChildProcess[] = [];
+const workDir = mkdtempSync(join(tmpdir(), 'drsim-bench-http-'));
+try {
+  const drsim = await startChild(
+    ['bin/drsim.js', 'serve', '--port', '{port}', '--db', ':memory:', '--log-level', 'error'],
+    '/_sim/health',
+  );
+  children.push(drsim.child);
+  const client = createClient({ baseUrl: drsim.url, token: TOKEN });
+  log(`seeding ${PAIRS} pairs …`);
+  const pairs = await seed(client);
+  const pairsPage = await client.pairs.list({ limit: PAIRS });
+  const restarts: Job[] = [];
+  for (const pair of pairs.slice(0, POLLED_JOBS))
+    restarts.push(await client.pairs.restartReplication(pair.id));
+  const dataFile = join(workDir, 'floor-data.json');
+  writeFileSync(dataFile, JSON.stringify({ pairsPage, jobs: restarts }));
+  const memory = await startChild(
+    ['scripts/bench/floors/hono-http.mjs', 'memory', '{port}', dataFile],
+    '/v1/dr-pairs',
+  );
+  children.push(memory.child);
+  const sqlite = await startChild(
+    ['scripts/bench/floors/hono-http.mjs', 'sqlite', '{port}', dataFile],
+    '/v1/dr-pairs',
+  );
+  children.push(sqlite.child);
+
+  log(`GET /v1/dr-pairs?limit=${PAIRS}`);
+  const listReq: Requests = [{ method: 'GET', path: `/v1/dr-pairs?limit=${PAIRS}` }];
+  const list = await load(drsim.url, listReq);
+  show('drsim', list);
+  const listMemory = await load(memory.url, listReq);
+  show('floor: Hono from memory', listMemory);
+  emit({
+    goal: `GET list p99 (${PAIRS} pairs, ${CONNECTIONS} connections)`,
+    figure: list.p99,
+    unit: 'ms',
+    floor: listMemory.p99,
+    floorName: 'Hono, c.json from memory',
+    target: '≤ 20 ms',
+    met: list.p99 <= 20 && list.bad === 0,
+    note: `${Math.round(list.rps)} req/s vs floor ${Math.round(listMemory.rps)} req/s${badNote(list)}`,
+  });
+
+  log(`GET /v1/jobs/{id} (${POLLED_JOBS} jobs running, realtime clock at ${REALTIME_SPEED}×)`);
+  const jobReq: Requests = restarts.map((job) => ({ method: 'GET', path: `/v1/jobs/${job.id}` }));
+  await client.sim.setClock({ mode: 'realtime', speed: REALTIME_SPEED });
+  const jobs = await load(drsim.url, jobReq);
+  await client.sim.setClock({ mode: 'manual' });
+  show('drsim', jobs);
+  const jobsMemory = await load(memory.url, jobReq);
+  show('floor: Hono from memory', jobsMemory);
+  emit({
+    goal: 'job reads req/s (jobs running on a realtime clock)',
+    figure: jobs.rps,
+    unit: 'req/s',
+    floor: jobsMemory.rps,
+    floorName: 'Hono, c.json from memory',
+    target: '≥ 0.5× floor',
+    met: jobs.rps / jobsMemory.rps >= 0.5 && jobs.bad === 0,
+    note: `p99 ${jobs.p99} ms vs floor ${jobsMemory.p99} ms${badNote(jobs)}`,
+  });
+
+  // Every pair replicating again, and actions complete as they are made.
+  await client.sim.advance('2h');
+  await client.sim.setProgression({ default: 'immediate' });
+  const pairIds = pairs.map((pair) => pair.id);
+  log('POST stop-replication / resume-replication, alternately, one pair per connection');
+  const actions = await load(drsim.url, [{}], actionCycle(pairIds));
+  show('drsim', actions);
+  const actionsFloor = await load(sqlite.url, [{}], actionCycle(pairIds));
+  show('floor: Hono + better-sqlite3', actionsFloor);
+  for (const [goal, figure, floor, target, met] of [
+    [
+      'pair actions req/s',
+      actions.rps,
+      actionsFloor.rps,
+      '≥ 0.5× floor',
+      actions.rps / actionsFloor.rps >= 0.5,
+    ],
+    ['pair actions p99', actions.p99, actionsFloor.p99, '≤ 25 ms', actions.p99 <= 25],
+  ] as const) {
+    emit({
+      goal,
+      figure,
+      unit: goal.endsWith('p99') ? 'ms' : 'req/s',
+      floor,
+      floorName: 'Hono + better-sqlite3, one write transaction',
+      target,
+      met: met && actions.bad === 0,
+      ...(actions.bad ? { note: badNote(actions).slice(2) } : {}),
+    });
+  }
+
+  log('POST /v1/servers (creates)');
+  const creates = await load(drsim.url, CREATE);
+  show('drsim', creates);
+  const createsFloor = await load(sqlite.url, CREATE);
+  show('floor: Hono + better-sqlite3', createsFloor);
+  for (const [goal, figure, floor, target, met] of [
+    ['creates req/s', creates.rps, createsFloor.rps, '≥ 0.5× floor', creates.rps / createsFloor.rps >= 0.5],
+    ['creates p99', creates.p99, createsFloor.p99, '≤ 25 ms', creates.p99 <= 25],
+  ] as const) {
+    emit({
+      goal,
+      figure,
+      unit: goal.endsWith('p99') ? 'ms' : 'req/s',
+      floor,
+      floorName: 'Hono + better-sqlite3, one write transaction',
+      target,
+      met: met && creates.bad === 0,
+      ...(creates.bad ? { note: badNote(creates).slice(2) } : {}),
+    });
+  }
+
+  const peak = peakRssMb(drsim.child.pid);
+  const peakFloor = peakRssMb(sqlite.child.pid);
+  emit({
+    goal: 'peak RSS under the HTTP load (VmHWM)',
+    figure: peak,
+    unit: 'MB',
+    floor: peakFloor,
+    floorName: 'Hono + better-sqlite3 under the same load',
+    target: '≤ 1.3× floor',
+    met: peak / peakFloor <= 1.3,
+  });
+  await stopChild(memory.child);
+  await stopChild(sqlite.child);
+
+  // Soak: reads and actions for SOAK_S, RSS sampled every second; growth = the last 5 s against
+  // the first sample after the warm-up.
+  // The action runs stop at any point of their cycle: every pair replicating again first.
+  for (const pair of (await client.pairs.list({ limit: PAIRS })).items)
+    if (pair.status === 'PAUSED') await client.pairs.resumeReplication(pair.id);
+  log(`soak: ${SOAK_S} s of list reads, job reads and actions`);
+  const samples: number[] = [];
+  const sampler = setInterval(() => samples.push(rssMb(drsim.child.pid)), 1000);
+  let soakNext = 0;
+  const soak = await load(
+    drsim.url,
+    [{}],
+    (c) => {
+      // Each connection its own pair, so stop and resume always alternate on it.
+      const id = pairIds[soakNext++ % pairIds.length];
+      c.setRequests([
+        listReq[0]!,
+        { method: 'POST', path: `/v1/dr-pairs/${id}/stop-replication`, body: '{}' },
+        jobReq[soakNext % jobReq.length]!,
+        { method: 'POST', path: `/v1/dr-pairs/${id}/resume-replication`, body: '{}' },
+      ]);
+    },
+    SOAK_S,
+  );
+  clearInterval(sampler);
+  const start = samples[0] ?? Number.NaN;
+  const end = Math.max(...samples.slice(-5));
+  emit({
+    goal: `RSS growth over a ${SOAK_S} s soak (reads + actions)`,
+    figure: ((end - start) / start) * 100,
+    unit: '%',
+    floor: null,
+    target: '≤ 10 %',
+    met: (end - start) / start <= 0.1,
+    note: `${Math.round(start)} → ${Math.round(end)} MB at ${Math.round(soak.rps)} req/s${badNote(soak)}`,
+  });
+  const checks = await client.sim.checks();
+  if (!checks.ok) log('invariant checkers VIOLATED after the run');
+} finally {
+  for (const child of children) await stopChild(child);
+  rmSync(workDir, { recursive: true, force: true });
+}
+await sleep(0);
