@@ -20,6 +20,7 @@ export interface ServeArgs {
   seed: number;
   speed: number | undefined;
   demo: boolean;
+  historyRetentionDays: number | undefined;
   logLevel: LogLevel;
   tokens: TokenGrant[] | undefined;
   adminToken: string | undefined;
@@ -39,6 +40,9 @@ Options (each also as an environment variable):
   --seed N             seed of every random choice (DRSIM_SEED, default 1)
   --speed X            run the clock in realtime at X simulated seconds per second (DRSIM_SPEED)
   --demo               seed demo data for the token "demo" into an empty database (DRSIM_DEMO=1)
+  --history-retention DAYS
+                       days of simulated time each world keeps its full history, 1 to 36600
+                       (DRSIM_HISTORY_RETENTION, default 90; see docs/operations.md)
   --log-level LEVEL    error|warn|info|debug (DRSIM_LOG_LEVEL, default info)
   --tokens FILE        JSON { "tokens": [{ "token", "tenant", "policy": "full"|"read-only" }] }
   --token T:TENANT:POLICY
@@ -57,6 +61,7 @@ const FLAGS = {
   seed: { type: 'string' },
   speed: { type: 'string' },
   demo: { type: 'boolean' },
+  'history-retention': { type: 'string' },
   'log-level': { type: 'string' },
   tokens: { type: 'string' },
   token: { type: 'string', multiple: true },
@@ -91,6 +96,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     if (!Number.isFinite(speed) || speed <= 0)
       throw new UsageError(`--speed ${speedText}: expected a number above 0`);
   }
+  const retention = values['history-retention'] ?? env.DRSIM_HISTORY_RETENTION;
   const logLevel = values['log-level'] ?? env.DRSIM_LOG_LEVEL ?? 'info';
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
     throw new UsageError(`--log-level ${logLevel}: expected one of ${LOG_LEVELS.join(', ')}`);
@@ -114,6 +120,10 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     seed: seed === undefined || seed === '' ? 1 : integer('seed', seed, 0, Number.MAX_SAFE_INTEGER),
     speed,
     demo: values.demo ?? truthy(env.DRSIM_DEMO),
+    historyRetentionDays:
+      retention === undefined || retention === ''
+        ? undefined
+        : integer('history-retention', retention, 1, 36_600),
     logLevel: logLevel as LogLevel,
     tokens,
     adminToken: values['admin-token'] ?? (env.DRSIM_ADMIN_TOKEN || undefined),

@@ -31,6 +31,8 @@ export interface ServeOptions {
    */
   speed?: number;
   demo?: boolean;
+  /** Days of simulated time every world keeps its history in full (docs/operations.md); default 90. */
+  historyRetentionDays?: number;
   tokens?: TokenGrant[];
   adminToken?: string;
   /** Origins browsers may call from (CORS), or `*`; default none. */
@@ -71,6 +73,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     seed: options.seed ?? 1,
     db: options.db ?? ':memory:',
     wallClock: Date.now,
+    ...(options.historyRetentionDays !== undefined && { historyRetentionDays: options.historyRetentionDays }),
     ...(realtime && { defaults: { clock: { mode: 'realtime', speed: options.speed } } }),
   });
   try {

@@ -44,8 +44,10 @@ export interface CreateSimulatorOptions {
   /** IANA time zone for retention's day and week boundaries. Default `UTC`. */
   timeZone?: string;
   /**
-   * Days of simulated time the event log keeps in full (default 90): older events no invariant
-   * checker needs are pruned as time passes (docs/operations.md). Kept with the state.
+   * Days of simulated time the history keeps in full (default 90): older events, ended jobs
+   * and superseded file versions that nothing kept needs are pruned as time passes
+   * (docs/operations.md). Kept with the state; given for an existing database, it replaces the
+   * stored one.
    */
   historyRetentionDays?: number;
   progression?: ProgressionSettings;

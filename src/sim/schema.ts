@@ -69,4 +69,8 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE servers ADD COLUMN network TEXT;
   `,
+  // 5: history retention (history-retention.ts) reads a server's file versions written before a time.
+  `
+  CREATE INDEX files_written ON files (server_id, written_at_ms);
+  `,
 ];

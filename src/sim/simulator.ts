@@ -85,6 +85,8 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     },
     options.wallClock,
   );
+  // An existing database keeps its own setting unless the caller names one.
+  if (retention !== undefined) ctx.settings.historyRetentionDays = retention;
   const e: Engine = { ctx, st: statements(store.db), store };
   const rs = replicationStatements(e);
   const now = () => ctx.clock.nowMs();

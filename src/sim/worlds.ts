@@ -63,6 +63,8 @@ export interface CreateWorldsOptions {
   wallClock?: WallClock;
   /** How a world made on first use starts (its seed is always derived). */
   defaults?: Omit<WorldOptions, 'seed'>;
+  /** The history retention of every world opened (`historyRetentionDays`); default: each world's own. */
+  historyRetentionDays?: number;
 }
 
 export interface Worlds {
@@ -149,6 +151,9 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
       ...(options.durability && { durability: options.durability }),
       ...(options.wallClock && { wallClock: options.wallClock }),
       ...(clock && { clock }),
+      ...(options.historyRetentionDays !== undefined && {
+        historyRetentionDays: options.historyRetentionDays,
+      }),
     });
   }
 

@@ -29,6 +29,7 @@ describe('parseServeArgs', () => {
       DRSIM_DEMO: 'true',
       DRSIM_SPEED: '60',
       DRSIM_ADMIN_TOKEN: 'root',
+      DRSIM_HISTORY_RETENTION: '30',
     };
     const args = parseServeArgs(['--port', '0', '--db', 'x.db', '--log-level', 'debug'], env);
     expect(args).toMatchObject({
@@ -39,7 +40,9 @@ describe('parseServeArgs', () => {
       db: 'x.db',
       logLevel: 'debug',
       adminToken: 'root',
+      historyRetentionDays: 30,
     });
+    expect(parseServeArgs(['--history-retention', '7'], env).historyRetentionDays).toBe(7);
   });
 
   it('reads tokens from a file and from flags', () => {
@@ -57,6 +60,9 @@ describe('parseServeArgs', () => {
       ['--port', 'x'],
       ['--port', '70000'],
       ['--speed', '0'],
+      ['--history-retention', '0'],
+      ['--history-retention', '1.5'],
+      ['--history-retention', '36601'],
       ['--log-level', 'loud'],
       ['--token', 'a:b'],
       ['--token', 'a:b:admin'],

@@ -24,6 +24,7 @@ export async function run(argv: string[]): Promise<number> {
       demo: args.demo,
       logger,
       ...(args.speed === undefined ? {} : { speed: args.speed }),
+      ...(args.historyRetentionDays === undefined ? {} : { historyRetentionDays: args.historyRetentionDays }),
       ...(args.tokens === undefined ? {} : { tokens: args.tokens }),
       ...(args.adminToken === undefined ? {} : { adminToken: args.adminToken }),
       ...(args.cors === undefined ? {} : { cors: args.cors.includes('*') ? '*' : args.cors }),
