@@ -215,7 +215,12 @@ export interface SimState {
   seed: number;
   rng: unknown;
   clock: { nowMs: number; mode: ClockMode; speed: number };
-  settings: { timeZone: string; progression: ProgressionSettings; regions?: RegionCatalogue };
+  settings: {
+    timeZone: string;
+    progression: ProgressionSettings;
+    historyRetentionDays?: number;
+    regions?: RegionCatalogue;
+  };
   servers: StoredServer[];
   files: StoredFile[];
   pairs: StoredPair[];
