@@ -1,7 +1,9 @@
-// Builds what the package ships, into dist/: esbuild bundles each public entry point (and the
-// CLI) to ESM, sharing code through chunks so a class such as DrError is one class whichever
-// entry it is imported from; tsc writes the .d.ts files beside them. Packages stay external
-// (the consumer's node_modules).
+// Builds what the package ships, into dist/: esbuild bundles each public entry point to ESM,
+// sharing code through chunks so a class such as DrError is one class whichever entry it is
+// imported from; tsc writes the .d.ts files beside them. Packages stay external (the consumer's
+// node_modules). The CLI (dist/cli/main.js) is one file of its own with its pure-JavaScript
+// packages inside: nothing imports it, and loading a few hundred module files of zod, hono and
+// yaml was most of `drsim serve`'s startup (docs/performance.md).
 //
 //   node scripts/build.mjs [--js | --types] [--if-stale]
 //
@@ -27,6 +29,13 @@ export const ENTRIES = {
   'testing/index': 'src/testing/index.ts',
   'cli/main': 'src/cli/main.ts',
 };
+const CLI_ENTRY = 'cli/main';
+
+/**
+ * Packages the CLI still loads from node_modules: a native addon, the console's chart layout
+ * (imported on its first use, 1.4 MB) and packages whose files are read from disk, not imported.
+ */
+const CLI_EXTERNAL = ['better-sqlite3', 'elkjs', 'swagger-ui-dist', 'idiomorph', 'playwright-core'];
 
 const INPUTS = ['src', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.mjs'];
 
@@ -46,23 +55,36 @@ function isStale(part) {
 
 async function buildJs() {
   rmSync(DIST, { recursive: true, force: true });
-  const result = await build({
+  const common = {
     absWorkingDir: ROOT,
-    entryPoints: ENTRIES,
     outdir: 'dist',
-    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
-    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
     jsx: 'automatic',
     jsxImportSource: 'hono/jsx',
     metafile: true,
     logLevel: 'warning',
+  };
+  const library = await build({
+    ...common,
+    entryPoints: Object.fromEntries(Object.entries(ENTRIES).filter(([name]) => name !== CLI_ENTRY)),
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
+    packages: 'external',
   });
-  copyAssets(result.metafile);
+  const cli = await build({
+    ...common,
+    entryPoints: { [CLI_ENTRY]: ENTRIES[CLI_ENTRY] },
+    external: CLI_EXTERNAL,
+    // Bundled CommonJS packages require Node's built-ins.
+    banner: {
+      js: "import { createRequire as __drsimCreateRequire } from 'node:module'; const require = __drsimCreateRequire(import.meta.url);",
+    },
+  });
+  copyAssets(library.metafile);
+  copyAssets(cli.metafile);
   writeFileSync(STAMPS.js, `${new Date().toISOString()}\n`);
 }
 
