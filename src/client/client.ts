@@ -4,7 +4,7 @@
  * simulated clock between polls when asked, so a test never waits for wall time. It needs
  * nothing but `fetch`, so it runs against a served drsim, or in-process against the app.
  */
-import type { AdvanceResult, SimState } from '../sim/contract.js';
+import type { AdvanceResult, PairSettingsInput, SimState } from '../sim/contract.js';
 import type { Region, RegionCatalogue } from '../sim/regions.js';
 import type {
   ActionRequest,
@@ -29,6 +29,7 @@ import type {
   RecoveryPoint,
   Server,
   SimEvent,
+  VolumeInput,
 } from '../sim/types.js';
 import {
   DrsimApiError,
@@ -343,12 +344,23 @@ export function createClient(options: ClientOptions) {
     /** Starting a replicating shadow by hand breaks its replication, as on the real service. */
     start: (serverId: string) => post<Server>(`/v1/servers/${id(serverId)}/start`),
     stop: (serverId: string) => post<Server>(`/v1/servers/${id(serverId)}/stop`),
+    addVolume: (serverId: string, volume: VolumeInput) =>
+      post<Server>(`/v1/servers/${id(serverId)}/volumes`, volume),
+    resizeVolume: (serverId: string, index: number, change: { sizeGb: number }) =>
+      request<Server>('PATCH', `/v1/servers/${id(serverId)}/volumes/${id(String(index))}`, { body: change }),
+    removeVolume: (serverId: string, index: number) =>
+      request<Server>('DELETE', `/v1/servers/${id(serverId)}/volumes/${id(String(index))}`),
+    renew: (serverId: string, input: { months?: number } = {}) =>
+      post<Server>(`/v1/servers/${id(serverId)}/renew`, input),
   };
 
   const pairs = {
     list: (listRequest: ListPairsRequest = {}) => get<Page<DrPair>>('/v1/dr-pairs', { ...listRequest }),
     get: (pairId: string) => get<DrPair>(`/v1/dr-pairs/${id(pairId)}`),
     attach: (input: AttachInput) => post<DrPair>('/v1/dr-pairs', input),
+    /** Changes a running pair's interval and/or shadow flavor. */
+    changeSettings: (pairId: string, input: PairSettingsInput) =>
+      request<DrPair>('PATCH', `/v1/dr-pairs/${id(pairId)}`, { body: input }),
     history: (pairId: string, query: EventQuery = {}) =>
       get<Page<SimEvent>>(`/v1/dr-pairs/${id(pairId)}/history`, { ...query }),
     /** Newest first. */

@@ -76,6 +76,10 @@ export function remoteSimulator(options: RemoteSimulatorOptions): AsyncSimulator
     recoveryPointFiles: forTenant(client.pairs.recoveryPointFiles),
     startServer: forTenant(client.servers.start),
     stopServer: forTenant(client.servers.stop),
+    addVolume: forTenant(client.servers.addVolume),
+    resizeVolume: forTenant(client.servers.resizeVolume),
+    removeVolume: forTenant(client.servers.removeVolume),
+    renewServer: forTenant(client.servers.renew),
     failServer: (tenant, serverId) =>
       client.request('POST', `/_sim/servers/${encodeURIComponent(serverId)}/outage`, { query: { tenant } }),
     recoverServer: (tenant, serverId) =>
@@ -88,6 +92,7 @@ export function remoteSimulator(options: RemoteSimulatorOptions): AsyncSimulator
     attach: forTenant(client.pairs.attach),
     listPairs: forTenant(client.pairs.list),
     getPair: forTenant(client.pairs.get),
+    changePairSettings: forTenant(client.pairs.changeSettings),
     listRecoveryPoints: forTenant(client.pairs.recoveryPoints),
     act: async (tenant, pairId, request, actOptions) => {
       own(tenant);

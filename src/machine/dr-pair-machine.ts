@@ -143,6 +143,9 @@ export const drPairMachine = setup({
       states: {
         replication: {
           initial: 'REPLICATING',
+          // Interval and shadow flavor can change whenever the shadow exists and no failover
+          // runs: replicating, pending or in error (decision 0011).
+          on: { CHANGE_SETTINGS: { actions: 'acknowledge' } },
           states: {
             REPLICATING: {
               meta: { label: 'Replicating' },

@@ -28,7 +28,12 @@ export type UserEvent =
   | { type: 'FAILOVER'; recoveryPoint: RecoveryPointFact }
   | { type: 'CHANGE_RECOVERY_POINT'; recoveryPoint: RecoveryPointFact }
   | { type: 'COMMIT_FAILOVER'; deleteAllRecoveryPoints: boolean }
-  | { type: 'DETACH' };
+  | { type: 'DETACH' }
+  /**
+   * Change a running pair's settings (interval, shadow flavor). Not a job: it changes no status,
+   * but the statechart decides when it is accepted (decision 0011).
+   */
+  | { type: 'CHANGE_SETTINGS' };
 
 export type SimulatorEvent =
   /** The full copy finished and the first recovery point exists. */

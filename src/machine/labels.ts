@@ -33,6 +33,7 @@ export const EVENT_LABELS: Record<DrPairEvent['type'], string> = {
   CHANGE_RECOVERY_POINT: ACTION_LABELS.changeRecoveryPoint,
   COMMIT_FAILOVER: ACTION_LABELS.commitFailover,
   DETACH: ACTION_LABELS.detach,
+  CHANGE_SETTINGS: 'Change Settings',
   REPLICATION_STARTED: 'full copy succeeds',
   REPLICATION_FAILED: 'replication fails',
   REPLICATION_RECOVERED: 'replication recovers',

@@ -24,6 +24,7 @@ const MACHINE_EVENTS = [
   'CHANGE_RECOVERY_POINT',
   'COMMIT_FAILOVER',
   'DETACH',
+  'CHANGE_SETTINGS',
   'REPLICATION_STARTED',
   'REPLICATION_FAILED',
   'REPLICATION_RECOVERED',
@@ -83,4 +84,7 @@ export const EVENT_FIELDS: Record<SimEventKind, Fields> = {
   'server.deleted': SERVER,
   'file.written': { serverId: null, version: null, source: ['api', 'restore'] },
   'clock.advanced': {},
+  'server.volumes': { serverId: null, change: null, count: null },
+  'server.renewed': { serverId: null, expiresAt: null, months: null },
+  'pair.settings': { intervalHours: null, shadowFlavor: null },
 };

@@ -101,7 +101,7 @@ export function createApp(options: CreateAppOptions): OpenAPIHono<AppEnv> {
         origin: options.cors,
         allowHeaders: CORS_REQUEST_HEADERS,
         exposeHeaders: CORS_RESPONSE_HEADERS,
-        allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
+        allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
         maxAge: 600,
       }),
     );

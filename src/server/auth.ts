@@ -144,6 +144,7 @@ export const IAM_ACTIONS = [
   'DrPairFailover',
   'DrPairCommitFailover',
   'DrPairDetachServer',
+  'DrPairUpdateSettings',
   'ListDrPairs',
   'GetDrPair',
   'GetDrPairHistory',
@@ -154,6 +155,8 @@ export const IAM_ACTIONS = [
   'vserver:StartServer',
   'vserver:StopServer',
   'vserver:WriteServerFile',
+  'vserver:UpdateServerVolumes',
+  'vserver:RenewServer',
   'vserver:ListRegions',
 ] as const;
 

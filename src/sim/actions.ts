@@ -309,6 +309,8 @@ function begin(
       subnetId: placement.network.subnetId,
       securityGroupId: placement.network.securityGroupId,
       placementGroupId: placement.placementGroupId,
+      volumeType: request.volumeType ?? null,
+      iops: request.iops ?? null,
     };
   }
   savePair(e, pair);

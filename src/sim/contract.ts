@@ -30,7 +30,15 @@ import type {
   Server,
   ShadowPlacement,
   SimEvent,
+  VolumeInput,
 } from './types.js';
+
+export interface PairSettingsInput {
+  /** 1 to 12; the interval rule and retention use it from the next recovery point. */
+  intervalHours?: number;
+  /** A flavor the shadow's region offers. */
+  shadowFlavor?: string;
+}
 
 export interface CreateSimulatorOptions {
   /** Seeds the one PRNG every random choice (ids included) comes from. Default 1. */
@@ -105,6 +113,14 @@ export interface Simulator {
   writeFile(tenant: string, serverId: string, path: string, content: string): FileEntry;
   /** The main server's files as a recovery point captured them. */
   recoveryPointFiles(tenant: string, pairId: string, recoveryPointId: string): FileEntry[];
+  /** Adds a volume (drive) to a standalone, main or primary server. */
+  addVolume(tenant: string, serverId: string, volume: VolumeInput): Server;
+  /** Grows volume `index` (0-based) to `sizeGb`; shrinking is VOLUME_CHANGE_REFUSED. */
+  resizeVolume(tenant: string, serverId: string, index: number, change: { sizeGb: number }): Server;
+  /** Removes data volume `index` (1 and up; the boot volume 0 stays). */
+  removeVolume(tenant: string, serverId: string, index: number): Server;
+  /** Extends the server's expiry by `months` (default 1) of 30 days, from now if it already expired. */
+  renewServer(tenant: string, serverId: string, input?: { months?: number }): Server;
   /** Power on by hand. Starting a replicating shadow breaks its replication, as on the real service. */
   startServer(tenant: string, serverId: string): Server;
   stopServer(tenant: string, serverId: string): Server;
@@ -118,6 +134,8 @@ export interface Simulator {
   attach(tenant: string, input: AttachInput): DrPair;
   listPairs(tenant: string, request?: ListPairsRequest): Page<DrPair>;
   getPair(tenant: string, pairId: string): DrPair;
+  /** Changes a replicating, pending or failed pair's interval and/or shadow flavor (INVALID_STATE otherwise). */
+  changePairSettings(tenant: string, pairId: string, input: PairSettingsInput): DrPair;
   listRecoveryPoints(tenant: string, pairId: string, page?: PageRequest): Page<RecoveryPoint>;
   /** Starts the action as a job; throws DrError (INVALID_STATE, RECOVERY_POINT_NOT_FOUND, VALIDATION_FAILED...) when refused, with nothing changed. */
   act(tenant: string, pairId: string, request: ActionRequest, options?: { idempotencyKey?: string }): Job;

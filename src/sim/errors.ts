@@ -14,6 +14,10 @@ export const ERROR_CODES = {
   FILE_NOT_FOUND: 'FILE_NOT_FOUND',
   FAULT_NOT_FOUND: 'FAULT_NOT_FOUND',
   SNAPSHOT_NOT_FOUND: 'SNAPSHOT_NOT_FOUND',
+  /** The server has no volume at that index. */
+  VOLUME_NOT_FOUND: 'VOLUME_NOT_FOUND',
+  /** A volume change the service does not make: shrinking, removing the boot volume, a 17th volume (details: reason). */
+  VOLUME_CHANGE_REFUSED: 'VOLUME_CHANGE_REFUSED',
   /** No world of that tenant (control API, admin or an ephemeral tenant's own token). */
   TENANT_NOT_FOUND: 'TENANT_NOT_FOUND',
   /** A world of that tenant exists already. */
@@ -74,6 +78,8 @@ export const REFUSAL_CODES = [
   'FILE_NOT_FOUND',
   'FAULT_NOT_FOUND',
   'SNAPSHOT_NOT_FOUND',
+  'VOLUME_NOT_FOUND',
+  'VOLUME_CHANGE_REFUSED',
   'TENANT_NOT_FOUND',
   'TENANT_EXISTS',
   'INVALID_STATE',

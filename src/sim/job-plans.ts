@@ -7,6 +7,7 @@ import type { UserAction } from '../machine/index.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { type JobHooks, type JobRecord, registerJobHooks, StepFailure } from './jobs.js';
+import { rebuildShadowVolumes, shadowMatchesMain } from './pair-settings.js';
 import { loadPair, type PairRecord, savePair, sendEvent, snapshotOf } from './pairs.js';
 import { type ResolvedPlacement, resolvePlacement } from './placement.js';
 import { deleteAllPoints, loadPoint, takeRecoveryPoint } from './recovery-points.js';
@@ -236,7 +237,16 @@ const replicationSteps: Step[] = [
     },
   },
   { name: 'wait until created', durationMs: () => 1 * M, skip: (w) => shadow(w) !== null },
-  { name: 'attach volumes', durationMs: () => 1 * M, skip: (w) => shadow(w) !== null },
+  {
+    // Restart after the main's drives changed rebuilds the shadow's volumes to the main's (decision 0011).
+    name: 'attach volumes',
+    durationMs: () => 1 * M,
+    skip: (w) => shadow(w) !== null && shadowMatchesMain(w.e, w.pair) !== false,
+    run: (w, log) => {
+      const line = rebuildShadowVolumes(w.e, w.pair);
+      if (line) log(line);
+    },
+  },
   {
     name: 'stop shadow',
     durationMs: () => 30 * S,

@@ -19,6 +19,7 @@ import {
 import type { StoredPair } from './contract.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
+import { shadowMatchesMain } from './pair-settings.js';
 import { catalogueOf } from './placement.js';
 import { knownRegion, subnetIn, vpcIn } from './regions.js';
 import { iso, pairFromRow } from './rows.js';
@@ -287,6 +288,7 @@ export function pairView(e: Engine, pair: PairRecord): DrPair {
     shadowPlacement: pair.placement,
     replication: {
       intervalHours: pair.intervalHours,
+      shadowMatchesMain: shadowMatchesMain(e, pair),
       lastRecoveryPointAt: lastMs === null ? null : iso(lastMs),
       rpoSeconds: lastMs === null ? null : Math.floor((now - lastMs) / 1000),
       error: pair.replicationError,

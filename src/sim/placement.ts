@@ -227,7 +227,7 @@ function resolveFlavor(
   return fallback;
 }
 
-function resolveVolume(
+export function resolveVolume(
   region: Region | null,
   volume: Volume,
   choice: PlacementChoice,

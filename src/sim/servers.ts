@@ -40,36 +40,41 @@ export function serverById(e: Engine, serverId: string): ServerRecord | null {
 function validateVolumes(value: unknown): Volume[] {
   if (value === undefined) return [{ ...DEFAULT_VOLUME }];
   check(
-    Array.isArray(value) && value.length > 0 && value.length <= 16,
+    Array.isArray(value) && value.length > 0 && value.length <= MAX_VOLUMES,
     'volumes',
-    'a list of 1 to 16 volumes',
+    `a list of 1 to ${MAX_VOLUMES} volumes`,
   );
-  return (value as unknown[]).map((volume, index) => {
-    const field = `volumes[${index}]`;
-    check(isRecord(volume), field, 'an object { type, iops, sizeGb, multiAttach }');
-    const v = volume as Record<string, unknown>;
-    check(v.type === 'SSD' || v.type === 'NVMe', `${field}.type`, "'SSD' or 'NVMe'");
-    const iops = v.iops ?? 3000;
-    check(
-      Number.isInteger(iops) && (iops as number) >= 100 && (iops as number) <= 100_000,
-      `${field}.iops`,
-      'an integer from 100 to 100000',
-    );
-    const sizeGb = v.sizeGb ?? 40;
-    check(
-      Number.isInteger(sizeGb) && (sizeGb as number) >= 1 && (sizeGb as number) <= 16_384,
-      `${field}.sizeGb`,
-      'an integer from 1 to 16384',
-    );
-    const multiAttach = v.multiAttach ?? false;
-    check(typeof multiAttach === 'boolean', `${field}.multiAttach`, 'true or false');
-    return {
-      type: v.type as Volume['type'],
-      iops: iops as number,
-      sizeGb: sizeGb as number,
-      multiAttach: multiAttach as boolean,
-    };
-  });
+  return (value as unknown[]).map((volume, index) => validateVolume(volume, `volumes[${index}]`));
+}
+
+/** A server has at most this many volumes. */
+export const MAX_VOLUMES = 16;
+
+/** One volume as a request gives it; `iops` (3000), `sizeGb` (40) and `multiAttach` (false) default. */
+export function validateVolume(volume: unknown, field: string): Volume {
+  check(isRecord(volume), field, 'an object { type, iops, sizeGb, multiAttach }');
+  const v = volume as Record<string, unknown>;
+  check(v.type === 'SSD' || v.type === 'NVMe', `${field}.type`, "'SSD' or 'NVMe'");
+  const iops = v.iops ?? 3000;
+  check(
+    Number.isInteger(iops) && (iops as number) >= 100 && (iops as number) <= 100_000,
+    `${field}.iops`,
+    'an integer from 100 to 100000',
+  );
+  const sizeGb = v.sizeGb ?? 40;
+  check(
+    Number.isInteger(sizeGb) && (sizeGb as number) >= 1 && (sizeGb as number) <= 16_384,
+    `${field}.sizeGb`,
+    'an integer from 1 to 16384',
+  );
+  const multiAttach = v.multiAttach ?? false;
+  check(typeof multiAttach === 'boolean', `${field}.multiAttach`, 'true or false');
+  return {
+    type: v.type as Volume['type'],
+    iops: iops as number,
+    sizeGb: sizeGb as number,
+    multiAttach: multiAttach as boolean,
+  };
 }
 
 export function createServer(

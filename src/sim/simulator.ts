@@ -16,6 +16,7 @@ import { validateFaultRule } from './faults.js';
 import { checkFaultStep } from './job-plans.js';
 import { jobView, loadJob, releaseHung, resumeProgression, stepJob } from './jobs.js';
 import { keysetPage, pageParams, toPage } from './pagination.js';
+import { changePairSettings } from './pair-settings.js';
 import { attach, loadPair, pairById, pairView } from './pairs.js';
 import { pinsOf } from './pinning.js';
 import { catalogueOf } from './placement.js';
@@ -25,6 +26,7 @@ import { onPowerChange, replicationStatements } from './replication.js';
 import { validateTimeZone } from './retention.js';
 import { type EventRow, jobFromRow, pairFromRow, serverFromRow, statements, toMs } from './rows.js';
 import { advanceTo } from './scheduler.js';
+import { addVolume, removeVolume, renewServer, resizeVolume } from './server-changes.js';
 import {
   createServer,
   filesAt,
@@ -203,6 +205,11 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
       const point = loadPoint(e, pair.id, pointId);
       return filesAt(e, pair.mainServerId, point.dataVersion).map(withoutContent);
     },
+    addVolume: (tenant, id, volume) => mutate(() => publicServer(addVolume(e, tenant, id, volume))),
+    resizeVolume: (tenant, id, index, change) =>
+      mutate(() => publicServer(resizeVolume(e, tenant, id, index, change))),
+    removeVolume: (tenant, id, index) => mutate(() => publicServer(removeVolume(e, tenant, id, index))),
+    renewServer: (tenant, id, input) => mutate(() => publicServer(renewServer(e, tenant, id, input ?? {}))),
     startServer: (tenant, id) => power(tenant, id, 'RUNNING', 'started by hand'),
     stopServer: (tenant, id) => power(tenant, id, 'STOPPED', 'stopped by hand'),
     failServer: (tenant, id) =>
@@ -256,6 +263,8 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
         (r) => pairView(e, pairFromRow(r)),
       );
     },
+    changePairSettings: (tenant, id, input) =>
+      mutate(() => pairView(e, changePairSettings(e, tenant, id, input))),
     getPair: (tenant, id) => pairView(e, loadPair(e, tenant, id)),
     listRecoveryPoints: (tenant, pairId, page) => {
       const pair = loadPair(e, tenant, pairId);

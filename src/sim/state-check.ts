@@ -107,6 +107,8 @@ const pair = z.object({
     subnetId: text(256),
     securityGroupId: text(256).nullable().optional(),
     placementGroupId: text(256).nullable().optional(),
+    volumeType: z.enum(['SSD', 'NVMe']).nullable().optional(),
+    iops: z.number().int().min(100).max(100_000).nullable().optional(),
   }),
   intervalHours: z.number().int().min(1).max(12).nullable(),
   machine: z.object({ value: z.unknown(), context: record }),

@@ -60,6 +60,9 @@ export interface Server {
   updatedAt: Iso;
 }
 
+/** A volume to add: `iops` (3000), `sizeGb` (40) and `multiAttach` (false) have defaults. */
+export type VolumeInput = Pick<Volume, 'type'> & Partial<Volume>;
+
 export interface CreateServerInput {
   name: string;
   region: string;
@@ -102,6 +105,9 @@ export interface ShadowPlacement {
   /** Set by Start Replication, with the region, VPC and subnet it chose. */
   securityGroupId?: string | null;
   placementGroupId?: string | null;
+  /** Start Replication's volume choices (null: the main's), which a restart's rebuild keeps. */
+  volumeType?: VolumeType | null;
+  iops?: number | null;
 }
 export interface AttachInput {
   mainServerId: string;
@@ -135,6 +141,11 @@ export interface DrPair {
   shadowPlacement: ShadowPlacement;
   replication: {
     intervalHours: number | null;
+    /**
+     * Whether the shadow's volumes are what the main's call for (count, size, type, IOPS); false
+     * after the main's drives changed, until Restart Replication rebuilds the shadow. Null without a shadow.
+     */
+    shadowMatchesMain: boolean | null;
     lastRecoveryPointAt: Iso | null;
     /** Seconds since the newest recovery point; null before the first one. */
     rpoSeconds: number | null;
@@ -312,6 +323,9 @@ export const SIM_EVENT_KINDS = [
   'file.written',
   'clock.advanced',
   'region.snapshotServiceActivated',
+  'server.volumes',
+  'server.renewed',
+  'pair.settings',
 ] as const;
 export type SimEventKind = (typeof SIM_EVENT_KINDS)[number];
 /**
@@ -329,6 +343,9 @@ export type SimEventKind = (typeof SIM_EVENT_KINDS)[number];
  * - server.created / server.power / server.outage / server.recovered / server.role / server.deleted:
  *   { serverId, powerState?, role?, reason? }
  * - file.written: { serverId, path, version, source: 'api' | 'workload' | 'restore' }
+ * - server.volumes: { serverId, change, count } (a volume added, grown or removed; a shadow rebuilt)
+ * - server.renewed: { serverId, expiresAt, months }
+ * - pair.settings: { intervalHours?: { from, to }, shadowFlavor?: { from, to } }
  */
 export interface SimEvent {
   seq: number;

@@ -132,7 +132,7 @@ describe('errors through the client', () => {
 
   it('ROUTE_NOT_FOUND and METHOD_NOT_ALLOWED through the raw request', async () => {
     expect((await refusal(client.request('GET', '/v1/nothing'))).code).toBe('ROUTE_NOT_FOUND');
-    const wrongMethod = await refusal(client.request('PATCH', `/v1/dr-pairs/${pair.id}`));
+    const wrongMethod = await refusal(client.request('PUT', `/v1/dr-pairs/${pair.id}`));
     expect([wrongMethod.status, wrongMethod.code]).toEqual([405, 'METHOD_NOT_ALLOWED']);
   });
 

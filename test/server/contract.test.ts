@@ -425,6 +425,66 @@ describe('the contract, over HTTP', () => {
     expect((await send('POST', '/_sim/reset', { body: { scope: 'server' } })).status).toBe(204);
   });
 
+  it('drives, renewal and pair settings answer as the document says', async () => {
+    const server = (
+      await send('POST', '/v1/servers', {
+        body: { name: 'db-01', region: 'HCM-3', expiresAt: '2026-01-01T00:00:00Z' },
+      })
+    ).body;
+    const added = await send('POST', `/v1/servers/${server.id}/volumes`, {
+      body: { type: 'SSD', sizeGb: 50 },
+    });
+    expect(added.body.volumes).toHaveLength(2);
+    expect((await send('PATCH', `/v1/servers/${server.id}/volumes/1`, { body: { sizeGb: 80 } })).status).toBe(
+      200,
+    );
+    expect((await send('PATCH', `/v1/servers/${server.id}/volumes/1`, { body: { sizeGb: 10 } })).status).toBe(
+      422,
+    );
+    expect((await send('PATCH', `/v1/servers/${server.id}/volumes/7`, { body: { sizeGb: 90 } })).status).toBe(
+      404,
+    );
+    expect((await send('DELETE', `/v1/servers/${server.id}/volumes/0`)).status).toBe(422);
+    expect((await send('DELETE', `/v1/servers/${server.id}/volumes/1`)).body.volumes).toHaveLength(1);
+    expect((await send('POST', `/v1/servers/${server.id}/renew`, { body: { months: 2 } })).body.expired).toBe(
+      false,
+    );
+    expect((await send('POST', `/v1/servers/${server.id}/renew`, { body: { months: 0 } })).status).toBe(400);
+    const forever = (await send('POST', '/v1/servers', { body: { name: 'db-02', region: 'HCM-3' } })).body;
+    expect((await send('POST', `/v1/servers/${forever.id}/renew`, { body: {} })).status).toBe(409);
+
+    const pair = (
+      await send('POST', '/v1/dr-pairs', {
+        body: {
+          mainServerId: forever.id,
+          shadow: { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr-a' },
+        },
+      })
+    ).body;
+    expect((await send('PATCH', `/v1/dr-pairs/${pair.id}`, { body: { intervalHours: 2 } })).status).toBe(409);
+    const job = await send('POST', `/v1/dr-pairs/${pair.id}/start-replication`, {
+      body: { shadowName: 'db-02-shadow', intervalHours: 1 },
+    });
+    await finish(`/v1/jobs/${job.body.id}`);
+    const changed = await send('PATCH', `/v1/dr-pairs/${pair.id}`, {
+      body: { intervalHours: 4, shadowFlavor: 'general.4c8g' },
+    });
+    expect(changed.body.replication.intervalHours).toBe(4);
+    expect(
+      (await send('PATCH', `/v1/dr-pairs/${pair.id}`, { body: { shadowFlavor: 'huge.1c1g' } })).status,
+    ).toBe(422);
+    expect((await send('PATCH', `/v1/dr-pairs/${pair.id}`, { body: { intervalHours: 13 } })).status).toBe(
+      400,
+    );
+    expect((await send('PATCH', '/v1/dr-pairs/drp-0000000000', { body: { intervalHours: 2 } })).status).toBe(
+      404,
+    );
+    expect(
+      (await send('POST', `/v1/servers/${changed.body.shadowServer.id}/volumes`, { body: { type: 'SSD' } }))
+        .status,
+    ).toBe(409);
+  });
+
   it('exercised every operation of the document', () => {
     const operations = api.getOperations().map((operation) => operation.operationId as string);
     expect(operations.filter((id) => !exercised.has(id))).toEqual([]);

@@ -28,6 +28,7 @@ import {
   EventQuerySchema,
   JobSchema,
   ListPairsQuerySchema,
+  PairSettingsSchema,
   RecoveryPointSchema,
   SimEventSchema,
 } from '../schemas/dr-pairs.js';
@@ -91,6 +92,25 @@ export function registerDrPairRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     responses: { 200: json(DrPairSchema, 'The pair.'), ...problems(...V1_READ_ONE) },
   });
   app.openapi(getPair, (c) => c.json(sim.getPair(c.get('tenant'), c.req.valid('param').id), 200));
+
+  const changeSettings = createRoute({
+    method: 'patch',
+    path: '/v1/dr-pairs/{id}',
+    operationId: 'DrPairUpdateSettings',
+    summary: "Change a running pair's interval or shadow flavor",
+    description:
+      "Changes `intervalHours` (1–12; the interval rule and retention use it from the next recovery point) and/or `shadowFlavor` (a flavor the shadow's region offers, else 422 NOT_IN_REGION). Accepted while Replicating, Pending or Error; otherwise 409 INVALID_STATE.",
+    tags,
+    middleware: requirePermission('DrPairUpdateSettings'),
+    request: { params: IdParams, body: jsonBody(PairSettingsSchema) },
+    responses: {
+      200: json(DrPairSchema, 'The pair with its new settings.'),
+      ...problems(...V1_BODY, 404, 409, 422),
+    },
+  });
+  app.openapi(changeSettings, (c) =>
+    c.json(sim.changePairSettings(c.get('tenant'), c.req.valid('param').id, c.req.valid('json')), 200),
+  );
 
   const history = createRoute({
     method: 'get',

@@ -27,7 +27,10 @@ import {
   FileContentSchema,
   FileEntrySchema,
   FilePathSchema,
+  RenewServerSchema,
+  ResizeVolumeSchema,
   ServerSchema,
+  VolumeInputSchema,
   WriteFileSchema,
 } from '../schemas/servers.js';
 
@@ -113,6 +116,100 @@ export function registerServerRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
       return c.json(power === 'start' ? sim.startServer(tenant, id) : sim.stopServer(tenant, id), 200);
     });
   }
+
+  const VolumeParams = ServerParams.extend({
+    index: z
+      .string()
+      .regex(/^\d{1,2}$/, 'a volume index such as 1')
+      .openapi({
+        param: { name: 'index', in: 'path' },
+        example: '1',
+        description: 'The volume, from 0 (the boot volume).',
+      }),
+  });
+
+  const addVolume = createRoute({
+    method: 'post',
+    path: '/v1/servers/{id}/volumes',
+    operationId: 'AddServerVolume',
+    summary: 'Add a volume (drive) to a server',
+    description:
+      "Adds a volume at the end of the server's list. A shadow or test server's volumes follow their pair (409 SERVER_STATE_CONFLICT); a protected main cannot get a multi-attach volume (422 MULTI_ATTACH_VOLUME); a 17th volume is 422 VOLUME_CHANGE_REFUSED. On a protected main the shadow keeps its volumes (`replication.shadowMatchesMain` turns false) until Restart Replication rebuilds it.",
+    tags,
+    middleware: requirePermission('vserver:UpdateServerVolumes'),
+    request: { params: ServerParams, body: jsonBody(VolumeInputSchema) },
+    responses: {
+      200: json(ServerSchema, 'The server with its new volume.'),
+      ...problems(...V1_BODY, 404, 409, 422),
+    },
+  });
+  app.openapi(addVolume, (c) =>
+    c.json(sim.addVolume(c.get('tenant'), c.req.valid('param').id, c.req.valid('json')), 200),
+  );
+
+  const resizeVolume = createRoute({
+    method: 'patch',
+    path: '/v1/servers/{id}/volumes/{index}',
+    operationId: 'ResizeServerVolume',
+    summary: 'Grow a volume',
+    description:
+      'Grows volume `index` to `sizeGb`. Volumes only grow: a smaller size is 422 VOLUME_CHANGE_REFUSED; an index the server does not have is 404 VOLUME_NOT_FOUND.',
+    tags,
+    middleware: requirePermission('vserver:UpdateServerVolumes'),
+    request: { params: VolumeParams, body: jsonBody(ResizeVolumeSchema) },
+    responses: {
+      200: json(ServerSchema, 'The server with the grown volume.'),
+      ...problems(...V1_BODY, 404, 409, 422),
+    },
+  });
+  app.openapi(resizeVolume, (c) => {
+    const { id, index } = c.req.valid('param');
+    return c.json(sim.resizeVolume(c.get('tenant'), id, Number(index), c.req.valid('json')), 200);
+  });
+
+  const removeVolume = createRoute({
+    method: 'delete',
+    path: '/v1/servers/{id}/volumes/{index}',
+    operationId: 'RemoveServerVolume',
+    summary: 'Remove a data volume',
+    description:
+      'Removes volume `index`; the volumes after it move up one place. The boot volume (0) stays: 422 VOLUME_CHANGE_REFUSED.',
+    tags,
+    middleware: requirePermission('vserver:UpdateServerVolumes'),
+    request: { params: VolumeParams },
+    responses: {
+      200: json(ServerSchema, 'The server without the volume.'),
+      ...problems(...V1_READ_ONE, 409, 422),
+    },
+  });
+  app.openapi(removeVolume, (c) => {
+    const { id, index } = c.req.valid('param');
+    return c.json(sim.removeVolume(c.get('tenant'), id, Number(index)), 200);
+  });
+
+  const renew = createRoute({
+    method: 'post',
+    path: '/v1/servers/{id}/renew',
+    operationId: 'RenewServer',
+    summary: "Renew a server's subscription",
+    description:
+      'Extends `expiresAt` by `months` (1–36, default 1) of 30 simulated days, counted from now when the server already expired, so that it can be attached again. A server that never expires is 409 SERVER_STATE_CONFLICT.',
+    tags,
+    middleware: requirePermission('vserver:RenewServer'),
+    request: {
+      params: ServerParams,
+      headers: IdempotencyHeadersSchema,
+      body: jsonBody(RenewServerSchema, false),
+    },
+    responses: {
+      200: json(ServerSchema, 'The server with its new expiry.'),
+      ...problems(...V1_BODY, 404, 409),
+    },
+  });
+  app.openapi(renew, async (c) => {
+    const { id } = c.req.valid('param');
+    return c.json(sim.renewServer(c.get('tenant'), id, c.req.valid('json') ?? {}), 200);
+  });
 
   const listFiles = createRoute({
     method: 'get',

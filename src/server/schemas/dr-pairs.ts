@@ -41,6 +41,12 @@ export const ShadowPlacementSchema = z
     subnetId: z.string().openapi({ example: 'subnet-dr-a' }),
     securityGroupId: z.string().nullable().optional(),
     placementGroupId: z.string().nullable().optional(),
+    volumeType: z.enum(['SSD', 'NVMe']).nullable().optional().openapi({
+      description: "Start Replication's volume type (null: the main's, with the region's fallback).",
+    }),
+    iops: z.number().int().nullable().optional().openapi({
+      description: "Start Replication's IOPS (null: the main's, limited to the region's range).",
+    }),
   })
   .openapi('ShadowPlacement');
 
@@ -71,6 +77,10 @@ export const DrPairSchema = z
     shadowPlacement: ShadowPlacementSchema,
     replication: z.object({
       intervalHours: z.number().int().nullable(),
+      shadowMatchesMain: z.boolean().nullable().openapi({
+        description:
+          "Whether the shadow's volumes match the main's (count, size, type, IOPS); false after the main's drives changed, until Restart Replication rebuilds the shadow. Null without a shadow.",
+      }),
       lastRecoveryPointAt: IsoSchema.nullable(),
       rpoSeconds: z.number().nullable(),
       error: OperationErrorSchema.nullable(),
@@ -166,3 +176,11 @@ export const EventQuerySchema = z.object({
     description: 'Only events after this sequence number.',
   }),
 });
+
+export const PairSettingsSchema = z
+  .object({
+    intervalHours: z.number().int().min(1).max(12).optional().openapi({ example: 4 }),
+    shadowFlavor: z.string().min(1).max(64).optional().openapi({ example: 'general.4c8g' }),
+  })
+  .strict()
+  .openapi('PairSettings');

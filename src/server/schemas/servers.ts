@@ -121,3 +121,28 @@ export const FilePathSchema = FilePathSchemaBase.openapi({
   example: 'var/www/index.html',
   description: 'A relative path such as `app/orders.db` (no leading `/`, no empty, `.` or `..` segments).',
 });
+
+export const ResizeVolumeSchema = z
+  .object({
+    sizeGb: z
+      .number()
+      .int()
+      .min(1)
+      .max(16_384)
+      .openapi({ example: 200, description: 'The new size; at least the current one.' }),
+  })
+  .strict()
+  .openapi('ResizeVolume');
+
+export const RenewServerSchema = z
+  .object({
+    months: z
+      .number()
+      .int()
+      .min(1)
+      .max(36)
+      .optional()
+      .openapi({ example: 12, description: 'Months of 30 days; default 1.' }),
+  })
+  .strict()
+  .openapi('RenewServer');
