@@ -4,6 +4,7 @@
  * simulated clock between polls when asked, so a test never waits for wall time. It needs
  * nothing but `fetch`, so it runs against a served drsim, or in-process against the app.
  */
+import type { AccountInput, AccountView, UsageReport } from '../sim/accounts.js';
 import type { AdvanceResult, PairSettingsInput, SimState } from '../sim/contract.js';
 import type { Region, RegionCatalogue } from '../sim/regions.js';
 import type {
@@ -396,6 +397,17 @@ export function createClient(options: ClientOptions) {
     commitFailover: (pairId: string, args: ActionArgs<'commitFailover'>, o?: ActionOptions) =>
       act(pairId, { action: 'commitFailover', ...args }, o),
     detach: (pairId: string, o?: ActionOptions) => act(pairId, { action: 'detach' }, o),
+    /** Costs per local day (dates YYYY-MM-DD, both included; default the last 30 days). */
+    usage: (pairId: string, range: { from?: string; to?: string } = {}) =>
+      get<UsageReport>(`/v1/dr-pairs/${id(pairId)}/usage`, { ...range }),
+  };
+
+  const account = {
+    /** Mode, prepaid balance, rates, fees accrued up to now. */
+    get: () => get<AccountView>('/v1/account'),
+    /** Costs per local day across all pairs, with each pair's total. */
+    usage: (range: { from?: string; to?: string } = {}) =>
+      get<UsageReport>('/v1/account/usage', { ...range }),
   };
 
   const regions = {
@@ -417,6 +429,8 @@ export function createClient(options: ClientOptions) {
     advance: (by: Duration) => post<AdvanceResult & { clock: ClockView }>('/_sim/clock/advance', { by }),
     advanceTo: (to: Iso) => post<AdvanceResult & { clock: ClockView }>('/_sim/clock/advance', { to }),
     progression: () => get<ProgressionSettings>('/_sim/progression'),
+    /** Sets the account: mode, the prepaid credit balance (now), rates. */
+    setAccount: (input: AccountInput) => put<AccountView>('/_sim/account', input),
     regions: () => get<RegionCatalogue>('/_sim/regions'),
     /** Replaces the region catalogue (the engine fills names, CIDRs and IOPS left out). */
     setRegions: (catalogue: RegionCatalogue) => put<RegionCatalogue>('/_sim/regions', catalogue),
@@ -546,7 +560,7 @@ export function createClient(options: ClientOptions) {
     if (mode === 'clock' && clock.mode === 'manual') throw new JobWaitStuckError(current, 'manual-clock');
   }
 
-  return { baseUrl, tenant, request, servers, pairs, regions, jobs, sim, waitForJob };
+  return { baseUrl, tenant, request, servers, pairs, account, regions, jobs, sim, waitForJob };
 }
 
 function queryString(query: RequestOptions['query']): string {

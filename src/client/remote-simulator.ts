@@ -59,6 +59,11 @@ export function remoteSimulator(options: RemoteSimulatorOptions): AsyncSimulator
     regions: () => client.sim.regions(),
     setRegions: (catalogue) =>
       catalogue === null ? client.sim.resetRegions() : client.sim.setRegions(catalogue),
+    account: forTenant(client.account.get),
+    setAccount: forTenant(client.sim.setAccount),
+    usage: forTenant((pairId: string | null, range?: { from?: string; to?: string }) =>
+      pairId === null ? client.account.usage(range) : client.pairs.usage(pairId, range),
+    ),
     progression: async () => {
       const settings = await client.sim.progression();
       return { ...settings, default: settings.default ?? 'clock' };

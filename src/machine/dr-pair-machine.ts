@@ -12,6 +12,8 @@
  *   waits (I5).
  * - Restart and detach need the test environment cleaned first: restart deletes the recovery
  *   point the test server runs from, and detach would orphan the test server.
+ * - Start Replication and Test Failover need a prepaid account's credit to cover their first
+ *   day; the event carries the simulator's finding (`credit`), the guard judges it.
  * - Detach is allowed whenever nothing is processing and no failover is waiting for a commit:
  *   from ATTACHED, PROTECTED (any replication status, no test) and FAILOVER_FAILED.
  */
@@ -50,6 +52,8 @@ export const drPairMachine = setup({
   guards: {
     recoveryPointAvailable: ({ event }) => 'recoveryPoint' in event && event.recoveryPoint.available,
     initialCopyDone: ({ context }) => context.initialCopyDone,
+    // A prepaid account's credit must cover the first day (the simulator judges; decision 0011).
+    creditCovers: ({ event }) => !('credit' in event) || event.credit === undefined || event.credit.covered,
     noTestEnvironment: stateIn('#drPair.PROTECTED.test.NONE'),
     testIdle: or([
       stateIn('#drPair.PROTECTED.test.NONE'),
@@ -108,7 +112,11 @@ export const drPairMachine = setup({
       meta: { label: 'Attached' },
       description: 'Main server added and shadow placement chosen; nothing replicated yet.',
       on: {
-        START_REPLICATION: { target: 'STARTING_REPLICATION', actions: 'beginFullCopy' },
+        START_REPLICATION: {
+          target: 'STARTING_REPLICATION',
+          guard: 'creditCovers',
+          actions: 'beginFullCopy',
+        },
         DETACH: { target: 'DETACHED' },
       },
     },
@@ -186,7 +194,7 @@ export const drPairMachine = setup({
               on: {
                 TEST_FAILOVER: {
                   target: 'PROCESSING',
-                  guard: 'recoveryPointAvailable',
+                  guard: and(['recoveryPointAvailable', 'creditCovers']),
                   actions: 'beginTest',
                 },
               },

@@ -12,17 +12,25 @@ export interface RecoveryPointFact {
   available: boolean;
 }
 
+/**
+ * Whether a prepaid account's credit covers the action (Start Replication, Test Failover), as the
+ * simulator found it. Absent: nothing to check (a postpaid account, or only asking what is allowed).
+ */
+export interface CreditFact {
+  covered: boolean;
+}
+
 export interface OperationError {
   code: string;
   message: string;
 }
 
 export type UserEvent =
-  | { type: 'START_REPLICATION' }
+  | { type: 'START_REPLICATION'; credit?: CreditFact }
   | { type: 'STOP_REPLICATION' }
   | { type: 'RESUME_REPLICATION' }
   | { type: 'RESTART_REPLICATION' }
-  | { type: 'TEST_FAILOVER'; recoveryPoint: RecoveryPointFact }
+  | { type: 'TEST_FAILOVER'; recoveryPoint: RecoveryPointFact; credit?: CreditFact }
   | { type: 'CHANGE_TEST_RECOVERY_POINT'; recoveryPoint: RecoveryPointFact }
   | { type: 'CLEAN_TEST_ENVIRONMENT' }
   | { type: 'FAILOVER'; recoveryPoint: RecoveryPointFact }
@@ -96,11 +104,15 @@ export const RECOVERY_POINT_ACTIONS = [
 /** Builds the event of a user action. */
 export function actionEvent(
   action: UserAction,
-  args: { recoveryPoint?: RecoveryPointFact; deleteAllRecoveryPoints?: boolean } = {},
+  args: { recoveryPoint?: RecoveryPointFact; deleteAllRecoveryPoints?: boolean; credit?: CreditFact } = {},
 ): UserEvent {
   const type = ACTION_EVENT[action];
+  const credit = args.credit === undefined ? {} : { credit: args.credit };
   switch (type) {
+    case 'START_REPLICATION':
+      return { type, ...credit };
     case 'TEST_FAILOVER':
+      return { type, recoveryPoint: args.recoveryPoint ?? { id: '', available: false }, ...credit };
     case 'CHANGE_TEST_RECOVERY_POINT':
     case 'FAILOVER':
     case 'CHANGE_RECOVERY_POINT':

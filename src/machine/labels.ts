@@ -50,6 +50,7 @@ export const GUARD_LABELS: Record<string, string> = {
   initialCopyDone: 'first full copy done',
   noTestEnvironment: 'no test environment',
   testIdle: 'test environment not busy',
+  creditCovers: 'prepaid credit covers the first day',
 };
 
 /** An edge's words: the event's label and, when guarded, its conditions in brackets. */

@@ -206,6 +206,9 @@ function failedCondition(state: FlowState, guard: string): string | null {
       return test === 'NONE' ? null : TEST_WORDS[test];
     case 'testIdle':
       return test === 'NONE' || test === 'READY' || test === 'FAILED' ? null : TEST_WORDS[test];
+    case 'creditCovers':
+      // The flow has no account: only the engine knows the credit (INSUFFICIENT_CREDIT at run time).
+      return null;
     default:
       return guard;
   }

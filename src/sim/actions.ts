@@ -6,6 +6,7 @@
  * same transaction.
  */
 import { actionEvent, USER_ACTIONS, type UserAction } from '../machine/index.js';
+import { creditCheck } from './accounts.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { matchFault } from './faults.js';
@@ -148,8 +149,9 @@ export function act(
       return first;
     }
   }
-  const event = eventFor(e, pair, request);
+  const probed = eventFor(e, pair, request);
   const prepared = prepare(e, pair, request);
+  const event = withCredit(e, pair, request, probed, prepared);
   const job = begin(e, pair, request, event, prepared);
   if (key !== undefined) e.st.idempotencyPut.run(tenant, key, pair.id, request.action, job.id);
   return job;
@@ -186,6 +188,40 @@ function eventFor(e: Engine, pair: PairRecord, request: ActionRequest) {
     return actionEvent(request.action, { recoveryPoint: pointFact(e, pair.id, request.recoveryPointId) });
   }
   return probe;
+}
+
+/**
+ * A prepaid account's credit, judged by the statechart's `creditCovers` guard: Start Replication
+ * and Test Failover carry whether the balance covers their first day (accounts.ts). Checked last,
+ * once the state, the recovery point and the placement are known good, because the cost depends
+ * on the resolved placement (the volumes, the region).
+ */
+function withCredit(
+  e: Engine,
+  pair: PairRecord,
+  request: ActionRequest,
+  event: ReturnType<typeof actionEvent>,
+  prepared: Prepared,
+): ReturnType<typeof actionEvent> {
+  const placement = prepared.result.placement as ResolvedPlacement | undefined;
+  const main = serverById(e, pair.mainServerId);
+  if (!placement || !main) return event;
+  const fact = creditCheck(e, pair.tenant, {
+    action: request.action,
+    volumes: placement.volumes,
+    crossRegion: placement.region !== main.region,
+    mainGb: main.volumes.reduce((sum, v) => sum + v.sizeGb, 0),
+  });
+  if (!fact) return event;
+  const judged = { ...event, credit: { covered: fact.covered } } as ReturnType<typeof actionEvent>;
+  if (!snapshotOf(pair).can(judged)) {
+    throw new DrError(
+      'INSUFFICIENT_CREDIT',
+      `The prepaid balance ${fact.balance} ${fact.currency} cannot cover ${request.action}'s first day (${fact.required} ${fact.currency}); add credit (PUT /_sim/account) and try again.`,
+      { action: request.action, required: fact.required, balance: fact.balance, currency: fact.currency },
+    );
+  }
+  return judged;
 }
 
 /** What an accepted action settles before its job starts: where new servers go, what "now" holds. */

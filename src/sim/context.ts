@@ -5,6 +5,7 @@
  * in-memory parts are put back too, so a refused call changes nothing at all.
  */
 
+import type { AccountSettings } from './accounts.js';
 import { isSimTime, MAX_SPEED, VirtualClock, type WallClock } from './clock.js';
 import type { RegionCatalogue } from './regions.js';
 import { createRng, type Rng, type RngState } from './rng.js';
@@ -18,6 +19,8 @@ export interface Settings {
   historyRetentionDays?: number;
   /** The tenant's region catalogue, once edited or changed (absent: regions.ts's default). */
   regions?: RegionCatalogue;
+  /** Each tenant's account, once set (absent: postpaid at drsim's default rates; accounts.ts). */
+  accounts?: Record<string, AccountSettings>;
 }
 
 export interface PointRef {
@@ -40,6 +43,10 @@ export interface Ctx {
   faults: FaultRule[];
   nextSeq(name?: string): number;
   emit(tenant: string, pairId: string | null, kind: SimEventKind, data: Record<string, unknown>): void;
+  /** Runs after every emitted event, in the same transaction (the billing meters follow events). */
+  onEmit:
+    | ((tenant: string, pairId: string | null, kind: SimEventKind, data: Record<string, unknown>) => void)
+    | null;
   mutate<T>(fn: () => T): T;
   /** Counts committed changes: equal versions mean nothing changed (readers cache on it). */
   version: number;
@@ -77,6 +84,7 @@ function repaired<T extends Runtime>(store: Store, saved: T | undefined, startMs
     ),
     event: one('SELECT MAX(seq) FROM events'),
     schedule: one('SELECT MAX(seq) FROM schedule'),
+    charge: one('SELECT MAX(seq) FROM charges'),
   };
   for (const [key, floor] of Object.entries(floors)) if (floor > (counters[key] ?? 0)) counters[key] = floor;
   return {
@@ -127,6 +135,7 @@ export function createContext(
     counters: saved?.counters ?? {},
     points: new Map(),
     faults: [],
+    onEmit: null,
     version: 0,
     nextSeq(name = 'seq') {
       const next = (ctx.counters[name] ?? 0) + 1;
@@ -135,6 +144,7 @@ export function createContext(
     },
     emit(tenant, pairId, kind, data) {
       insertEvent.run(ctx.nextSeq('event'), clock.nowMs(), tenant, pairId, kind, JSON.stringify(data));
+      ctx.onEmit?.(tenant, pairId, kind, data);
     },
     mutate(fn) {
       if (depth > 0) return fn();

@@ -3,6 +3,7 @@
  * helpers' signatures. The HTTP server, the scenario runner and the console use only this.
  */
 import type { DrPairStatus, TestFailoverState } from '../machine/index.js';
+import type { AccountInput, AccountSettings, AccountView, UsageItem, UsageReport } from './accounts.js';
 import type { RegionCatalogue } from './regions.js';
 import type {
   ActionRequest,
@@ -102,6 +103,14 @@ export interface Simulator {
   regions(): RegionCatalogue;
   /** Replaces the catalogue (validated); `null` puts drsim's default back. */
   setRegions(catalogue: RegionCatalogue | null): RegionCatalogue;
+
+  // accounts and costs (decision 0011)
+  /** The tenant's account: mode, balance (prepaid), rates, fees accrued up to now. */
+  account(tenant: string): AccountView;
+  /** Changes mode, sets the prepaid credit balance now, and/or replaces rates. */
+  setAccount(tenant: string, input: AccountInput): AccountView;
+  /** Costs per local day, all pairs (`pairId` null) or one pair; `from`/`to` are dates YYYY-MM-DD. */
+  usage(tenant: string, pairId: string | null, range?: { from?: string; to?: string }): UsageReport;
 
   // servers (per tenant)
   createServer(tenant: string, input: CreateServerInput): Server;
@@ -238,6 +247,7 @@ export interface SimState {
     progression: ProgressionSettings;
     historyRetentionDays?: number;
     regions?: RegionCatalogue;
+    accounts?: Record<string, AccountSettings>;
   };
   servers: StoredServer[];
   files: StoredFile[];
@@ -249,8 +259,23 @@ export interface SimState {
   /** Pending scheduled work. */
   schedule: { atMs: number; seq: number; kind: string; payload: Record<string, unknown> }[];
   idempotency: { tenant: string; key: string; pairId: string; action: string; jobId: string }[];
+  /** The billing meters (accounts.ts); absent in a state from before accounts. */
+  charges?: StoredCharge[];
   /** Counters for ids and sequences. */
   counters: Record<string, number>;
+}
+/** One billing meter: open (`endMs` null) while its resource exists; a transmission has start = end. */
+export interface StoredCharge {
+  seq: number;
+  tenant: string;
+  pairId: string;
+  item: UsageItem;
+  serverId: string | null;
+  volumeType: 'SSD' | 'NVMe' | null;
+  quantity: number;
+  unitPrice: number;
+  startMs: number;
+  endMs: number | null;
 }
 
 // ---------------------------------------------------------------- pure helpers

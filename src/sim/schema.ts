@@ -73,4 +73,18 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX files_written ON files (server_id, written_at_ms);
   `,
+  // 6: what a tenant is billed (src/sim/accounts.ts, decision 0011): a meter per billed resource,
+  // open (end_ms NULL) while the resource exists; a transmission is an instant (start = end).
+  `
+  CREATE TABLE charges (
+    seq INTEGER PRIMARY KEY, tenant TEXT NOT NULL, pair_id TEXT NOT NULL, item TEXT NOT NULL,
+    server_id TEXT, volume_type TEXT, quantity REAL NOT NULL, unit_price REAL NOT NULL,
+    start_ms INTEGER NOT NULL, end_ms INTEGER
+  );
+  CREATE INDEX charges_pair ON charges (pair_id, start_ms);
+  CREATE INDEX charges_tenant ON charges (tenant, start_ms);
+  CREATE INDEX charges_server ON charges (server_id) WHERE end_ms IS NULL;
+  CREATE INDEX servers_pair ON servers (pair_id);
+  CREATE INDEX files_version ON files (server_id, version);
+  `,
 ];

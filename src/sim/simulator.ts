@@ -4,6 +4,7 @@
  * only on `stepJob`).
  */
 import { STATUSES, USER_ACTIONS } from '../machine/index.js';
+import { accountView, onBillingEvent, setAccount, usageReport } from './accounts.js';
 import { act } from './actions.js';
 import { runCheckers } from './checkers/index.js';
 import { LATEST_MS } from './clock.js';
@@ -51,7 +52,7 @@ import type {
   RecoveryPoint,
   SimEvent,
 } from './types.js';
-import { check } from './validate.js';
+import { check, isRecord, requireString } from './validate.js';
 
 const DEFAULT_START = '2026-01-05T00:00:00.000Z';
 const PROGRESSION_MODES: readonly ProgressionMode[] = ['clock', 'immediate', 'manual'];
@@ -90,6 +91,7 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
   // An existing database keeps its own setting unless the caller names one.
   if (retention !== undefined) ctx.settings.historyRetentionDays = retention;
   const e: Engine = { ctx, st: statements(store.db), store };
+  ctx.onEmit = (tenant, pairId, kind, data) => onBillingEvent(e, tenant, pairId, kind, data);
   const rs = replicationStatements(e);
   const now = () => ctx.clock.nowMs();
 
@@ -162,6 +164,17 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
         else ctx.settings.regions = validateCatalogue(catalogue);
         return structuredClone(catalogueOf(e));
       }),
+
+    account: (tenant) => accountView(e, tenant),
+    setAccount: (tenant, input) => mutate(() => setAccount(e, tenant, input)),
+    usage: (tenant, pairId, range) => {
+      check(range === undefined || isRecord(range), 'range', 'an object { from?, to? }');
+      const dates = {
+        ...(range?.from !== undefined && { from: requireString(range.from, 'from', 10, 10) }),
+        ...(range?.to !== undefined && { to: requireString(range.to, 'to', 10, 10) }),
+      };
+      return usageReport(e, tenant, pairId === null ? null : loadPair(e, tenant, pairId).id, dates);
+    },
 
     createServer: (tenant, input) => mutate(() => publicServer(createServer(e, tenant, input))),
     listServers: (tenant, page) => {

@@ -14,6 +14,7 @@ import {
   testStateOf,
   USER_ACTIONS,
 } from '../machine/index.js';
+import { USAGE_ITEMS, type UsageItem } from './accounts.js';
 import { runCheckers } from './checkers/index.js';
 import { isSimTime, MAX_SPEED } from './clock.js';
 import type { SimState } from './contract.js';
@@ -192,6 +193,33 @@ const scheduled = z.object({
 
 const progressionMode = z.enum(['clock', 'immediate', 'manual']);
 
+const simTime = z.number().int().refine(isSimTime, 'expected a time from 1970 to 9999 in milliseconds');
+const amount = z.number().finite().nonnegative().max(1e15);
+const volumeType = z.enum(['SSD', 'NVMe']);
+const charge = z.object({
+  seq,
+  tenant: id,
+  pairId: id,
+  item: z.enum(USAGE_ITEMS as [UsageItem, ...UsageItem[]]),
+  serverId: text(128).nullable(),
+  volumeType: volumeType.nullable(),
+  quantity: amount,
+  unitPrice: amount,
+  startMs: simTime,
+  endMs: simTime.nullable(),
+});
+const account = z.object({
+  mode: z.enum(['postpaid', 'prepaid']),
+  credit: amount,
+  creditSetAtMs: simTime,
+  rates: z.object({
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    volumeGbHour: z.object({ SSD: amount, NVMe: amount }),
+    serverHour: amount,
+    transmissionGb: amount,
+  }),
+});
+
 const stateSchema = z.object({
   format: z.literal('drsim-state'),
   version: z.literal(1),
@@ -224,6 +252,7 @@ const stateSchema = z.object({
         }
       }, 'expected a region catalogue (see PUT /_sim/regions)')
       .optional(),
+    accounts: z.record(id, account).optional(),
   }),
   servers: z.array(server),
   files: z.array(file),
@@ -234,6 +263,7 @@ const stateSchema = z.object({
   events: z.array(event),
   schedule: z.array(scheduled),
   idempotency: z.array(z.object({ tenant: id, key: text(256), pairId: id, action: text(64), jobId: id })),
+  charges: z.array(charge).optional(),
   counters: z.record(z.string(), count),
 });
 
@@ -257,7 +287,12 @@ export function checkState(input: unknown): SimState {
     throw refusal('VALIDATION_FAILED', 'is malformed', errors);
   }
   const state = input as SimState;
-  const problems = [...faultProblems(state), ...referenceProblems(state), ...machineProblems(state)];
+  const problems = [
+    ...faultProblems(state),
+    ...referenceProblems(state),
+    ...machineProblems(state),
+    ...chargeProblems(state),
+  ];
   problems.push(...counterProblems(state));
   if (problems.length > 0) {
     throw refusal(
@@ -423,6 +458,31 @@ function machineProblems(state: SimState): string[] {
 }
 
 /** Counters never below a number already used, and the replication tick within the last 15 minutes. */
+/** Meters belong to a pair of their tenant, lie in the past, and a transmission is an instant. */
+function chargeProblems(state: SimState): string[] {
+  const charges = state.charges ?? [];
+  const problems = duplicates(charges, (c) => c.seq, 'charge seq');
+  const pairs = new Map(state.pairs.map((p) => [p.id, p]));
+  const now = state.clock.nowMs;
+  for (const c of charges) {
+    const where = `charge ${c.seq}`;
+    const pair = pairs.get(c.pairId);
+    if (!pair) problems.push(`${where} names pair ${c.pairId}, which does not exist`);
+    else if (pair.tenant !== c.tenant)
+      problems.push(`${where} is tenant ${c.tenant}'s but pair ${c.pairId} is ${pair.tenant}'s`);
+    if (c.startMs > now || (c.endMs !== null && c.endMs > now))
+      problems.push(`${where} lies after the clock (${now})`);
+    if (c.endMs !== null && c.endMs < c.startMs) problems.push(`${where} ends before it starts`);
+    if (c.item === 'transmission' && c.endMs !== c.startMs)
+      problems.push(`${where}: a transmission is an instant (endMs = startMs)`);
+    if (c.item !== 'transmission' && c.endMs === c.startMs)
+      problems.push(`${where}: a meter of ${c.item} must last (endMs null or after startMs)`);
+    if (c.item.endsWith('Volumes') !== (c.volumeType !== null))
+      problems.push(`${where}: volumeType is set for volume items only`);
+  }
+  return problems;
+}
+
 function counterProblems(state: SimState): string[] {
   const problems: string[] = [];
   const max = (values: number[]) => values.reduce((a, b) => Math.max(a, b), 0);
@@ -430,6 +490,7 @@ function counterProblems(state: SimState): string[] {
     seq: max([...state.servers, ...state.pairs, ...state.jobs].map((r) => r.seq)),
     event: max(state.events.map((e) => e.seq)),
     schedule: max(state.schedule.map((s) => s.seq)),
+    charge: max((state.charges ?? []).map((c) => c.seq)),
   };
   for (const [name, floor] of Object.entries(floors)) {
     if (floor > (state.counters[name] ?? 0)) {

@@ -3,7 +3,7 @@
  * tenant. Export then import gives back exactly the same document: that is what snapshots and
  * the determinism test rely on.
  */
-import type { SimState, StoredFile } from './contract.js';
+import type { SimState, StoredCharge, StoredFile } from './contract.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { createRng } from './rng.js';
@@ -21,6 +21,7 @@ const TABLES = [
   'events',
   'schedule',
   'idempotency',
+  'charges',
 ] as const;
 
 export function exportState(e: Engine): SimState {
@@ -74,6 +75,29 @@ export function exportState(e: Engine): SimState {
     idempotency: all<{ tenant: string; key: string; pair_id: string; action: string; job_id: string }>(
       'SELECT * FROM idempotency ORDER BY tenant, key',
     ).map((r) => ({ tenant: r.tenant, key: r.key, pairId: r.pair_id, action: r.action, jobId: r.job_id })),
+    charges: all<{
+      seq: number;
+      tenant: string;
+      pair_id: string;
+      item: StoredCharge['item'];
+      server_id: string | null;
+      volume_type: StoredCharge['volumeType'];
+      quantity: number;
+      unit_price: number;
+      start_ms: number;
+      end_ms: number | null;
+    }>('SELECT * FROM charges ORDER BY seq').map((r) => ({
+      seq: r.seq,
+      tenant: r.tenant,
+      pairId: r.pair_id,
+      item: r.item,
+      serverId: r.server_id,
+      volumeType: r.volume_type,
+      quantity: r.quantity,
+      unitPrice: r.unit_price,
+      startMs: r.start_ms,
+      endMs: r.end_ms,
+    })),
     counters: { ...e.ctx.counters },
   };
 }
@@ -207,6 +231,23 @@ function writeState(e: Engine, state: SimState, verify?: () => void): void {
       insertEvent.run(ev.seq, toMs(ev.at), ev.tenant, ev.pairId, ev.kind, JSON.stringify(ev.data));
     for (const s of state.schedule) e.st.insertSchedule.run(s.seq, s.atMs, s.kind, JSON.stringify(s.payload));
     for (const i of state.idempotency) e.st.idempotencyPut.run(i.tenant, i.key, i.pairId, i.action, i.jobId);
+    const insertCharge = db.prepare(
+      'INSERT INTO charges (seq, tenant, pair_id, item, server_id, volume_type, quantity, unit_price, start_ms, end_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const c of state.charges ?? []) {
+      insertCharge.run(
+        c.seq,
+        c.tenant,
+        c.pairId,
+        c.item,
+        c.serverId,
+        c.volumeType,
+        c.quantity,
+        c.unitPrice,
+        c.startMs,
+        c.endMs,
+      );
+    }
     e.ctx.seed = state.seed;
     e.ctx.rng = createRng(state.seed, state.rng as never);
     e.ctx.clock.restore(state.clock);
@@ -231,8 +272,12 @@ export function resetTenant(e: Engine, tenant: string): void {
       if (jobIds.has((JSON.parse(row.payload) as { jobId: string }).jobId)) e.st.deleteScheduled.run(row.seq);
     }
     db.prepare('DELETE FROM files WHERE server_id IN (SELECT id FROM servers WHERE tenant = ?)').run(tenant);
-    for (const table of ['servers', 'pairs', 'recovery_points', 'jobs', 'events', 'idempotency']) {
+    for (const table of ['servers', 'pairs', 'recovery_points', 'jobs', 'events', 'idempotency', 'charges']) {
       db.prepare(`DELETE FROM ${table} WHERE tenant = ?`).run(tenant);
+    }
+    if (e.ctx.settings.accounts?.[tenant]) {
+      const { [tenant]: _gone, ...rest } = e.ctx.settings.accounts;
+      e.ctx.settings.accounts = rest;
     }
     for (const rule of e.ctx.faults.filter((r) => r.tenant === tenant)) e.st.deleteFault.run(rule.id);
     e.ctx.reloadCaches();
