@@ -52,7 +52,7 @@ export const drPairMachine = setup({
   guards: {
     recoveryPointAvailable: ({ event }) => 'recoveryPoint' in event && event.recoveryPoint.available,
     initialCopyDone: ({ context }) => context.initialCopyDone,
-    // A prepaid account's credit must cover the first day (the simulator judges; decision 0011).
+    // A prepaid account's credit must cover the first day (the simulator judges; decision 0012).
     creditCovers: ({ event }) => !('credit' in event) || event.credit === undefined || event.credit.covered,
     noTestEnvironment: stateIn('#drPair.PROTECTED.test.NONE'),
     testIdle: or([

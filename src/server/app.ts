@@ -22,6 +22,7 @@ import { journalMiddleware } from './journal.js';
 import { type Logger, silentLogger } from './logger.js';
 import { HTTP_ERROR_CODES, HttpProblem, handleError, problemResponse, validationHook } from './problem.js';
 import { refuseUnknownQuery } from './query-guard.js';
+import { registerAccountRoutes } from './routes/account.js';
 import { registerControlRoutes } from './routes/control.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerDrPairRoutes } from './routes/dr-pairs.js';
@@ -136,6 +137,7 @@ export function createApp(options: CreateAppOptions): OpenAPIHono<AppEnv> {
   registerPairActionRoutes(app, sim);
   registerJobRoutes(app, sim);
   registerRegionRoutes(app, sim);
+  registerAccountRoutes(app, sim);
   registerControlRoutes(app, tenancy);
   registerTenantRoutes(app, tenancy);
   registerDocsRoutes(app);

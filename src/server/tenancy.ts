@@ -141,6 +141,9 @@ export function worldOf(sim: Simulator, tenant: string): Simulator {
 
 /** Methods whose first argument is the tenant. */
 const TENANT_METHODS = [
+  'account',
+  'setAccount',
+  'usage',
   'createServer',
   'listServers',
   'getServer',

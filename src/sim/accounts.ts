@@ -1,5 +1,5 @@
 /**
- * Accounts and costs (decision 0011). Each tenant has an account: postpaid (the default) or
+ * Accounts and costs (decision 0012). Each tenant has an account: postpaid (the default) or
  * prepaid with a credit balance. What a pair bills is kept as meters in the `charges` table: a
  * meter opens when a billed resource appears (the shadow's volumes, the test server and its
  * volumes, a prepaid account's running shadow server) and closes when it goes away or its price
@@ -45,7 +45,7 @@ export interface Rates {
   transmissionGb: number;
 }
 
-/** drsim's own defaults, round numbers for tests — NOT the service's prices (decision 0011). */
+/** drsim's own defaults, round numbers for tests — NOT the service's prices (decision 0012). */
 export const DEFAULT_RATES: Rates = {
   currency: 'VND',
   volumeGbHour: { SSD: 4, NVMe: 6 },

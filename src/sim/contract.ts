@@ -104,7 +104,7 @@ export interface Simulator {
   /** Replaces the catalogue (validated); `null` puts drsim's default back. */
   setRegions(catalogue: RegionCatalogue | null): RegionCatalogue;
 
-  // accounts and costs (decision 0011)
+  // accounts and costs (decision 0012)
   /** The tenant's account: mode, balance (prepaid), rates, fees accrued up to now. */
   account(tenant: string): AccountView;
   /** Changes mode, sets the prepaid credit balance now, and/or replaces rates. */

@@ -73,7 +73,7 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX files_written ON files (server_id, written_at_ms);
   `,
-  // 6: what a tenant is billed (src/sim/accounts.ts, decision 0011): a meter per billed resource,
+  // 6: what a tenant is billed (src/sim/accounts.ts, decision 0012): a meter per billed resource,
   // open (end_ms NULL) while the resource exists; a transmission is an instant (start = end).
   `
   CREATE TABLE charges (

@@ -485,6 +485,43 @@ describe('the contract, over HTTP', () => {
     ).toBe(409);
   });
 
+  it('accounts and costs answer as the document says', async () => {
+    const server = await send('POST', '/v1/servers', { body: { name: 'billing-01', region: 'HCM-3' } });
+    const attached = await send('POST', '/v1/dr-pairs', {
+      body: {
+        mainServerId: server.body.id,
+        shadow: { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr-a' },
+      },
+    });
+    const pairPath = attached.headers.get('location') as string;
+    const prepaid = await send('PUT', '/_sim/account', { body: { mode: 'prepaid', creditBalance: 0 } });
+    expect(prepaid.body).toMatchObject({ mode: 'prepaid', balance: 0 });
+    const refused = await send('POST', `${pairPath}/start-replication`, {
+      body: { shadowName: 'billing-01-dr', intervalHours: 1 },
+    });
+    expect(refused.status).toBe(402);
+    expect(refused.body).toMatchObject({ code: 'INSUFFICIENT_CREDIT', balance: 0 });
+    expect((await send('PUT', '/_sim/account', { body: { creditBalance: -5 } })).status).toBe(400);
+    expect((await send('PUT', '/_sim/account', { body: { creditBalance: 10_000_000 } })).body.balance).toBe(
+      10_000_000,
+    );
+    const started = await send('POST', `${pairPath}/start-replication`, {
+      body: { shadowName: 'billing-01-dr', intervalHours: 1 },
+    });
+    expect(started.status).toBe(202);
+    await finish(started.headers.get('location') as string);
+    await advance('1d');
+    const usage = await send('GET', `${pairPath}/usage`);
+    expect(usage.body.total).toBeGreaterThan(0);
+    const account = await send('GET', '/v1/account');
+    expect(account.body.balance).toBeLessThan(10_000_000);
+    const today = (usage.body.to as string).slice(0, 10);
+    expect((await send('GET', `/v1/account/usage?from=${today}&to=${today}`)).body.days).toHaveLength(1);
+    expect((await send('GET', '/v1/account/usage?from=yesterday')).status).toBe(400);
+    expect((await send('GET', '/v1/dr-pairs/drp-0000000000/usage')).status).toBe(404);
+    expect((await send('PUT', '/_sim/account', { body: { mode: 'postpaid' } })).body.balance).toBeNull();
+  });
+
   it('exercised every operation of the document', () => {
     const operations = api.getOperations().map((operation) => operation.operationId as string);
     expect(operations.filter((id) => !exercised.has(id))).toEqual([]);

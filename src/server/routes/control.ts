@@ -8,6 +8,7 @@
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import type { AccountInput } from '../../sim/accounts.js';
 import type { Simulator } from '../../sim/contract.js';
 import { parseDuration } from '../../sim/index.js';
 import { keysetPage } from '../../sim/pagination.js';
@@ -16,6 +17,7 @@ import type { FaultRuleInput, ProgressionSettings } from '../../sim/types.js';
 import { createAdvancer } from '../advance.js';
 import type { AppEnv } from '../app-env.js';
 import { HTTP_ERROR_CODES, HttpProblem } from '../problem.js';
+import { AccountInputSchema, AccountSchema } from '../schemas/account.js';
 import { IdempotencyHeadersSchema } from '../schemas/actions.js';
 import {
   EXAMPLE_IDS,
@@ -256,6 +258,26 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
         if (mode) sim.setProgression(kind as keyof ProgressionSettings, mode);
       }
       return c.json(sim.progression(), 200);
+    },
+  );
+
+  // ------------------------------------------------------------------ account
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/_sim/account',
+      operationId: 'SimSetAccount',
+      summary: "Set the world's account: mode, prepaid credit balance, rates",
+      description:
+        'Postpaid by default. `mode: prepaid` with `creditBalance` sets the balance now (fees from now on are deducted from it); switching to prepaid without one starts from 0. `rates` replaces the prices named (fees already accrued keep theirs).',
+      request: { query: TenantQuerySchema, body: jsonBody(AccountInputSchema) },
+      responses: { 200: json(AccountSchema, 'The account.'), ...problems(...CONTROL_BODY) },
+      tags,
+      security,
+    }),
+    (c) => {
+      const world = worldFor(c, c.req.valid('query').tenant);
+      return c.json(world.sim.setAccount(world.tenant, c.req.valid('json') as AccountInput), 200);
     },
   );
 

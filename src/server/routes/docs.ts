@@ -70,6 +70,11 @@ export function registerDocsRoutes(app: OpenAPIHono<AppEnv>): void {
             'The region catalogue: VPCs, subnets, security groups, placement groups, volume types, flavors.',
         },
         {
+          name: 'Account',
+          description:
+            "The tenant's account (postpaid, or prepaid with a credit balance) and what its DR pairs cost per day.",
+        },
+        {
           name: 'Control (/_sim)',
           description:
             'For tests: the clock, job progression, faults, HTTP chaos, snapshots, state, checks and the request journal.',
