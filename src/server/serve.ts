@@ -10,6 +10,7 @@ import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server'
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Simulator } from '../sim/contract.js';
 import { createWorlds, type Worlds } from '../sim/index.js';
+import type { ProgressionSettings } from '../sim/types.js';
 import { createApp } from './app.js';
 import type { AppEnv } from './app-env.js';
 import type { TokenGrant } from './auth.js';
@@ -37,6 +38,8 @@ export interface ServeOptions {
   adminToken?: string;
   /** Origins browsers may call from (CORS), or `*`; default none. */
   cors?: string | string[];
+  /** How jobs advance in worlds made on first use (default: with the clock). */
+  progression?: ProgressionSettings;
   logger?: Logger;
 }
 
@@ -66,15 +69,25 @@ export const REQUEST_TIMEOUT_MS = 60_000;
 export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 export const MAX_CONNECTIONS = 1024;
 
-export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
-  const logger = options.logger ?? createLogger('info');
+/**
+ * The tenants' worlds as `serve` opens them: the database, the defaults of worlds made on first
+ * use (realtime clock, progression), and the demo tenant's data on request.
+ */
+export function openWorlds(
+  options: Pick<ServeOptions, 'db' | 'seed' | 'speed' | 'demo' | 'progression' | 'historyRetentionDays'>,
+  logger: Logger,
+): Worlds {
   const realtime = options.speed !== undefined && options.speed > 0;
+  const defaults = {
+    ...(realtime && { clock: { mode: 'realtime' as const, speed: options.speed } }),
+    ...(options.progression && { progression: options.progression }),
+  };
   const worlds = createWorlds({
     seed: options.seed ?? 1,
     db: options.db ?? ':memory:',
     wallClock: Date.now,
     ...(options.historyRetentionDays !== undefined && { historyRetentionDays: options.historyRetentionDays }),
-    ...(realtime && { defaults: { clock: { mode: 'realtime', speed: options.speed } } }),
+    ...(Object.keys(defaults).length > 0 && { defaults }),
   });
   try {
     if (options.demo) {
@@ -88,17 +101,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     worlds.close();
     throw err;
   }
+  return worlds;
+}
 
-  const stopping = new AbortController();
-  const app = createApp({
-    worlds,
-    logger,
-    signal: stopping.signal,
-    ...(options.tokens ? { auth: { tokens: options.tokens } } : {}),
-    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
-    ...(options.cors === undefined ? {} : { cors: options.cors }),
-  });
-
+/** Keeps realtime worlds in step with the wall clock; returns the function that stops it. */
+export function keepRealtimeInStep(worlds: Worlds, logger: Logger): () => void {
   // A realtime clock can also be switched on later through PUT /_sim/clock, so always tick.
   const ticker = setInterval(() => {
     for (const world of worlds.list()) {
@@ -113,6 +120,24 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     }
   }, REALTIME_SYNC_MS);
   ticker.unref();
+  return () => clearInterval(ticker);
+}
+
+export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger('info');
+  const worlds = openWorlds(options, logger);
+
+  const stopping = new AbortController();
+  const app = createApp({
+    worlds,
+    logger,
+    signal: stopping.signal,
+    ...(options.tokens ? { auth: { tokens: options.tokens } } : {}),
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+    ...(options.cors === undefined ? {} : { cors: options.cors }),
+  });
+
+  const stopTicking = keepRealtimeInStep(worlds, logger);
 
   let inFlight = 0;
   const fetch = async (request: Request, env: HttpBindings | Http2Bindings) => {
@@ -171,7 +196,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      clearInterval(ticker);
+      stopTicking();
       stopping.abort();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       if ('closeIdleConnections' in server) server.closeIdleConnections();

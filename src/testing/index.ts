@@ -5,25 +5,55 @@
  */
 import { createClient, type DrsimClient } from '../client/client.js';
 import { createApp } from '../server/app.js';
+import { type Policy, parseTokenFlag, type TokenGrant } from '../server/auth.js';
 import { silentLogger } from '../server/logger.js';
-import { startServer } from '../server/serve.js';
+import { keepRealtimeInStep, openWorlds, startServer } from '../server/serve.js';
 import type { Simulator } from '../sim/contract.js';
-import { createWorlds } from '../sim/index.js';
+import type { Worlds } from '../sim/index.js';
 import type { ProgressionMode, ProgressionSettings } from '../sim/types.js';
 
+/**
+ * A token `startDrsim` configures, as `drsim serve --token` and `--tokens` do: an object, or the
+ * flag's text `TOKEN:TENANT:full|read-only|none` / `TOKEN:TENANT:custom=Action1,Action2`.
+ */
+export type DrsimToken = { token: string; tenant: string; policy: DrsimPolicy } | string;
+/** `full`, `read-only`, `none` (403 on everything) or a custom list of IAM actions. */
+export type DrsimPolicy = Policy;
+
 export interface StartDrsimOptions {
-  /** Seeds every random choice, ids included. Default 1. */
+  /**
+   * Seeds the world of the client's tenant (ids included) and, as the server seed, every other
+   * world's derived seed (as `drsim serve --seed`). Default 1.
+   */
   seed?: number;
-  /** `:memory:` (default) or a file path. */
+  /** `:memory:` (default) or a file path; a file resumes where it stopped (`--db`). */
   db?: string;
   /** Skip the port: the client's fetch calls the app directly. Default false. */
   inProcess?: boolean;
   /** How jobs advance: one mode for every job type, or per type (`{ failover: 'manual' }`). */
   progression?: ProgressionMode | ProgressionSettings;
-  /** The bearer token, which is also the tenant (development mode). Default: a new one per instance. */
+  /**
+   * Run every world's clock in realtime at this many simulated seconds per second (`--speed`);
+   * default: a manual clock.
+   */
+  speed?: number;
+  /** Seed the demo tenant `demo` (`--demo`). Default false. */
+  demo?: boolean;
+  /**
+   * The tokens the server knows (`--token`, `--tokens`): then only these are accepted, each for
+   * its tenant with its policy. Default none: development mode, any bearer token is a tenant.
+   */
+  tokens?: DrsimToken[];
+  /**
+   * The bearer token of `client`: with `tokens`, one of them (default the first); without,
+   * any string, which is also the tenant. Default: a new one per instance.
+   */
   token?: string;
-  /** Protect the control API with this token (the client sends it). */
+  /** Protect the control API with this token (`--admin-token`); every client sends it. */
   adminToken?: string;
+  /** Origins browsers may call from (`--cors`), or `*`. Default none. */
+  cors?: string | string[];
+  // timeZone: the time zone of new worlds — added with `drsim serve --time-zone`.
 }
 
 export interface RunningDrsim {
@@ -34,8 +64,15 @@ export interface RunningDrsim {
   tenant: string;
   /** A client for `tenant`, with the admin token when one was set. */
   client: DrsimClient;
-  /** The simulator behind it, for assertions a client cannot make. */
+  /**
+   * A client with another bearer token (e.g. a read-only one of `tokens`), pointed at this
+   * drsim, with the admin token when one was set.
+   */
+  clientFor(token: string): DrsimClient;
+  /** The simulator of the client's tenant, for assertions a client cannot make. */
   sim: Simulator;
+  /** Every tenant's world. */
+  worlds: Worlds;
   /** Closes the port (if any) and the simulator. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -44,6 +81,32 @@ export interface RunningDrsim {
 export const IN_PROCESS_URL = 'http://drsim.invalid';
 
 let instances = 0;
+
+function grantOf(token: DrsimToken, index: number): TokenGrant {
+  if (typeof token === 'string') {
+    try {
+      return parseTokenFlag(token);
+    } catch (err) {
+      throw new Error(`startDrsim: tokens[${index}]: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  const { token: value, tenant, policy } = token;
+  const known =
+    policy === 'full' ||
+    policy === 'read-only' ||
+    policy === 'none' ||
+    (typeof policy === 'object' && Array.isArray(policy?.actions));
+  if (typeof value !== 'string' || value === '' || typeof tenant !== 'string' || tenant === '' || !known) {
+    throw new Error(
+      `startDrsim: tokens[${index}] needs a token, a tenant and a policy ('full', 'read-only', 'none' or { actions: [...] })`,
+    );
+  }
+  return {
+    token: value,
+    tenant,
+    policy: typeof policy === 'string' ? policy : { actions: [...policy.actions] },
+  };
+}
 
 /**
  * Starts an isolated drsim for one test file.
@@ -58,70 +121,102 @@ let instances = 0;
  *   const pair = await drsim.client.pairs.attach({ mainServerId: server.id, shadow: { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr-a' } });
  *   expect(pair.status).toBe('ATTACHED');
  * });
+ *
+ * @example
+ * // 403s and read-only access:
+ * const drsim = await startDrsim({ tokens: ['ops:acme:full', 'viewer:acme:read-only'] });
+ * await drsim.clientFor('viewer').servers.create({ name: 'web-01', region: 'HCM-3' }); // DrsimApiError 403 FORBIDDEN
  */
 export async function startDrsim(options: StartDrsimOptions = {}): Promise<RunningDrsim> {
   instances++;
-  const token = options.token ?? `test-${process.pid}-${instances}`;
+  const grants = (options.tokens ?? []).map(grantOf);
+  let token: string;
+  let tenant: string;
+  if (grants.length > 0) {
+    const grant = options.token === undefined ? grants[0] : grants.find((g) => g.token === options.token);
+    if (!grant) throw new Error(`startDrsim: token '${options.token}' is not one of the tokens`);
+    token = grant.token;
+    tenant = grant.tenant;
+  } else {
+    token = options.token ?? `test-${process.pid}-${instances}`;
+    tenant = token;
+  }
   const seed = options.seed ?? 1;
-  const db = options.db ?? ':memory:';
   const progression: ProgressionSettings | undefined =
     typeof options.progression === 'string' ? { default: options.progression } : options.progression;
-  const clientOptions = {
-    token,
-    ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
+  const serveOptions = {
+    seed,
+    db: options.db ?? ':memory:',
+    ...(progression && { progression }),
+    ...(options.speed !== undefined && { speed: options.speed }),
+    ...(options.demo !== undefined && { demo: options.demo }),
+    ...(grants.length > 0 && { tokens: grants }),
+    ...(options.adminToken !== undefined && { adminToken: options.adminToken }),
+    ...(options.cors !== undefined && { cors: options.cors }),
+  };
+  // The client's world has the seed asked for (not one derived from it), as a simulator would.
+  const prepare = (worlds: Worlds) => {
+    if (!worlds.has(tenant)) worlds.create(tenant, { seed, ...(progression && { progression }) });
   };
 
+  let url: string;
+  let worlds: Worlds;
+  let fetcher: typeof fetch | undefined;
+  let close: () => Promise<void>;
   if (options.inProcess) {
-    const worlds = createWorlds({ seed, db, wallClock: Date.now });
-    // The token's world has the seed asked for (not one derived from it), as a simulator would.
-    const sim = worlds.has(token)
-      ? worlds.get(token)
-      : worlds.create(token, { seed, ...(progression && { progression }) });
+    worlds = openWorlds(serveOptions, silentLogger);
+    const stopTicking = keepRealtimeInStep(worlds, silentLogger);
+    let stopped = false;
+    close = async () => {
+      if (!stopped) {
+        stopTicking();
+        worlds.close();
+      }
+      stopped = true;
+    };
+    try {
+      prepare(worlds);
+    } catch (err) {
+      await close();
+      throw err;
+    }
     const app = createApp({
       worlds,
       logger: silentLogger,
-      ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
+      ...(grants.length > 0 && { auth: { tokens: grants } }),
+      ...(options.adminToken !== undefined && { adminToken: options.adminToken }),
+      ...(options.cors !== undefined && { cors: options.cors }),
     });
-    const client = createClient({
-      ...clientOptions,
-      baseUrl: IN_PROCESS_URL,
-      fetch: async (input, init) => app.request(input, init),
-    });
-    let stopped = false;
-    const stop = async () => {
-      if (!stopped) worlds.close();
-      stopped = true;
-    };
-    return { url: IN_PROCESS_URL, token, tenant: token, client, sim, stop };
-  }
-
-  const server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    seed,
-    db,
-    logger: silentLogger,
-    ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
-  });
-  try {
-    // The token's world has the seed asked for; the server takes no progression option, and
-    // the simulator's setter is the same thing.
-    if (!server.worlds.has(token)) server.worlds.create(token, { seed });
-    for (const [kind, mode] of Object.entries(progression ?? {})) {
-      if (mode) server.worlds.get(token).setProgression(kind as keyof ProgressionSettings, mode);
+    url = IN_PROCESS_URL;
+    fetcher = async (input, init) => app.request(input, init);
+  } else {
+    const server = await startServer({ ...serveOptions, port: 0, host: '127.0.0.1', logger: silentLogger });
+    try {
+      prepare(server.worlds);
+    } catch (err) {
+      await server.close();
+      throw err;
     }
-  } catch (err) {
-    await server.close();
-    throw err;
+    url = server.url;
+    worlds = server.worlds;
+    close = () => server.close();
   }
-  const client = createClient({ ...clientOptions, baseUrl: server.url });
+  const clientFor = (bearer: string) =>
+    createClient({
+      baseUrl: url,
+      token: bearer,
+      ...(options.adminToken !== undefined && { adminToken: options.adminToken }),
+      ...(fetcher && { fetch: fetcher }),
+    });
   return {
-    url: server.url,
+    url,
     token,
-    tenant: token,
-    client,
-    sim: server.worlds.get(token),
-    stop: () => server.close(),
+    tenant,
+    client: clientFor(token),
+    clientFor,
+    sim: worlds.get(tenant),
+    worlds,
+    stop: close,
   };
 }
 

@@ -3,7 +3,7 @@
  * tenant, seed and clock — and the options reach the simulator.
  */
 import { describe, expect, it } from 'vitest';
-import { IN_PROCESS_URL, startDrsim } from '../../src/testing/index.js';
+import { DrsimApiError, IN_PROCESS_URL, startDrsim } from '../../src/testing/index.js';
 
 describe('startDrsim', () => {
   it('starts isolated instances, on a port or in-process', async () => {
@@ -60,5 +60,85 @@ describe('startDrsim', () => {
     const single = await startDrsim({ progression: 'manual', inProcess: inProcessMode });
     expect(single.sim.progression().default).toBe('manual');
     await single.stop();
+  });
+});
+
+describe('startDrsim with tokens', () => {
+  it.each([false, true])('serves the tokens with their policies (inProcess: %s)', async (inProcess) => {
+    const drsim = await startDrsim({
+      inProcess,
+      seed: 4,
+      adminToken: 'root',
+      tokens: [
+        'ops:acme:full',
+        { token: 'viewer', tenant: 'acme', policy: 'read-only' },
+        'nobody:acme:none',
+        'starter:acme:custom=vserver:GetServer,vserver:CreateServer',
+      ],
+    });
+    try {
+      expect(drsim.token).toBe('ops');
+      expect(drsim.tenant).toBe('acme');
+      const server = await drsim.client.servers.create({ name: 'web-01', region: 'HCM-3' });
+      expect(drsim.sim.getServer('acme', server.id).name).toBe('web-01');
+
+      // The read-only token reads the same tenant's data and is refused every write.
+      const viewer = drsim.clientFor('viewer');
+      expect((await viewer.servers.get(server.id)).id).toBe(server.id);
+      const refused = await viewer.servers
+        .create({ name: 'web-02', region: 'HCM-3' })
+        .catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(DrsimApiError);
+      expect(refused).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+
+      await expect(drsim.clientFor('nobody').servers.list()).rejects.toMatchObject({ status: 403 });
+      const starter = drsim.clientFor('starter');
+      expect((await starter.servers.create({ name: 'web-03', region: 'HCM-3' })).name).toBe('web-03');
+      await expect(starter.servers.list()).rejects.toMatchObject({ status: 403, code: 'FORBIDDEN' });
+
+      // Unknown tokens are refused: tokens end development mode.
+      await expect(drsim.clientFor('stranger').servers.list()).rejects.toMatchObject({ status: 401 });
+      // The control API wants the admin token, which every client of startDrsim sends.
+      expect((await drsim.client.sim.clock()).now).toBe('2026-01-05T00:00:00.000Z');
+      if (!inProcess) {
+        const advance = (headers: Record<string, string>) =>
+          fetch(`${drsim.url}/_sim/clock/advance`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...headers },
+            body: JSON.stringify({ by: '1h' }),
+          });
+        expect((await advance({ authorization: 'Bearer viewer' })).status).toBe(403);
+        expect(
+          (await advance({ authorization: 'Bearer viewer', 'x-drsim-admin-token': 'root' })).status,
+        ).toBe(200);
+      }
+    } finally {
+      await drsim.stop();
+    }
+  });
+
+  it('picks the client token among the tokens, and refuses a bad one', async () => {
+    const drsim = await startDrsim({ inProcess: true, tokens: ['a:t1:full', 'b:t2:read-only'], token: 'b' });
+    try {
+      expect([drsim.token, drsim.tenant]).toEqual(['b', 't2']);
+      expect(drsim.sim).toBe(drsim.worlds.get('t2'));
+    } finally {
+      await drsim.stop();
+    }
+    await expect(startDrsim({ tokens: ['a:t1:full'], token: 'z' })).rejects.toThrow(/not one of the tokens/);
+    await expect(startDrsim({ tokens: ['a:t1:owner'] })).rejects.toThrow(/tokens\[0\]/);
+    await expect(
+      startDrsim({ tokens: [{ token: 'a', tenant: 't', policy: 'admin' as 'full' }] }),
+    ).rejects.toThrow(/tokens\[0\]/);
+  });
+
+  it('seeds the demo tenant and runs realtime clocks on request', async () => {
+    const drsim = await startDrsim({ inProcess: true, demo: true, token: 'demo', speed: 60 });
+    try {
+      expect((await drsim.client.pairs.list()).items.length).toBeGreaterThan(0);
+      expect((await drsim.client.sim.clock()).mode).toBe('realtime');
+    } finally {
+      await drsim.stop();
+    }
   });
 });

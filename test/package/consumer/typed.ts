@@ -4,6 +4,11 @@ import { createClient, type DrPair, DrsimApiError, type DrsimClient, type Job } 
 import { type RunningDrsim, type StartDrsimOptions, startDrsim } from 'drsim/testing';
 
 const options: StartDrsimOptions = { seed: 1, inProcess: true, progression: 'manual' };
+const withTokens: StartDrsimOptions = {
+  tokens: ['ops:acme:full', { token: 'viewer', tenant: 'acme', policy: 'read-only' }, 'ci:acme:custom=GetDrPair'],
+  adminToken: 'root',
+  demo: false,
+};
 
 export async function failOverLatest(client: DrsimClient, pairId: string): Promise<Job> {
   const { items } = await client.pairs.recoveryPoints(pairId, { limit: 1 });
@@ -28,6 +33,10 @@ export async function main(): Promise<void> {
   const remote = createClient({ baseUrl: drsim.url, token: drsim.token });
   console.log(await statusOrCode(remote, 'missing'));
   await drsim.stop();
+
+  const guarded = await startDrsim(withTokens);
+  console.log(await statusOrCode(guarded.clientFor('viewer'), 'missing'));
+  await guarded.stop();
 
   const sim = createSimulator({ seed: 3 });
   try {
