@@ -88,11 +88,14 @@ export function createApp(options: CreateAppOptions): OpenAPIHono<AppEnv> {
     isEphemeralTenant: (tenant: string) => tenancy.isEphemeral(tenant),
   };
 
-  // Keys expire by the simulated time of the world the request concerns.
+  // Answers are kept in the world the request concerns, and expire by its simulated time.
   const idempotency = new IdempotencyStore((c) => {
-    const world =
-      c.get('world') ?? (c.get('caller')?.tenant ? tenancy.world(c.get('caller').tenant as string) : null);
-    return world ? Date.parse(world.clock().now) : 0;
+    const world = c.get('world');
+    if (world) return world;
+    const caller = c.get('caller');
+    const tenant = c.req.query('tenant') ?? caller?.tenant;
+    if (!tenant || !(caller?.admin || tenant === caller?.tenant)) return null;
+    return tenancy.worlds.has(tenant) ? tenancy.world(tenant) : null;
   });
 
   if (options.cors !== undefined) {

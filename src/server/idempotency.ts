@@ -7,38 +7,35 @@
  *
  * Only answers the route itself gave are kept — successes and its refusals (404, 409, 422) —
  * so a request refused before it ran (400, 401, 403, 413, 415, chaos, a bug) can be fixed and
- * sent again with the same key. Kept in memory, like the journal: a restart forgets them (the
- * engine still remembers the keys of pair actions in the database).
+ * sent again with the same key. They are kept in the database of the world the request
+ * concerns (src/sim/http-answers.ts), so a restart of a server with a database file keeps
+ * them; a control-API request that concerns no world (creating a tenant, a whole-server
+ * snapshot) is remembered in memory only.
  */
 import type { Context, MiddlewareHandler } from 'hono';
+import type { Simulator } from '../sim/contract.js';
 import { ERROR_CODES } from '../sim/errors.js';
+import type { KeptAnswer } from '../sim/http-answers.js';
 import type { AppEnv } from './app-env.js';
 import { HttpProblem } from './problem.js';
 
 /** How long a key is kept: 24 hours of simulated time. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
-/** The most keys kept at once (the oldest go first). */
+/** The most keys kept at once per world (the oldest go first). */
 export const IDEMPOTENCY_CAPACITY = 10_000;
 
 const KEPT_STATUSES = new Set([404, 409, 422]);
 const REPLAYED_HEADERS = ['content-type', 'location'];
 
-interface StoredAnswer {
-  fingerprint: string;
-  method: string;
-  path: string;
-  atMs: number;
-  status: number;
-  body: string;
-  headers: [string, string][];
-}
+type StoredAnswer = KeptAnswer;
 
 export class IdempotencyStore {
+  /** Answers to requests that concern no world. */
   private readonly answers = new Map<string, StoredAnswer>();
   private readonly inFlight = new Map<string, Promise<void>>();
 
-  /** `nowMs` is the simulated time of the world a request concerns. */
-  constructor(private readonly nowMs: (c: Context<AppEnv>) => number) {}
+  /** `worldOf` is the world a request concerns (its clock and database), or null for none. */
+  constructor(private readonly worldOf: (c: Context<AppEnv>) => Simulator | null) {}
 
   clear(): void {
     this.answers.clear();
@@ -66,7 +63,11 @@ export class IdempotencyStore {
       );
       try {
         const fingerprint = await fingerprintOf(c);
-        const stored = this.lookup(scope, this.nowMs(c));
+        // A control-API call may make its world on first use: looked for again after the route.
+        let world = this.worldOf(c);
+        const nowMs = () => (world ? Date.parse(world.clock().now) : 0);
+        const stored =
+          world?.httpAnswers.recall(scope, nowMs(), IDEMPOTENCY_TTL_MS) ?? this.lookup(scope, nowMs());
         if (stored) {
           if (stored.fingerprint !== fingerprint) {
             throw new HttpProblem(
@@ -79,21 +80,24 @@ export class IdempotencyStore {
           return replay(c, stored);
         }
         await next();
+        world ??= this.worldOf(c);
         const { status } = c.res;
         const reused = c.res.headers.get('content-type')?.includes('problem') && status === 422;
         if ((status < 300 || KEPT_STATUSES.has(status)) && !(reused && (await isReuse(c.res)))) {
-          this.store(scope, {
+          const answer: StoredAnswer = {
             fingerprint,
             method: c.req.method,
             path: c.req.path,
-            atMs: this.nowMs(c),
+            atMs: nowMs(),
             status,
             body: await c.res.clone().text(),
             headers: REPLAYED_HEADERS.flatMap((name) => {
               const value = c.res.headers.get(name);
               return value === null ? [] : [[name, value] as [string, string]];
             }),
-          });
+          };
+          if (world) world.httpAnswers.keep(scope, answer, IDEMPOTENCY_TTL_MS, IDEMPOTENCY_CAPACITY);
+          else this.store(scope, answer);
         }
       } finally {
         this.inFlight.delete(scope);

@@ -4,6 +4,7 @@
  */
 import type { DrPairStatus, TestFailoverState } from '../machine/index.js';
 import type { AccountInput, AccountSettings, AccountView, UsageItem, UsageReport } from './accounts.js';
+import type { AnswerStore } from './http-answers.js';
 import type { RegionCatalogue } from './regions.js';
 import type {
   ActionRequest,
@@ -178,6 +179,8 @@ export interface Simulator {
   /** Deletes a named snapshot (SNAPSHOT_NOT_FOUND if there is none). */
   deleteSnapshot(name: string): void;
   listSnapshots(): { name: string; createdAt: Iso }[];
+  /** The HTTP API's idempotency answers, kept in this world's database (not part of its state). */
+  readonly httpAnswers: AnswerStore;
   close(): void;
 }
 
@@ -314,7 +317,9 @@ export type { CheckerVerdict, Duration };
  * src/client). Over HTTP the tenant is the token's; a `tenant` argument must match it.
  */
 export type AsyncSimulator = {
-  [K in Exclude<keyof Simulator, 'seed' | 'advanceSlice'>]: Simulator[K] extends (...args: infer A) => infer R
+  [K in Exclude<keyof Simulator, 'seed' | 'advanceSlice' | 'httpAnswers'>]: Simulator[K] extends (
+    ...args: infer A
+  ) => infer R
     ? (...args: A) => Promise<Awaited<R>>
     : never;
 };

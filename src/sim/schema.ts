@@ -87,4 +87,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX servers_pair ON servers (pair_id);
   CREATE INDEX files_version ON files (server_id, version);
   `,
+  // 7: the HTTP API's idempotency answers (src/sim/http-answers.ts), kept across restarts.
+  `
+  CREATE TABLE http_answers (
+    scope TEXT PRIMARY KEY, seq INTEGER NOT NULL, fingerprint TEXT NOT NULL, method TEXT NOT NULL,
+    path TEXT NOT NULL, at_ms INTEGER NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,
+    headers TEXT NOT NULL
+  );
+  CREATE INDEX http_answers_at ON http_answers (at_ms);
+  CREATE INDEX http_answers_seq ON http_answers (seq);
+  `,
 ];

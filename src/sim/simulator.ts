@@ -14,6 +14,7 @@ import { parseDuration } from './duration.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { validateFaultRule } from './faults.js';
+import { answerStore } from './http-answers.js';
 import { checkFaultStep } from './job-plans.js';
 import { jobView, loadJob, releaseHung, resumeProgression, stepJob } from './jobs.js';
 import { keysetPage, pageParams, toPage } from './pagination.js';
@@ -359,6 +360,7 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     restoreSnapshot: (name) => stateIo.restoreSnapshot(e, name, readEverything),
     deleteSnapshot: (name) => stateIo.deleteSnapshot(e, name),
     listSnapshots: () => stateIo.listSnapshots(e),
+    httpAnswers: answerStore(store),
     close: () => store.close(),
   };
 

@@ -22,6 +22,7 @@ const TABLES = [
   'schedule',
   'idempotency',
   'charges',
+  'http_answers',
 ] as const;
 
 export function exportState(e: Engine): SimState {

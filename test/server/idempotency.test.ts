@@ -2,7 +2,12 @@
  * `Idempotency-Key`: a retried action returns the job of the first attempt instead of
  * starting another; the same key for another action is refused (422).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/server/logger.js';
+import { startServer } from '../../src/server/serve.js';
 import { act, expectProblem, latest, makeApp, replicatingPair } from './helpers.js';
 
 describe('Idempotency-Key', () => {
@@ -173,5 +178,45 @@ describe('Idempotency-Key', () => {
       409,
       'SNAPSHOT_EXISTS',
     );
+  });
+
+  it("answers survive a restart: they are kept in the world's database", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drsim-idem-'));
+    const db = join(dir, 'drsim.db');
+    const send = (server: { url: string }, body: object) =>
+      fetch(`${server.url}/v1/servers`, {
+        method: 'POST',
+        headers: {
+          authorization: 'Bearer acme',
+          'content-type': 'application/json',
+          'idempotency-key': 'web',
+        },
+        body: JSON.stringify(body),
+      });
+    try {
+      const before = await startServer({ port: 0, db, logger: silentLogger });
+      const first = await send(before, { name: 'web-01', region: 'HCM-3' });
+      const firstBody = await first.text();
+      await before.close();
+
+      const after = await startServer({ port: 0, db, logger: silentLogger });
+      try {
+        const retry = await send(after, { region: 'HCM-3', name: 'web-01' });
+        expect(retry.status).toBe(201);
+        expect(await retry.text()).toBe(firstBody);
+        expect(retry.headers.get('location')).toBe(first.headers.get('location'));
+        expect(after.worlds.get('acme').listServers('acme').items).toHaveLength(1);
+        const other = await send(after, { name: 'web-02', region: 'HCM-3' });
+        expect(other.status).toBe(422);
+        expect(((await other.json()) as { code: string }).code).toBe('IDEMPOTENCY_KEY_REUSED');
+        // A reset of the world forgets them with everything else.
+        after.worlds.reset('acme');
+        expect((await send(after, { name: 'web-02', region: 'HCM-3' })).status).toBe(201);
+      } finally {
+        await after.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,7 +5,11 @@ import { type RunningDrsim, type StartDrsimOptions, startDrsim } from 'drsim/tes
 
 const options: StartDrsimOptions = { seed: 1, inProcess: true, progression: 'manual' };
 const withTokens: StartDrsimOptions = {
-  tokens: ['ops:acme:full', { token: 'viewer', tenant: 'acme', policy: 'read-only' }, 'ci:acme:custom=GetDrPair'],
+  tokens: [
+    'ops:acme:full',
+    { token: 'viewer', tenant: 'acme', policy: 'read-only' },
+    'ci:acme:custom=GetDrPair',
+  ],
   adminToken: 'root',
   demo: false,
 };
