@@ -13,9 +13,8 @@
  * snapshot) is remembered in memory only.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import type { Simulator } from '../sim/contract.js';
+import type { KeptAnswer, Simulator } from '../sim/contract.js';
 import { ERROR_CODES } from '../sim/errors.js';
-import type { KeptAnswer } from '../sim/http-answers.js';
 import type { AppEnv } from './app-env.js';
 import { HttpProblem } from './problem.js';
 

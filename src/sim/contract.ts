@@ -4,7 +4,6 @@
  */
 import type { DrPairStatus, TestFailoverState } from '../machine/index.js';
 import type { AccountInput, AccountSettings, AccountView, UsageItem, UsageReport } from './accounts.js';
-import type { AnswerStore } from './http-answers.js';
 import type { RegionCatalogue } from './regions.js';
 import type {
   ActionRequest,
@@ -182,6 +181,28 @@ export interface Simulator {
   /** The HTTP API's idempotency answers, kept in this world's database (not part of its state). */
   readonly httpAnswers: AnswerStore;
   close(): void;
+}
+
+/**
+ * The HTTP API's idempotency answers of one world (src/sim/http-answers.ts), in its database.
+ */
+export interface KeptAnswer {
+  /** What makes two requests the same (method, path, query, body). */
+  fingerprint: string;
+  method: string;
+  path: string;
+  /** Simulated time of the answer. */
+  atMs: number;
+  status: number;
+  body: string;
+  headers: [string, string][];
+}
+
+export interface AnswerStore {
+  /** The answer kept for `scope`, unless it is `ttlMs` old or older at `nowMs` (then it is gone). */
+  recall(scope: string, nowMs: number, ttlMs: number): KeptAnswer | undefined;
+  /** Keeps an answer (replacing one of the scope); drops expired ones and the oldest beyond `capacity`. */
+  keep(scope: string, answer: KeptAnswer, ttlMs: number, capacity: number): void;
 }
 
 // ---------------------------------------------------------------- stored state (export/import, checkers)

@@ -4,26 +4,10 @@
  * restart keeps them. Not part of the simulation's state: exports and snapshots leave them out,
  * and an import, a restored snapshot or a reset of the world forgets them.
  */
+import type { AnswerStore } from './contract.js';
 import type { Store } from './store.js';
 
-export interface KeptAnswer {
-  /** What makes two requests the same (method, path, query, body). */
-  fingerprint: string;
-  method: string;
-  path: string;
-  /** Simulated time of the answer. */
-  atMs: number;
-  status: number;
-  body: string;
-  headers: [string, string][];
-}
-
-export interface AnswerStore {
-  /** The answer kept for `scope`, unless it is `ttlMs` old or older at `nowMs` (then it is gone). */
-  recall(scope: string, nowMs: number, ttlMs: number): KeptAnswer | undefined;
-  /** Keeps an answer (replacing one of the scope); drops expired ones and the oldest beyond `capacity`. */
-  keep(scope: string, answer: KeptAnswer, ttlMs: number, capacity: number): void;
-}
+export type { AnswerStore, KeptAnswer } from './contract.js';
 
 interface Row {
   fingerprint: string;
