@@ -114,12 +114,38 @@ export const JOB_FAILURE_CODES = [
 ] as const satisfies readonly ErrorCode[];
 
 /**
- * Every code the engine itself gives an operation error (a failed job, a broken replication):
- * the failures above, and any refusal a step meets mid-job (a server gone, a point aged out).
- * A fault rule of kind `fail` may name a code of its own (UPPER_SNAKE_CASE), e.g. QUOTA_EXCEEDED.
+ * Failures of the real service that a `fail` fault rule may name besides the engine's own, so a
+ * test can see the error a client meets there (a restore, a snapshot, a quota, the API behind).
  */
-export const OPERATION_ERROR_CODES = [...JOB_FAILURE_CODES, ...REFUSAL_CODES] as const;
-export type OperationErrorCode = (typeof OPERATION_ERROR_CODES)[number];
+export const SERVICE_FAILURE_CODES = [
+  'RESTORE_FAILED',
+  'SNAPSHOT_FAILED',
+  'QUOTA_EXCEEDED',
+  'API_UNAVAILABLE',
+  'TIMEOUT',
+] as const;
+export type ServiceFailureCode = (typeof SERVICE_FAILURE_CODES)[number];
+
+/** Every code a `fail` fault rule may name (without one: INJECTED_FAULT). */
+export const FAULT_FAILURE_CODES = [...JOB_FAILURE_CODES, ...SERVICE_FAILURE_CODES] as const;
+export type FaultFailureCode = (typeof FAULT_FAILURE_CODES)[number];
+
+export type OperationErrorCode = ErrorCode | ServiceFailureCode;
+
+/**
+ * Every code an operation error (`job.error`, `replication.error`, a test failover's error) can
+ * carry, closed: the job failures, the codes a fault rule may name, and the code of any engine
+ * refusal a step meets mid-job (a record gone, a choice the region no longer offers). The
+ * OpenAPI enum `OperationErrorCode` and the client's type derive from this list.
+ */
+export const OPERATION_ERROR_CODES: readonly [OperationErrorCode, ...OperationErrorCode[]] = [
+  ...FAULT_FAILURE_CODES,
+  ...Object.values(ERROR_CODES).filter((code) => !(JOB_FAILURE_CODES as readonly string[]).includes(code)),
+];
+
+const OPERATION_ERROR_CODE_SET: ReadonlySet<string> = new Set(OPERATION_ERROR_CODES);
+export const isOperationErrorCode = (code: string): code is OperationErrorCode =>
+  OPERATION_ERROR_CODE_SET.has(code);
 
 export class DrError extends Error {
   override readonly name = 'DrError';

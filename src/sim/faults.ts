@@ -32,7 +32,7 @@
  */
 import { USER_ACTIONS } from '../machine/index.js';
 import { parseDuration } from './duration.js';
-import { DrError } from './errors.js';
+import { DrError, FAULT_FAILURE_CODES, type FaultFailureCode } from './errors.js';
 import type { Rng } from './rng.js';
 import type { FaultEffect, FaultRule, FaultRuleInput, FaultTarget } from './types.js';
 
@@ -40,7 +40,7 @@ export const FAULT_TARGETS: readonly FaultTarget[] = [...USER_ACTIONS, 'replicat
 export const FAULT_EFFECT_KINDS = ['fail', 'delay', 'hang', 'corrupt', 'stall'] as const;
 
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})$/;
-const ERROR_CODE = /^[A-Z][A-Z0-9_]*$/;
+const FAULT_FAILURE_CODE_SET: ReadonlySet<string> = new Set<FaultFailureCode>(FAULT_FAILURE_CODES);
 const MAX_TEXT_LENGTH = 500;
 
 function invalid(field: string, message: string): DrError {
@@ -205,13 +205,10 @@ function validateEffect(value: unknown, target: FaultTarget): FaultEffect {
       onlyKnownKeys(value, ['kind', 'code', 'message'], 'effect');
       const effect: FaultEffect = { kind: 'fail' };
       if (value.code !== undefined) {
-        if (typeof value.code !== 'string' || !ERROR_CODE.test(value.code) || value.code.length > 100) {
-          throw invalid(
-            'effect.code',
-            'effect.code must be an UPPER_SNAKE_CASE error code, e.g. COPY_FAILED.',
-          );
+        if (typeof value.code !== 'string' || !FAULT_FAILURE_CODE_SET.has(value.code)) {
+          throw invalid('effect.code', `effect.code must be one of ${FAULT_FAILURE_CODES.join(', ')}.`);
         }
-        effect.code = value.code;
+        effect.code = value.code as FaultFailureCode;
       }
       const message = optionalText(value.message, 'effect.message', '"disk full"');
       if (message !== undefined) effect.message = message;

@@ -9,7 +9,7 @@ import type { UserAction } from '../machine/index.js';
 import type { StoredJob } from './contract.js';
 import { parseDuration } from './duration.js';
 import type { Engine } from './engine.js';
-import { DrError } from './errors.js';
+import { DrError, isOperationErrorCode, type OperationErrorCode } from './errors.js';
 import { matchFault } from './faults.js';
 import { fired } from './recovery-points.js';
 import { iso, jobFromRow } from './rows.js';
@@ -25,7 +25,7 @@ export type JobRecord = StoredJob & { seq: number; hungBy: string | null; steps:
 /** Thrown by a step's effect to fail the step (and the job) with a readable error. */
 export class StepFailure extends Error {
   constructor(
-    readonly code: string,
+    readonly code: OperationErrorCode,
     message: string,
   ) {
     super(message);
@@ -237,7 +237,9 @@ export function completeStep(e: Engine, job: JobRecord, index: number): void {
       // A refusal met mid-job (a record gone, a server in the wrong state) fails the step with
       // its code; anything else is a bug and must surface.
       if (!(thrown instanceof StepFailure) && !DrError.is(thrown)) throw thrown;
-      error = { code: thrown.code, message: thrown.message };
+      // Engine refusals carry engine codes; a code from elsewhere is not the engine's to report.
+      const code = isOperationErrorCode(thrown.code) ? thrown.code : 'STEP_FAILED';
+      error = { code, message: thrown.message };
     }
   }
   step.endedAt = iso(e.ctx.clock.nowMs());

@@ -18,16 +18,32 @@ import {
 } from '../machine/index.js';
 import type { StoredPair } from './contract.js';
 import type { Engine } from './engine.js';
-import { DrError } from './errors.js';
+import { DrError, isOperationErrorCode } from './errors.js';
 import { shadowMatchesMain } from './pair-settings.js';
 import { catalogueOf } from './placement.js';
 import { knownRegion, subnetIn, vpcIn } from './regions.js';
 import { iso, pairFromRow } from './rows.js';
 import { loadServer, type ServerRecord, setRole } from './servers.js';
-import type { AttachInput, DrPair, PowerState, ServerRole, ServerSummary } from './types.js';
+import type {
+  AttachInput,
+  DrPair,
+  OperationErrorView,
+  PowerState,
+  ServerRole,
+  ServerSummary,
+} from './types.js';
 import { check, isRecord, optionalString, requireString } from './validate.js';
 
 export type PairRecord = StoredPair & { seq: number };
+
+/**
+ * The statechart keeps an error as the engine gave it (a job's or replication's, whose code is of
+ * the closed list already); the view says so to the type checker.
+ */
+function errorView(error: { code: string; message: string } | null): OperationErrorView | null {
+  if (!error) return null;
+  return { code: isOperationErrorCode(error.code) ? error.code : 'STEP_FAILED', message: error.message };
+}
 
 const FINAL = new Set(['COMMITTED', 'DETACHED']);
 const WAITING_FOR_COMMIT = new Set([
@@ -139,7 +155,7 @@ export function sendEvent(
   pair.status = statusOf(next);
   pair.testState = testStateOf(next);
   pair.replicationError =
-    next.context.lastError && pair.status === 'REPLICATION_ERROR' ? next.context.lastError : null;
+    next.context.lastError && pair.status === 'REPLICATION_ERROR' ? errorView(next.context.lastError) : null;
   savePair(e, pair);
   if (from !== pair.status || testFrom !== pair.testState) {
     e.ctx.emit(pair.tenant, pair.id, 'pair.transition', {
@@ -274,7 +290,7 @@ export function pairView(e: Engine, pair: PairRecord): DrPair {
             testServer: test,
             recoveryPointId:
               snapshot.context.testRecoveryPointId ?? snapshot.context.pendingTestRecoveryPointId,
-            error: snapshot.context.testError,
+            error: errorView(snapshot.context.testError),
           },
     allowedActions: allowedOf(e, pair),
     mainServer: main ?? {

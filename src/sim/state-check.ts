@@ -18,7 +18,7 @@ import { USAGE_ITEMS, type UsageItem } from './accounts.js';
 import { runCheckers } from './checkers/index.js';
 import { isSimTime, MAX_SPEED } from './clock.js';
 import type { SimState } from './contract.js';
-import { DrError } from './errors.js';
+import { DrError, isOperationErrorCode, OPERATION_ERROR_CODES } from './errors.js';
 import { validateFaultRule } from './faults.js';
 import { validateCatalogue } from './regions.js';
 import { TICK_MS } from './replication.js';
@@ -39,7 +39,7 @@ const iso = z.string().refine((value) => {
   return isSimTime(ms) && new Date(ms).toISOString() === value;
 }, 'expected an ISO 8601 UTC time such as 2026-01-05T00:00:00.000Z, from 1970 to 9999');
 const record = z.record(z.string(), z.unknown());
-const operationError = z.object({ code: text(128), message: text(4096) }).nullable();
+const operationError = z.object({ code: z.enum(OPERATION_ERROR_CODES), message: text(4096) }).nullable();
 
 const server = z.object({
   id,
@@ -446,7 +446,9 @@ function machineProblems(state: SimState): string[] {
             ? typeof value === 'boolean'
             : key.endsWith('Error')
               ? value === null ||
-                (typeof value === 'object' && typeof (value as { code?: unknown }).code === 'string')
+                (typeof value === 'object' &&
+                  typeof (value as { code?: unknown }).code === 'string' &&
+                  isOperationErrorCode((value as { code: string }).code))
               : value === null || (typeof value === 'string' && value.length <= 128);
         if (!ok) problems.push(`pair ${p.id}: statechart context ${key} is ${JSON.stringify(value)}`);
       }

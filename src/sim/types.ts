@@ -4,6 +4,7 @@
  * strings in simulated time (UTC, millisecond precision, e.g. `2026-01-05T00:15:00.000Z`).
  */
 import type { DrPairStatus, TestFailoverState, UserAction } from '../machine/index.js';
+import type { FaultFailureCode, OperationErrorCode } from './errors.js';
 
 export type Iso = string;
 /** Milliseconds, or a string such as `90s`, `15m`, `2h`, `1d`, `1h30m`. */
@@ -117,7 +118,7 @@ export interface AttachInput {
 }
 
 export interface OperationErrorView {
-  code: string;
+  code: OperationErrorCode;
   message: string;
 }
 
@@ -276,7 +277,7 @@ export type ProgressionSettings = Partial<Record<UserAction | 'default', Progres
 /** What a rule targets: a user action's job, periodic replication, or recovery points. */
 export type FaultTarget = UserAction | 'replication' | 'recoveryPoint';
 export type FaultEffect =
-  | { kind: 'fail'; code?: string; message?: string }
+  | { kind: 'fail'; code?: FaultFailureCode; message?: string }
   | { kind: 'delay'; duration: Duration }
   | { kind: 'hang' }
   /** Marks the recovery point so that failing over (or testing) to it fails with RECOVERY_POINT_CORRUPT. */

@@ -40,7 +40,11 @@ describe('engine regressions', () => {
 
   it('a restart after a start that failed before the shadow existed creates the shadow with the start settings', () => {
     const { sim, pair, start } = replicatingPair();
-    sim.addFault({ target: 'startReplication', effect: { kind: 'fail', code: 'X' }, trigger: { times: 1 } });
+    sim.addFault({
+      target: 'startReplication',
+      effect: { kind: 'fail', code: 'COPY_FAILED' },
+      trigger: { times: 1 },
+    });
     start();
     sim.advance('10m');
     expect(sim.getPair(T, pair.id)).toMatchObject({ status: 'REPLICATION_ERROR', shadowServer: null });

@@ -143,11 +143,16 @@ describe('validateFaultRule refuses, naming the field', () => {
     expectRefused({ target: 'failover', effect: { kind: 'explode' } }, 'effect.kind');
   });
 
-  it('fail: a code that is not UPPER_SNAKE_CASE, an empty message', () => {
+  it('fail: a code outside the closed list (even UPPER_SNAKE_CASE), an empty message', () => {
     expectRefused(
       { target: 'failover', effect: { kind: 'fail', code: 'copy failed' } },
       'effect.code',
       /COPY_FAILED/,
+    );
+    expectRefused(
+      { target: 'failover', effect: { kind: 'fail', code: 'MY_OWN_CODE' } },
+      'effect.code',
+      /one of MAIN_SERVER_DOWN, .*RESTORE_FAILED/,
     );
     expectRefused({ target: 'failover', effect: { kind: 'fail', code: 42 } }, 'effect.code');
     expectRefused({ target: 'failover', effect: { kind: 'fail', message: '' } }, 'effect.message');

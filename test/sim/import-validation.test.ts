@@ -166,6 +166,16 @@ describe('importState', () => {
     ],
     ['empty counters', { ...base, counters: {} }, 422, 'STATE_INCONSISTENT', /counters\.seq/],
     [
+      'a job error code outside the closed list',
+      {
+        ...base,
+        jobs: base.jobs.map((j, i) => (i === 0 ? { ...j, error: { code: 'MY_OWN_CODE', message: 'x' } } : j)),
+      },
+      400,
+      'VALIDATION_FAILED',
+      /jobs\.0\.error\.code/,
+    ],
+    [
       'a garbage statechart',
       {
         ...base,

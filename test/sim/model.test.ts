@@ -25,7 +25,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { USER_ACTIONS, type UserAction } from '../../src/machine/index.js';
 import type { Simulator } from '../../src/sim/contract.js';
-import { DrError } from '../../src/sim/errors.js';
+import { DrError, type FaultFailureCode } from '../../src/sim/errors.js';
 import { JOB_STEP_NAMES } from '../../src/sim/job-plans.js';
 import type {
   ActionRequest,
@@ -484,7 +484,7 @@ interface FaultSpec {
   probability: number | null;
   window: [number, number] | null;
   delayMinutes: number;
-  code: string | null;
+  code: FaultFailureCode | null;
 }
 
 /** Whether the fault model accepts the rule (faults.ts: corrupt ↔ recoveryPoint, stall → replication). */
@@ -822,7 +822,7 @@ const FAULT_SPEC: fc.Arbitrary<FaultSpec> = fc
         nil: null,
       }),
       delayMinutes: fc.integer({ min: 1, max: 60 }),
-      code: fc.option(fc.constantFrom('COPY_FAILED', 'QUOTA_EXCEEDED'), { nil: null }),
+      code: fc.option(fc.constantFrom<FaultFailureCode>('COPY_FAILED', 'QUOTA_EXCEEDED'), { nil: null }),
     }),
   )
   .map(([kind, rest]) => ({ ...kind, step: kind.step ?? null, ...rest }));

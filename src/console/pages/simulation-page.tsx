@@ -4,6 +4,7 @@
  * checkers' verdict. Everything goes through the control API (`/_sim`), as a test would.
  */
 import { USER_ACTIONS } from '../../machine/index.js';
+import { FAULT_FAILURE_CODES } from '../../sim/errors.js';
 import type {
   CheckerVerdict,
   ClockView,
@@ -398,7 +399,13 @@ function Faults(props: { data: SimulationPageData }) {
             id="fault-code"
             name="effect.code"
             label="Error code"
-            placeholder="INJECTED_FAULT"
+            options={[
+              { value: '', label: 'INJECTED_FAULT (the default)' },
+              ...FAULT_FAILURE_CODES.filter((code) => code !== 'INJECTED_FAULT').map((code) => ({
+                value: code,
+                label: code,
+              })),
+            ]}
             showWhen="effect.kind=fail"
           />
           <Field id="fault-message" name="effect.message" label="Error message" showWhen="effect.kind=fail" />

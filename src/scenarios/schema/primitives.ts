@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { STATUSES, TEST_STATES, USER_ACTIONS } from '../../machine/index.js';
-import { ERROR_CODES } from '../../sim/errors.js';
+import { ERROR_CODES, FAULT_FAILURE_CODES, OPERATION_ERROR_CODES } from '../../sim/errors.js';
 import { FAULT_TARGETS } from '../../sim/faults.js';
 import { type RecoveryPointTag as RecoveryPointTagName, SIM_EVENT_KINDS } from '../../sim/types.js';
 
@@ -104,11 +104,19 @@ export const ErrorCode = z.enum([...ERROR_CODE_NAMES, ...TRANSPORT_ERROR_CODES])
     'An error code the engine refuses an action with (src/sim/errors.ts), or, under HTTP chaos with retries off, CHAOS_INJECTED (an injected 429/500/503) or CONNECTION_LOST (a dropped connection).',
 });
 
-/** A job's error code: the engine's, or any code a fault rule gave. */
-export const JobErrorCode = z
-  .string()
-  .regex(/^[A-Z][A-Z0-9_]*$/)
-  .meta({ description: 'An UPPER_SNAKE_CASE error code, e.g. COPY_FAILED or RECOVERY_POINT_CORRUPT.' });
+/** A job's error code: one of the closed list an operation error can carry (src/sim/errors.ts). */
+export const JobErrorCode = z.enum(OPERATION_ERROR_CODES).meta({
+  id: 'OperationErrorCode',
+  description:
+    "A job's or replication's error code, e.g. COPY_FAILED or RECOVERY_POINT_CORRUPT (OPERATION_ERROR_CODES in src/sim/errors.ts).",
+});
+
+/** The code a `fail` fault rule may name. */
+export const FaultFailureCode = z.enum(FAULT_FAILURE_CODES).meta({
+  id: 'FaultFailureCode',
+  description:
+    "The code a `fail` fault rule gives the failed job: one of the engine's job failures or a service failure (RESTORE_FAILED, SNAPSHOT_FAILED, QUOTA_EXCEEDED, API_UNAVAILABLE, TIMEOUT); default INJECTED_FAULT.",
+});
 
 export const FaultTarget = z.enum(FAULT_TARGETS as [string, ...string[]]).meta({
   id: 'FaultTarget',

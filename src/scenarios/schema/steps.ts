@@ -9,6 +9,7 @@ import {
   Duration,
   ErrorCode,
   EventKind,
+  FaultFailureCode,
   FaultRef,
   FaultTarget,
   JobErrorCode,
@@ -111,7 +112,7 @@ const HttpChaosEffect = z
 const Effect = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('fail'),
-    code: JobErrorCode.optional(),
+    code: FaultFailureCode.optional(),
     message: z.string().min(1).optional(),
   }),
   z.strictObject({ kind: z.literal('delay'), duration: Duration }),

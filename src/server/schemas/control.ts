@@ -4,6 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { USER_ACTIONS } from '../../machine/index.js';
+import { FAULT_FAILURE_CODES } from '../../sim/errors.js';
 import { IsoSchema } from './common.js';
 
 export const DurationSchema = z
@@ -69,7 +70,13 @@ const FaultEffectSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('fail'),
-      code: z.string().max(64).optional(),
+      code: z
+        .enum(FAULT_FAILURE_CODES)
+        .openapi('FaultFailureCode', {
+          description:
+            "The code the failed job gets: one of the engine's job failures or a service failure; default INJECTED_FAULT.",
+        })
+        .optional(),
       message: z.string().max(1024).optional(),
     })
     .strict(),

@@ -11,15 +11,11 @@ import { ServerSummarySchema } from './servers.js';
 
 export const OperationErrorSchema = z
   .object({
-    code: z
-      .union([
-        z.enum(OPERATION_ERROR_CODES).openapi('OperationErrorCode'),
-        z
-          .string()
-          .regex(/^[A-Z][A-Z0-9_]*$/)
-          .openapi({ description: 'A code a `fail` fault rule named.' }),
-      ])
-      .openapi({ example: 'MAIN_SERVER_DOWN' }),
+    code: z.enum(OPERATION_ERROR_CODES).openapi('OperationErrorCode', {
+      description:
+        'Closed: the job failures, the codes a `fail` fault rule may name, and any engine refusal a step meets mid-job.',
+      example: 'MAIN_SERVER_DOWN',
+    }),
     message: z.string(),
   })
   .openapi('OperationError');

@@ -5,6 +5,7 @@
  * job has a job.ended event with the same status, so the history agrees with the job.
  */
 import type { Checker } from '../contract.js';
+import { isOperationErrorCode } from '../errors.js';
 import { describeJob, jobEndedEvents, str, where } from './history.js';
 
 export const jobsEndProperly: Checker = {
@@ -18,8 +19,11 @@ export const jobsEndProperly: Checker = {
       const what = `${describeJob(job)}, ${job.status}`;
       const done = job.status === 'SUCCEEDED' || job.status === 'FAILED';
       if (done && job.endedAt === null) violations.push(`${what}: has no endedAt.`);
-      if (job.status === 'FAILED' && !(typeof job.error?.code === 'string' && job.error.code !== '')) {
-        violations.push(`${what}: has no error code.`);
+      if (
+        job.status === 'FAILED' &&
+        !(typeof job.error?.code === 'string' && isOperationErrorCode(job.error.code))
+      ) {
+        violations.push(`${what}: has no error code of the closed list (OPERATION_ERROR_CODES).`);
       }
       if (job.status === 'SUCCEEDED') {
         const failed = job.steps.filter((s) => s.status === 'FAILED').map((s) => `'${s.name}'`);

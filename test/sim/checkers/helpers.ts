@@ -124,7 +124,7 @@ export function buildLifecycle(seed = 1): Lifecycle {
       target,
       selector: { pairId: a },
       trigger: { times: 1 },
-      effect: { kind: 'fail', code: 'INJECTED' },
+      effect: { kind: 'fail', code: 'INJECTED_FAULT' },
     });
   const latest = pointAt(sim, a, '2026-01-05T04:00:00.000Z');
   fail('failover');

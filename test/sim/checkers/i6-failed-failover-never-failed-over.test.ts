@@ -32,7 +32,7 @@ describe(NAME, () => {
     const state = tampered((s, life) => {
       const job = s.jobs.find((j) => j.id === life.jobs.failover)!;
       job.status = 'FAILED';
-      job.error = { code: 'FORGED', message: 'forged' };
+      job.error = { code: 'COPY_FAILED', message: 'forged' };
       s.events.find((e) => e.kind === 'job.ended' && e.data.jobId === job.id)!.data.status = 'FAILED';
     });
     expect(failing(state)).toEqual([NAME]);

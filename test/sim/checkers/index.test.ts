@@ -186,7 +186,7 @@ function randomWalk(seed: number, choices: number[]): { sim: Simulator; log: str
           target,
           selector: { pairId },
           trigger: { times: 1 },
-          effect: { kind: 'fail', code: 'INJECTED' },
+          effect: { kind: 'fail', code: 'INJECTED_FAULT' },
         });
         log.push(`fault fail ${target} ${pairId}`);
       } else if (move < 11) {
