@@ -301,7 +301,7 @@ class References {
         this.require(step, at, ['below', 'atLeast']);
         break;
       case 'expectServer':
-        this.require(step, at, ['powerState', 'role']);
+        this.require(step, at, ['powerState', 'role', 'flavor', 'volumeSizesGb', 'expired']);
         break;
       case 'expectJob':
         this.require(step, at, ['type', 'status', 'errorCode']);

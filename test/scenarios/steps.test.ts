@@ -21,6 +21,7 @@ setup:
       workload: 2
     - name: db-1
       files: { db/rows.txt: '1' }
+      expiresIn: 30d
   pairs:
     - name: web
       main: web-1
@@ -31,6 +32,7 @@ steps:
   - startReplication: { pair: db, intervalHours: 2 }
     as: db-start
   - waitForStatus: { pair: db, status: REPLICATING, timeout: 1h }
+  - changeSettings: { pair: db, intervalHours: 2 }
   - expectJob: { job: db-start, type: startReplication, status: SUCCEEDED, errorCode: null }
   - stopReplication: db
   - resumeReplication: db
@@ -87,6 +89,11 @@ steps:
   - chaos: { actions: 10, pairs: [db] }
   - detach: db
     expectError: INVALID_STATE
+  - addVolume: { server: db-1, type: SSD, sizeGb: 100 }
+  - resizeVolume: { server: db-1, volume: 1, sizeGb: 150 }
+  - removeVolume: { server: db-1, volume: 1 }
+  - renewServer: db-1
+  - expectServer: { server: db-1, expired: false, volumeSizesGb: [40] }
 `;
 
 describe('step kinds', () => {

@@ -136,7 +136,7 @@ export function FormError() {
 }
 
 export interface ApiTarget {
-  method: 'POST' | 'PUT' | 'DELETE';
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   /** What the live region says when the API accepted it; `{job}` becomes the job id. */
   done: string;

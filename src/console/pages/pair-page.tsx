@@ -5,9 +5,11 @@
  * points, jobs and the event timeline.
  */
 import type { DrPairStatus } from '../../machine/index.js';
+import type { Region } from '../../sim/regions.js';
 import type { DrPair, FileEntry, Job, RecoveryPoint, Server, SimEvent } from '../../sim/types.js';
 import { type ConsoleApi, enc } from '../api.js';
 import { DataCheck, type DataCheckProps } from '../components/data-check.js';
+import { canChangeSettings, MainDrives, PairSettingsDialog } from '../components/drives.js';
 import { JobList, JobProgress } from '../components/jobs.js';
 import { ACTION_DIALOGS, ACTION_LABELS, ActionBar, ActionDialogs } from '../components/pair-actions.js';
 import { RecoveryPointTable } from '../components/recovery-points.js';
@@ -44,6 +46,9 @@ export interface PairPageData {
   eventTotal: number;
   allEvents: boolean;
   main: Server | null;
+  shadow: Server | null;
+  /** The shadow placement's region in the catalogue (null when it is not listed). */
+  shadowRegion: Region | null;
   dataCheck: DataCheckProps | null;
   now: string | null;
 }
@@ -51,11 +56,17 @@ export interface PairPageData {
 export async function loadPairPage(api: ConsoleApi, id: string, allEvents: boolean): Promise<PairPageData> {
   const base = `/v1/dr-pairs/${enc(id)}`;
   const pair = await api.get<DrPair>(base);
-  const [points, jobs, history, main] = await Promise.all([
+  const [points, jobs, history, main, shadow, region] = await Promise.all([
     api.all<RecoveryPoint>(`${base}/recovery-points`),
     api.all<Job>(`${base}/jobs`),
     api.all<SimEvent>(allEvents ? `${base}/history` : `${base}/history?kinds=${NOTABLE_KINDS.join(',')}`),
     api.attempt(api.get<Server>(`/v1/servers/${enc(pair.mainServer.id)}`)),
+    pair.shadowServer
+      ? api.attempt(api.get<Server>(`/v1/servers/${enc(pair.shadowServer.id)}`))
+      : Promise.resolve(null),
+    api.attempt(
+      api.get<Region>(`/v1/regions/${enc(pair.shadowServer?.region ?? pair.shadowPlacement.region)}`),
+    ),
   ]);
   const shown = allEvents ? history : history.filter(isNotable);
   let dataCheck: DataCheckProps | null = null;
@@ -87,6 +98,8 @@ export async function loadPairPage(api: ConsoleApi, id: string, allEvents: boole
     eventTotal: shown.length,
     allEvents,
     main: main.ok ? main.value : null,
+    shadow: shadow?.ok ? shadow.value : null,
+    shadowRegion: region.ok ? region.value : null,
     dataCheck,
     now: api.now,
   };
@@ -167,9 +180,18 @@ export function PairPage(props: { data: PairPageData }) {
         </section>
         <section class="section" aria-labelledby="replication-title">
           <h2 id="replication-title">Replication</h2>
-          <Replication pair={pair} now={now} />
+          <Replication pair={pair} now={now} region={props.data.shadowRegion} />
+          {canChangeSettings(pair) ? (
+            <OpenButton dialog="dlg-pair-settings" id="open-pair-settings">
+              Change settings
+            </OpenButton>
+          ) : null}
         </section>
       </div>
+      <section class="section" aria-labelledby="drives-title">
+        <h2 id="drives-title">Main server drives</h2>
+        <MainDrives pair={pair} main={props.data.main} />
+      </section>
       {pair.testFailover ? (
         <section class="section" aria-labelledby="test-title">
           <h2 id="test-title">Test failover</h2>
@@ -199,6 +221,9 @@ export function PairPage(props: { data: PairPageData }) {
         />
       </section>
       <ActionDialogs ctx={ctx} />
+      {canChangeSettings(pair) ? (
+        <PairSettingsDialog pair={pair} shadow={props.data.shadow} region={props.data.shadowRegion} />
+      ) : null}
       {failedFailover || pair.status === 'REPLICATION_ERROR' ? (
         <SupportDialog pair={pair} job={failedFailover} now={now} />
       ) : null}
@@ -456,7 +481,7 @@ export function replicationHealth(pair: DrPair): { tone: string; text: string } 
   }
 }
 
-function Replication(props: { pair: DrPair; now: string | null }) {
+function Replication(props: { pair: DrPair; now: string | null; region: Region | null }) {
   const { pair } = props;
   const health = replicationHealth(pair);
   return (
@@ -488,6 +513,26 @@ function Replication(props: { pair: DrPair; now: string | null }) {
       <dd>
         {pair.shadowPlacement.region} · {pair.shadowPlacement.vpcId} · {pair.shadowPlacement.subnetId}
       </dd>
+      {pair.replication.shadowMatchesMain === null ? null : (
+        <>
+          <dt>Shadow volumes</dt>
+          <dd data-shadow-matches={String(pair.replication.shadowMatchesMain)}>
+            {pair.replication.shadowMatchesMain
+              ? "Match the main server's"
+              : "Differ from the main server's: Restart Replication rebuilds them"}
+          </dd>
+        </>
+      )}
+      {props.region ? (
+        <>
+          <dt>Snapshot service</dt>
+          <dd data-snapshot-service={String(props.region.snapshotServiceEnabled)}>
+            {props.region.snapshotServiceEnabled
+              ? `Active in ${props.region.id}`
+              : `Not active in ${props.region.id} yet: the service activates it at Start Replication (it may cost extra)`}
+          </dd>
+        </>
+      ) : null}
     </dl>
   );
 }

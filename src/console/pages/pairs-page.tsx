@@ -7,7 +7,7 @@
  */
 import { type DrPairStatus, STATUS_LABELS } from '../../machine/index.js';
 import type { DrPair, Server } from '../../sim/types.js';
-import type { ConsoleApi } from '../api.js';
+import { type ConsoleApi, enc } from '../api.js';
 import {
   ApiDialog,
   Empty,
@@ -392,6 +392,20 @@ function AttachDialog(props: { data: PairsPageData }) {
             {unfit.slice(0, LISTED_REFUSALS).map(({ server, reason }) => (
               <li>
                 {server.name} <span class="mono quiet">{server.id}</span>: {reason}
+                {server.expired ? (
+                  <>
+                    {' '}
+                    <button
+                      type="button"
+                      class="secondary small"
+                      data-call={`POST /v1/servers/${enc(server.id)}/renew`}
+                      data-body='{"months":1}'
+                      data-done={`${server.name} renewed for a month`}
+                    >
+                      Renew<span class="visually-hidden"> {server.name}</span>
+                    </button>
+                  </>
+                ) : null}
               </li>
             ))}
             {unfit.length > LISTED_REFUSALS ? <li>and {unfit.length - LISTED_REFUSALS} more</li> : null}

@@ -349,6 +349,52 @@ export const STEP_SPECS = {
     body: z.strictObject({ server: ServerRef, writesPerMinute: z.number().min(0).max(60) }),
     example: '- setWorkload: { server: web-1, writesPerMinute: 3 }',
   }),
+  addVolume: spec({
+    category: 'simulation',
+    summary:
+      'Add a volume (drive) to a server; on a protected main the shadow matches again only after restartReplication (decision 0011).',
+    body: z.strictObject({
+      server: ServerRef,
+      type: VolumeType,
+      sizeGb: z.number().int().min(1).max(16_384).optional().describe('Default 40.'),
+      iops: z.number().int().min(100).max(100_000).optional().describe('Default 3000.'),
+    }),
+    example: '- addVolume: { server: web-1, type: SSD, sizeGb: 200 }',
+  }),
+  resizeVolume: spec({
+    category: 'simulation',
+    summary: 'Grow volume `volume` (0-based) of a server to `sizeGb` (volumes only grow).',
+    body: z.strictObject({
+      server: ServerRef,
+      volume: z.number().int().min(0).max(15),
+      sizeGb: z.number().int().min(1).max(16_384),
+    }),
+    example: '- resizeVolume: { server: web-1, volume: 0, sizeGb: 80 }',
+  }),
+  removeVolume: spec({
+    category: 'simulation',
+    summary: 'Remove data volume `volume` (1 and up; the boot volume 0 stays).',
+    body: z.strictObject({ server: ServerRef, volume: z.number().int().min(1).max(15) }),
+    example: '- removeVolume: { server: web-1, volume: 1 }',
+  }),
+  renewServer: spec({
+    category: 'simulation',
+    summary: "Renew a server's subscription by `months` of 30 days (default 1), from now if it expired.",
+    body: z.strictObject({ server: ServerRef, months: z.number().int().min(1).max(36).optional() }),
+    shorthand: { key: 'server', schema: ServerRef },
+    example: '- renewServer: { server: web-1, months: 12 }',
+  }),
+  changeSettings: spec({
+    category: 'simulation',
+    summary:
+      "Change a Replicating, Pending or Error pair's interval (from the next recovery point) and/or its shadow's flavor.",
+    body: z.strictObject({
+      ...optionalPair,
+      intervalHours: z.number().int().min(1).max(12).optional(),
+      shadowFlavor: z.string().min(1).max(64).optional(),
+    }),
+    example: '- changeSettings: { pair: web, intervalHours: 4 }',
+  }),
   remember: spec({
     category: 'simulation',
     summary:
@@ -599,13 +645,22 @@ export const STEP_SPECS = {
   }),
   expectServer: spec({
     category: 'expectation',
-    summary: "A server's power state and role.",
+    summary: "A server's power state, role, flavor, volume sizes and expiry.",
     body: z.strictObject({
       server: ServerRef,
       powerState: PowerState.optional(),
       role: ServerRole.optional(),
+      flavor: z.string().min(1).optional(),
+      volumeSizesGb: z
+        .array(z.number().int().min(1))
+        .optional()
+        .describe("The sizes of the server's volumes, in order."),
+      expired: z.boolean().optional(),
     }),
-    example: '- expectServer: { server: shadow of web, powerState: RUNNING, role: SHADOW }',
+    example: [
+      '- expectServer: { server: shadow of web, powerState: RUNNING, role: SHADOW }',
+      '- expectServer: { server: shadow of web, volumeSizesGb: [40, 200], flavor: general.4c8g }',
+    ].join('\n'),
   }),
 } as const;
 

@@ -194,6 +194,13 @@ export const EXPECTATION_RUNNERS: StepRunners<ExpectationKind> = {
     const server = await world.sim.getServer(world.tenant, id);
     compare(`server ${body.server} (${id}) power state`, body.powerState, server.powerState);
     compare(`server ${body.server} (${id}) role`, body.role, server.role);
+    compare(`server ${body.server} (${id}) flavor`, body.flavor, server.flavor);
+    compare(
+      `server ${body.server} (${id}) volume sizes (GB)`,
+      body.volumeSizesGb === undefined ? undefined : body.volumeSizesGb.join(', '),
+      server.volumes.map((v) => v.sizeGb).join(', '),
+    );
+    compare(`server ${body.server} (${id}) expired`, body.expired, server.expired);
   },
 
   expectRecoveryPoint: async (world, { body }) => {

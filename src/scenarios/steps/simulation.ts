@@ -17,6 +17,11 @@ type SimulationKind =
   | 'stopServer'
   | 'writeFile'
   | 'setWorkload'
+  | 'addVolume'
+  | 'resizeVolume'
+  | 'removeVolume'
+  | 'renewServer'
+  | 'changeSettings'
   | 'remember'
   | 'chaos';
 
@@ -86,6 +91,27 @@ export const SIMULATION_RUNNERS: StepRunners<SimulationKind> = {
   },
   setWorkload: async (world, { body }) => {
     await world.sim.setWorkload(world.tenant, await world.serverId(body.server), body.writesPerMinute);
+  },
+  addVolume: async (world, { body }) => {
+    const { server, ...volume } = body;
+    await world.sim.addVolume(world.tenant, await world.serverId(server), volume);
+  },
+  resizeVolume: async (world, { body }) => {
+    await world.sim.resizeVolume(world.tenant, await world.serverId(body.server), body.volume, {
+      sizeGb: body.sizeGb,
+    });
+  },
+  removeVolume: async (world, { body }) => {
+    await world.sim.removeVolume(world.tenant, await world.serverId(body.server), body.volume);
+  },
+  renewServer: async (world, { body }) => {
+    await world.sim.renewServer(world.tenant, await world.serverId(body.server), {
+      ...(body.months !== undefined && { months: body.months }),
+    });
+  },
+  changeSettings: async (world, { body }) => {
+    const { pair, ...settings } = body;
+    await world.sim.changePairSettings(world.tenant, world.pairId(World.pairOf({ pair })), settings);
   },
   remember: async (world, { body }) => {
     world.points.set(body.name, await world.pointId(World.pairOf(body), body.recoveryPoint));
