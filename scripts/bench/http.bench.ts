@@ -16,6 +16,7 @@ import autocannon from 'autocannon';
 import { createClient, type DrsimClient } from '../../src/client/index.js';
 import type { DrPair, Job } from '../../src/sim/types.js';
 import {
+  cpuMs,
   emit,
   freePort,
   HOST,
@@ -43,20 +44,24 @@ interface Figures {
   rps: number;
   p99: number;
   bad: number;
+  /** Server CPU time per request (µs): what the load costs the server, whatever else runs. */
+  cpuUs: number;
 }
 type Requests = NonNullable<autocannon.Options['requests']>;
+interface Target {
+  child: ChildProcess;
+  url: string;
+}
 
 async function load(
-  url: string,
+  target: Target,
   requests: Requests,
   setupClient?: (client: autocannon.Client) => void,
   duration = DURATION_S,
 ): Promise<Figures> {
-  const options: autocannon.Options & { warmup: { connections: number; duration: number } } = {
-    url,
+  const options: autocannon.Options = {
+    url: target.url,
     connections: CONNECTIONS,
-    duration,
-    warmup: { connections: CONNECTIONS, duration: WARMUP_S },
     headers: {
       authorization: `Bearer ${TOKEN}`,
       accept: 'application/json',
@@ -65,8 +70,16 @@ async function load(
     requests,
     ...(setupClient ? { setupClient } : {}),
   };
-  const result = await autocannon(options);
-  return { rps: result.requests.average, p99: result.latency.p99, bad: result.non2xx + result.errors };
+  await autocannon({ ...options, duration: WARMUP_S }); // JIT and caches; not counted
+  const before = cpuMs(target.child.pid);
+  const result = await autocannon({ ...options, duration });
+  const cpuUs = ((cpuMs(target.child.pid) - before) * 1000) / Math.max(1, result.requests.total);
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    bad: result.non2xx + result.errors,
+    cpuUs,
+  };
 }
 
 async function startChild(args: string[], health: string): Promise<{ child: ChildProcess; url: string }> {
@@ -120,9 +133,12 @@ const CREATE: Requests = [
 
 const show = (name: string, f: Figures) =>
   log(
-    `  ${name.padEnd(34)} ${Math.round(f.rps).toString().padStart(7)} req/s  p99 ${f.p99} ms${f.bad ? `  (${f.bad} non-2xx/errors)` : ''}`,
+    `  ${name.padEnd(34)} ${Math.round(f.rps).toString().padStart(7)} req/s  p99 ${f.p99} ms  ${Math.round(f.cpuUs)} µs CPU/req${f.bad ? `  (${f.bad} non-2xx/errors)` : ''}`,
   );
 const badNote = (f: Figures) => (f.bad > 0 ? `; ${f.bad} non-2xx/errors` : '');
+/** Server CPU per request beside the floor's: the load-independent view of the same run. */
+const cpuNote = (f: Figures, floor: Figures) =>
+  `server CPU per request ${Math.round(f.cpuUs)} µs vs floor ${Math.round(floor.cpuUs)} µs (${(f.cpuUs / floor.cpuUs).toFixed(1)}×)`;
 
 const children: ChildProcess[] = [];
 const workDir = mkdtempSync(join(tmpdir(), 'drsim-bench-http-'));
@@ -154,9 +170,9 @@ try {
 
   log(`GET /v1/dr-pairs?limit=${PAIRS}`);
   const listReq: Requests = [{ method: 'GET', path: `/v1/dr-pairs?limit=${PAIRS}` }];
-  const list = await load(drsim.url, listReq);
+  const list = await load(drsim, listReq);
   show('drsim', list);
-  const listMemory = await load(memory.url, listReq);
+  const listMemory = await load(memory, listReq);
   show('floor: Hono from memory', listMemory);
   emit({
     goal: `GET list p99 (${PAIRS} pairs, ${CONNECTIONS} connections)`,
@@ -166,16 +182,16 @@ try {
     floorName: 'Hono, c.json from memory',
     target: '≤ 20 ms',
     met: list.p99 <= 20 && list.bad === 0,
-    note: `${Math.round(list.rps)} req/s vs floor ${Math.round(listMemory.rps)} req/s${badNote(list)}`,
+    note: `${Math.round(list.rps)} req/s vs floor ${Math.round(listMemory.rps)} req/s; ${cpuNote(list, listMemory)}${badNote(list)}`,
   });
 
   log(`GET /v1/jobs/{id} (${POLLED_JOBS} jobs running, realtime clock at ${REALTIME_SPEED}×)`);
   const jobReq: Requests = restarts.map((job) => ({ method: 'GET', path: `/v1/jobs/${job.id}` }));
   await client.sim.setClock({ mode: 'realtime', speed: REALTIME_SPEED });
-  const jobs = await load(drsim.url, jobReq);
+  const jobs = await load(drsim, jobReq);
   await client.sim.setClock({ mode: 'manual' });
   show('drsim', jobs);
-  const jobsMemory = await load(memory.url, jobReq);
+  const jobsMemory = await load(memory, jobReq);
   show('floor: Hono from memory', jobsMemory);
   emit({
     goal: 'job reads req/s (jobs running on a realtime clock)',
@@ -185,7 +201,7 @@ try {
     floorName: 'Hono, c.json from memory',
     target: '≥ 0.5× floor',
     met: jobs.rps / jobsMemory.rps >= 0.5 && jobs.bad === 0,
-    note: `p99 ${jobs.p99} ms vs floor ${jobsMemory.p99} ms${badNote(jobs)}`,
+    note: `p99 ${jobs.p99} ms vs floor ${jobsMemory.p99} ms; ${cpuNote(jobs, jobsMemory)}${badNote(jobs)}`,
   });
 
   // Every pair replicating again, and actions complete as they are made.
@@ -193,9 +209,9 @@ try {
   await client.sim.setProgression({ default: 'immediate' });
   const pairIds = pairs.map((pair) => pair.id);
   log('POST stop-replication / resume-replication, alternately, one pair per connection');
-  const actions = await load(drsim.url, [{}], actionCycle(pairIds));
+  const actions = await load(drsim, [{}], actionCycle(pairIds));
   show('drsim', actions);
-  const actionsFloor = await load(sqlite.url, [{}], actionCycle(pairIds));
+  const actionsFloor = await load(sqlite, [{}], actionCycle(pairIds));
   show('floor: Hono + better-sqlite3', actionsFloor);
   for (const [goal, figure, floor, target, met] of [
     [
@@ -215,14 +231,14 @@ try {
       floorName: 'Hono + better-sqlite3, one write transaction',
       target,
       met: met && actions.bad === 0,
-      ...(actions.bad ? { note: badNote(actions).slice(2) } : {}),
+      note: `${cpuNote(actions, actionsFloor)}${badNote(actions)}`,
     });
   }
 
   log('POST /v1/servers (creates)');
-  const creates = await load(drsim.url, CREATE);
+  const creates = await load(drsim, CREATE);
   show('drsim', creates);
-  const createsFloor = await load(sqlite.url, CREATE);
+  const createsFloor = await load(sqlite, CREATE);
   show('floor: Hono + better-sqlite3', createsFloor);
   for (const [goal, figure, floor, target, met] of [
     ['creates req/s', creates.rps, createsFloor.rps, '≥ 0.5× floor', creates.rps / createsFloor.rps >= 0.5],
@@ -236,7 +252,7 @@ try {
       floorName: 'Hono + better-sqlite3, one write transaction',
       target,
       met: met && creates.bad === 0,
-      ...(creates.bad ? { note: badNote(creates).slice(2) } : {}),
+      note: `${cpuNote(creates, createsFloor)}${badNote(creates)}`,
     });
   }
 
@@ -264,7 +280,7 @@ try {
   const sampler = setInterval(() => samples.push(rssMb(drsim.child.pid)), 1000);
   let soakNext = 0;
   const soak = await load(
-    drsim.url,
+    drsim,
     [{}],
     (c) => {
       // Each connection its own pair, so stop and resume always alternate on it.

@@ -28,3 +28,4 @@ export function waitFor2xx(url: string, child: ChildProcess, timeoutMs?: number)
 export function stopChild(child: ChildProcess | undefined): Promise<void>;
 export function rssMb(pid: number | undefined): number;
 export function peakRssMb(pid: number | undefined): number;
+export function cpuMs(pid: number | undefined): number;

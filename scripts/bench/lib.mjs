@@ -89,3 +89,13 @@ function statusKb(pid, field) {
 export const rssMb = (pid) => (statusKb(pid, 'VmRSS') ?? Number.NaN) / 1024;
 /** Peak resident memory so far, in MB (VmHWM). */
 export const peakRssMb = (pid) => (statusKb(pid, 'VmHWM') ?? Number.NaN) / 1024;
+
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc; 10 ms resolution). */
+export function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}

@@ -10,19 +10,23 @@ import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 import { silentLogger } from '../../src/server/logger.js';
 import { startServer } from '../../src/server/serve.js';
-import { log, quick, spawnNode, stopChild } from './lib.mjs';
+import { cpuMs, log, quick, spawnNode, stopChild } from './lib.mjs';
 
 const CONNECTIONS = 10;
 const DURATION_S = quick ? 2 : 5;
 const TOKEN = 'tenant-0';
 
-async function serveSeeded(pairs: number, tenants: number): Promise<void> {
+/** Pairs of each tenant besides the measured one. */
+const OTHER_PAIRS = 2;
+
+/** `pairs` in tenant-0 (the one measured) and `others` more tenants of OTHER_PAIRS pairs each. */
+async function serveSeeded(pairs: number, others: number): Promise<void> {
   const server = await startServer({ port: 0, host: '127.0.0.1', seed: 1, logger: silentLogger });
-  for (let t = 0; t < tenants; t++) {
+  for (let t = 0; t <= others; t++) {
     const sim = server.worlds.get(`tenant-${t}`);
     sim.setProgression('default', 'immediate');
     const tenant = `tenant-${t}`;
-    for (let i = 0; i < pairs; i++) {
+    for (let i = 0; i < (t === 0 ? pairs : OTHER_PAIRS); i++) {
       const main = sim.createServer(tenant, { name: `web-${i}`, region: 'HCM' });
       const pair = sim.attach(tenant, {
         mainServerId: main.id,
@@ -53,21 +57,25 @@ async function start(pairs: number, tenants: number): Promise<{ child: ChildProc
 }
 
 async function measure(
+  pid: number | undefined,
   url: string,
   requests: autocannon.Request[],
   setupClient?: (c: autocannon.Client) => void,
 ) {
-  const result = await autocannon(<autocannon.Options>{
+  const options = {
     url,
     connections: CONNECTIONS,
-    duration: DURATION_S,
-    warmup: { connections: CONNECTIONS, duration: 1 },
     headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
     requests,
     ...(setupClient ? { setupClient } : {}),
-  });
+  };
+  await autocannon({ ...options, duration: 1 }); // warm-up (JIT, caches), not counted
+  const before = cpuMs(pid);
+  const result = await autocannon({ ...options, duration: DURATION_S });
+  // Server CPU per request: what the load costs the server, whatever else the machine is doing.
+  const perRequest = ((cpuMs(pid) - before) * 1000) / result.requests.total;
   const bad = result.non2xx + result.errors;
-  return `${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} / p99 ${result.latency.p99} ms${bad ? ` (${bad} non-2xx)` : ''}`;
+  return `${Math.round(perRequest)} µs CPU; ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms${bad ? ` (${bad} non-2xx)` : ''}`;
 }
 
 async function row(pairs: number, tenants: number): Promise<string> {
@@ -91,11 +99,11 @@ async function row(pairs: number, tenants: number): Promise<string> {
       await fetch(`${url}/v1/dr-pairs/${ids[0]}/stop-replication`, { method: 'POST', headers, body: '{}' })
     ).json()) as { id: string };
     await fetch(`${url}/v1/dr-pairs/${ids[0]}/resume-replication`, { method: 'POST', headers, body: '{}' });
-    const first = await measure(url, [{ method: 'GET', path: '/v1/dr-pairs?limit=100' }]);
-    const last = await measure(url, [{ method: 'GET', path: lastPage }]);
-    const jobRead = await measure(url, [{ method: 'GET', path: `/v1/jobs/${job.id}` }]);
+    const first = await measure(child.pid, url, [{ method: 'GET', path: '/v1/dr-pairs?limit=100' }]);
+    const last = await measure(child.pid, url, [{ method: 'GET', path: lastPage }]);
+    const jobRead = await measure(child.pid, url, [{ method: 'GET', path: `/v1/jobs/${job.id}` }]);
     let next = 0;
-    const actions = await measure(url, [{}], (c) => {
+    const actions = await measure(child.pid, url, [{}], (c) => {
       const id = ids[next++ % ids.length];
       c.setRequests([
         { method: 'POST', path: `/v1/dr-pairs/${id}/stop-replication`, body: '{}' },
@@ -113,21 +121,21 @@ if (mode === 'serve') {
   await serveSeeded(Number(pairsArg), Number(tenantsArg));
 } else {
   const sizes: [number, number][] = [
-    [100, 1],
-    [1_000, 1],
-    [3_000, 1],
-    [2, 10],
-    [2, 100],
-    [2, 1_000],
+    [100, 0],
+    [1_000, 0],
+    [3_000, 0],
+    [100, 10],
+    [100, 100],
+    [100, 1_000],
   ];
   const lines = [
-    `${CONNECTIONS} connections, ${DURATION_S} s each; the tenant measured is one of them`,
+    `${CONNECTIONS} connections, ${DURATION_S} s each after a 1 s warm-up; other tenants hold ${OTHER_PAIRS} pairs each`,
     '',
-    '| pairs per tenant | tenants | GET first page (100) | GET last page | GET job | actions (stop/resume) |',
+    '| pairs in the tenant | other tenants | GET first page (100) | GET last page | GET job | actions (stop/resume) |',
     '|---:|---:|---|---|---|---|',
   ];
   for (const [pairs, tenants] of sizes) {
-    log(`${pairs} pairs × ${tenants} tenants …`);
+    log(`${pairs} pairs, ${tenants} other tenants …`);
     lines.push(await row(pairs, tenants));
     log(lines.at(-1)!);
   }
