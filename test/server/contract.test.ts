@@ -522,6 +522,42 @@ describe('the contract, over HTTP', () => {
     expect((await send('PUT', '/_sim/account', { body: { mode: 'postpaid' } })).body.balance).toBeNull();
   });
 
+  it('a wrong method answers 405 as the MethodNotAllowed response of the document says', async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: the dereferenced document, read as a client would.
+    const doc = api.definition as any;
+    const declared = doc.components.responses.MethodNotAllowed;
+    expect(doc['x-drsim-method-not-allowed']).toEqual(declared);
+    expect(declared.headers.Allow.required).toBe(true);
+    // No operation lists 405, so the answer is checked against the component itself.
+    const operation = { operationId: 'MethodNotAllowed', responses: { 405: declared } };
+    for (const [method, path, allow] of [
+      ['GET', '/v1/dr-pairs/drp-x/failover', 'POST'],
+      ['PUT', '/v1/servers', 'GET, POST, HEAD'],
+      ['DELETE', '/_sim/clock', 'GET, PUT, HEAD'],
+    ] as const) {
+      const headers: Record<string, string> = { Authorization: 'Bearer alice', 'X-Drsim-Admin-Token': ADMIN };
+      const res = await fetch(`${server.url}${path}${path.startsWith('/_sim') ? '?tenant=alice' : ''}`, {
+        method,
+        headers,
+      });
+      const where = `${method} ${path}`;
+      expect(res.status, where).toBe(405);
+      expect(res.headers.get('allow')?.split(', ').sort(), where).toEqual(allow.split(', ').sort());
+      expect(api.validateResponse(await res.json(), operation as never, 405).errors, where).toBeNull();
+      const headerResult = api.validateResponseHeaders(
+        Object.fromEntries(res.headers.entries()),
+        operation as never,
+        {
+          statusCode: 405,
+          setMatchType: 'any' as never,
+        },
+      );
+      expect(headerResult.errors, where).toBeNull();
+      // A /v1 answer concerns the caller's world; a /_sim 405 reached no route that names one.
+      expect(res.headers.has('x-drsim-time'), where).toBe(path.startsWith('/v1'));
+    }
+  });
+
   it('exercised every operation of the document', () => {
     const operations = api.getOperations().map((operation) => operation.operationId as string);
     expect(operations.filter((id) => !exercised.has(id))).toEqual([]);

@@ -193,7 +193,7 @@ describe('request errors', () => {
     expectProblem(await call('GET', `/v1/servers/${server.id}/files/no/such/file`), 404, 'FILE_NOT_FOUND');
     expectProblem(await call('GET', '/v1/nothing-here'), 404, 'ROUTE_NOT_FOUND');
     expectProblem(await call('GET', '/elsewhere'), 404, 'ROUTE_NOT_FOUND');
-    const wrong = await call('PATCH', '/v1/dr-pairs/drp-1');
+    const wrong = await call('PUT', '/v1/dr-pairs/drp-1');
     expectProblem(wrong, 405, 'METHOD_NOT_ALLOWED');
     expect(wrong.headers.get('allow')).toContain('GET');
     expect(wrong.headers.get('allow')).toContain('DELETE');

@@ -1,6 +1,6 @@
 /**
  * The document passes the linters client developers run on it: redocly (`recommended`) and
- * spectral (`spectral:oas`), with no errors and no warnings. The document is fetched from the
+ * spectral (`spectral:oas`), with no errors and no warnings but the one written down below. The document is fetched from the
  * app as a client would (its `servers` entry is the origin that served it).
  */
 import { execFile } from 'node:child_process';
@@ -33,8 +33,16 @@ async function lint(command: string, args: string[]): Promise<string> {
   }
 }
 
+/**
+ * The 405 answer (with `Allow`) belongs to no operation — a path answers it for every method it
+ * does not declare, and OpenAPI has no place for that — so the document declares it as a
+ * component referenced from the root extension `x-drsim-method-not-allowed`, which redocly does
+ * not follow. Spectral does, and reports nothing.
+ */
+const REDOCLY_WRITTEN_DOWN = ['no-unused-components: Component: "MethodNotAllowed" is never used.'];
+
 describe('/openapi.json under the linters', () => {
-  it('redocly lint (recommended): no errors, no warnings', async () => {
+  it('redocly lint (recommended): no errors, only the warning written down', async () => {
     const file = await documentFile();
     const out = await lint(bin('redocly'), [
       'lint',
@@ -48,8 +56,8 @@ describe('/openapi.json under the linters', () => {
       totals: { errors: number; warnings: number };
       problems: { ruleId: string; message: string }[];
     };
-    expect(report.problems.map((p) => `${p.ruleId}: ${p.message}`)).toEqual([]);
-    expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
+    expect(report.problems.map((p) => `${p.ruleId}: ${p.message}`)).toEqual(REDOCLY_WRITTEN_DOWN);
+    expect(report.totals).toMatchObject({ errors: 0, warnings: REDOCLY_WRITTEN_DOWN.length });
   }, 60_000);
 
   it('spectral lint (spectral:oas): no errors, no warnings', async () => {

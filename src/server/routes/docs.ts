@@ -53,6 +53,8 @@ export function registerDocsRoutes(app: OpenAPIHono<AppEnv>): void {
         contact: { name: 'drsim', url: 'https://www.npmjs.com/package/drsim' },
       },
       security: [{ bearerToken: [] }],
+      // OpenAPI has no place for the answer to a method a path does not declare; say it here.
+      'x-drsim-method-not-allowed': { $ref: '#/components/responses/MethodNotAllowed' },
       tags: [
         { name: 'Servers', description: "The tenant's servers, their power and their files." },
         {

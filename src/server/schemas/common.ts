@@ -116,6 +116,12 @@ const HEADERS = {
     required: true,
     schema: { type: 'string', format: 'uri-reference' },
   },
+  Allow: {
+    description:
+      'The methods the path does answer, comma-separated (`GET, HEAD, POST`); HEAD is listed wherever GET is.',
+    required: true,
+    schema: { type: 'string', example: 'GET, HEAD, POST' },
+  },
 } as const;
 
 /** The headers of a success response; `location` adds `Location`. */
@@ -151,6 +157,11 @@ const PROBLEM_RESPONSES: Record<number, { name: string; description: string }> =
     description:
       'Refused in the current state: INVALID_STATE (with `pairStatus` and `allowedActions`), SERVER_STATE_CONFLICT, IP_ADDRESS_IN_USE, an attach conflict, or SNAPSHOT_EXISTS.',
   },
+  405: {
+    name: 'MethodNotAllowed',
+    description:
+      'A path of this document with a method it does not declare (METHOD_NOT_ALLOWED, with `allowed`); `Allow` lists the methods it does. No operation lists it: every path answers it for every method it does not declare (`x-drsim-method-not-allowed` at the root of the document).',
+  },
   413: { name: 'ContentTooLarge', description: 'The body is over the limit (PAYLOAD_TOO_LARGE).' },
   415: {
     name: 'UnsupportedMediaType',
@@ -181,6 +192,7 @@ function problemComponent(status: number) {
   const headers: Record<string, unknown> = { 'X-Drsim-Time': ref('headers', 'X-Drsim-Time') };
   if (status === 429 || status === 503) headers['Retry-After'] = ref('headers', 'Retry-After');
   if (status === 401) headers['WWW-Authenticate'] = ref('headers', 'WWW-Authenticate');
+  if (status === 405) headers.Allow = ref('headers', 'Allow');
   return {
     description,
     headers,
