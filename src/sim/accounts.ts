@@ -11,6 +11,7 @@
  * recovery point) and reconciles the pair's open meters with what exists now.
  */
 import type { Engine } from './engine.js';
+import { dataVersionOf } from './recovery-points.js';
 import { DrError } from './errors.js';
 import { dayStartMs, timeZoneOffsetMs } from './retention.js';
 import { iso } from './rows.js';
@@ -473,15 +474,14 @@ function transmit(e: Engine, tenant: string, pairId: string, pointId: string): v
   if (!pair || pair.shadow_region === null || pair.shadow_region === pair.main_region) return;
   const points = e.ctx.pointsOf(pairId);
   const index = points.findIndex((p) => p.id === pointId);
-  const point = e.st.pointById.get(pointId);
-  if (!point) return;
+  const pointVersion = dataVersionOf(e, pointId);
+  if (pointVersion === undefined) return;
   let gb: number;
   if (index <= 0) {
     gb = (JSON.parse(pair.main_volumes) as { sizeGb: number }[]).reduce((sum, v) => sum + v.sizeGb, 0);
   } else {
-    const previous = e.st.pointById.get(points[index - 1]!.id);
-    const bytes =
-      q.bytesWritten.get(pair.main_server_id, previous?.data_version ?? 0, point.data_version) ?? 0;
+    const previous = dataVersionOf(e, points[index - 1]!.id);
+    const bytes = q.bytesWritten.get(pair.main_server_id, previous ?? 0, pointVersion) ?? 0;
     gb = bytes / GIB;
   }
   if (gb <= 0) return;

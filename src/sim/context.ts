@@ -30,6 +30,9 @@ export interface PointRef {
   tags: string;
 }
 
+/** The insert arguments of a recovery point: id, pair, tenant, time, status, tags, size, data version, corrupt. */
+export type PendingPoint = [string, string, string, number, string, string, number, number, number];
+
 export interface Ctx {
   store: Store;
   seed: number;
@@ -41,6 +44,14 @@ export interface Ctx {
   points: Map<string, PointRef[]>;
   /** Fault rules in creation order. */
   faults: FaultRule[];
+  /**
+   * Recovery points the ticks of the running advance made and have not written yet (insert
+   * arguments by id): most of them are deleted by the next tick (off the interval), and such a
+   * point then never reaches SQLite. Written by `flushPoints`, which runs before anything but a
+   * tick does its work and before every commit, so no reader ever misses one.
+   */
+  pendingPoints: Map<string, PendingPoint>;
+  flushPoints(): void;
   nextSeq(name?: string): number;
   emit(tenant: string, pairId: string | null, kind: SimEventKind, data: Record<string, unknown>): void;
   /** Runs after every emitted event, in the same transaction (the billing meters follow events). */
@@ -123,6 +134,10 @@ export function createContext(
   const selectPoints = store.db.prepare<[string], PointRef>(
     'SELECT id, created_at_ms AS createdAtMs, tags FROM recovery_points WHERE pair_id = ? ORDER BY created_at_ms, id',
   );
+  const insertPoint = store.db.prepare(
+    `INSERT INTO recovery_points (id, pair_id, tenant, created_at_ms, status, tags, size_bytes, data_version, corrupt)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
   const selectFaults = store.db.prepare<[], { rule: string }>('SELECT rule FROM faults ORDER BY seq');
   let depth = 0;
 
@@ -136,6 +151,12 @@ export function createContext(
     points: new Map(),
     faults: [],
     onEmit: null,
+    pendingPoints: new Map(),
+    flushPoints() {
+      if (ctx.pendingPoints.size === 0) return;
+      for (const args of ctx.pendingPoints.values()) insertPoint.run(...args);
+      ctx.pendingPoints.clear();
+    },
     version: 0,
     nextSeq(name = 'seq') {
       const next = (ctx.counters[name] ?? 0) + 1;
@@ -153,6 +174,7 @@ export function createContext(
       try {
         const result = store.tx(() => {
           const value = fn();
+          ctx.flushPoints();
           store.setMeta('runtime', { seed: ctx.seed, ...snapshotRuntime() });
           return value;
         });
@@ -176,6 +198,7 @@ export function createContext(
     },
     reloadCaches() {
       ctx.points.clear();
+      ctx.pendingPoints.clear();
       ctx.faults = selectFaults.all().map((row) => JSON.parse(row.rule) as FaultRule);
     },
   };

@@ -4,6 +4,7 @@
  * point is available to a pair. The cache of each pair's points is updated with the rows.
  */
 import type { RecoveryPointFact } from '../machine/index.js';
+import type { PendingPoint } from './context.js';
 import type { StoredRecoveryPoint } from './contract.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
@@ -29,11 +30,16 @@ export interface PairForPoint {
   pinned?: ReadonlySet<string>;
 }
 
-/** Takes a recovery point of the main server's data as it is now; returns its id. */
+/**
+ * Takes a recovery point of the main server's data as it is now; returns its id. With `defer`
+ * (a replication tick), the row waits in `ctx.pendingPoints` until the advance flushes it, and is
+ * never written if a later tick deletes it first.
+ */
 export function takeRecoveryPoint(
   e: Engine,
   pair: PairForPoint,
   main: { dataVersion: number; dataBytes: number },
+  defer = false,
 ): string {
   const now = e.ctx.clock.nowMs();
   const id = e.ctx.rng.id('rp');
@@ -65,7 +71,7 @@ export function takeRecoveryPoint(
         )
       : null;
   const corrupt = rule?.effect.kind === 'corrupt';
-  e.st.insertPoint.run(
+  const row: PendingPoint = [
     id,
     pair.id,
     pair.tenant,
@@ -75,14 +81,16 @@ export function takeRecoveryPoint(
     main.dataBytes,
     main.dataVersion,
     corrupt ? 1 : 0,
-  );
+  ];
+  if (defer) e.ctx.pendingPoints.set(id, row);
+  else e.st.insertPoint.run(...row);
   e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.created', {
     recoveryPointId: id,
     dataVersion: main.dataVersion,
   });
   if (rule) fired(e, rule.id, pair.tenant, pair.id, { recoveryPointId: id });
   for (const { id: deletedId, reason } of deleted) {
-    e.st.deletePoint.run(deletedId);
+    deleteRow(e, deletedId);
     e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.deleted', { recoveryPointId: deletedId, reason });
     // In place: this runs for every pair every quarter hour.
     points.splice(
@@ -97,11 +105,23 @@ export function takeRecoveryPoint(
       const text = JSON.stringify(kept);
       if (text !== ref.tags) {
         ref.tags = text;
-        e.st.tagPoint.run(text, ref.id);
+        const pending = e.ctx.pendingPoints.get(ref.id);
+        if (pending) pending[5] = text;
+        else e.st.tagPoint.run(text, ref.id);
       }
     }
   }
   return id;
+}
+
+/** A point's data version, whether its row is written or still deferred (undefined: no such point). */
+export function dataVersionOf(e: Engine, id: string): number | undefined {
+  return e.ctx.pendingPoints.get(id)?.[7] ?? e.st.pointById.get(id)?.data_version;
+}
+
+/** Deletes a point's row, or forgets it if it was never written. */
+function deleteRow(e: Engine, id: string): void {
+  if (!e.ctx.pendingPoints.delete(id)) e.st.deletePoint.run(id);
 }
 
 /** Retention hands out shared tag arrays: their JSON text is computed once per array. */
@@ -150,7 +170,7 @@ export function ageOut(e: Engine, nowMs: number, pinnedOf: (pairId: string) => R
       pins.set(row.pair_id, pinned);
     }
     if (pinned.has(row.id)) continue;
-    e.st.deletePoint.run(row.id);
+    deleteRow(e, row.id);
     e.ctx.emit(row.tenant, row.pair_id, 'recoveryPoint.deleted', { recoveryPointId: row.id, reason: 'age' });
     const cached = e.ctx.points.get(row.pair_id);
     const index = cached ? cached.findIndex((p) => p.id === row.id) : -1;
@@ -165,7 +185,7 @@ export function deleteAllPoints(
 ): number {
   const points = e.ctx.pointsOf(pair.id);
   for (const point of points) {
-    e.st.deletePoint.run(point.id);
+    deleteRow(e, point.id);
     e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.deleted', { recoveryPointId: point.id, reason });
   }
   e.ctx.points.set(pair.id, []);

@@ -44,13 +44,14 @@ export function replicationStatements(e: Engine) {
        FROM pairs p JOIN servers m ON m.id = p.main_server_id LEFT JOIN servers s ON s.id = p.shadow_server_id
        WHERE p.status = 'REPLICATING' ORDER BY p.seq`,
     ),
-    anyActive: db.prepare<[], { n: number }>(
-      "SELECT count(*) AS n FROM pairs WHERE status IN ('REPLICATING', 'REPLICATION_ERROR')",
-    ),
-    anyWorkload: db.prepare<[], { n: number }>(
-      'SELECT count(*) AS n FROM servers WHERE workload_per_minute > 0',
-    ),
-    anyPoint: db.prepare<[], { n: number }>('SELECT EXISTS (SELECT 1 FROM recovery_points) AS n'),
+    // One statement, each part stopping at its first row (it runs before every tick).
+    ticksMatter: db
+      .prepare<[], number>(
+        `SELECT EXISTS (SELECT 1 FROM pairs WHERE status IN ('REPLICATING', 'REPLICATION_ERROR'))
+           OR EXISTS (SELECT 1 FROM servers WHERE workload_per_minute > 0)
+           OR EXISTS (SELECT 1 FROM recovery_points)`,
+      )
+      .pluck(),
   };
 }
 
@@ -59,7 +60,7 @@ export type ReplicationStatements = ReturnType<typeof replicationStatements>;
 /** Whether a tick can change anything (so an idle simulation skips them). */
 export function ticksMatter(rs: ReplicationStatements): boolean {
   // Points age out on ticks whatever the status, so a paused pair's points still need them.
-  return rs.anyActive.get()!.n > 0 || rs.anyWorkload.get()!.n > 0 || rs.anyPoint.get()!.n > 0;
+  return rs.ticksMatter.get() === 1;
 }
 
 /** One 15-minute boundary: workload, then recovery points, then recoveries. */
@@ -69,6 +70,8 @@ export function tick(e: Engine, rs: ReplicationStatements): void {
   for (const row of rs.replicating.all()) {
     const cause = failureCause(row);
     if (cause) {
+      // Anything but taking a point may read points from SQLite: the deferred ones go first.
+      e.ctx.flushPoints();
       failReplication(e, row.id, cause.code, cause.message);
       continue;
     }
@@ -79,6 +82,7 @@ export function tick(e: Engine, rs: ReplicationStatements): void {
         e.ctx.rng,
       );
       if (rule) {
+        e.ctx.flushPoints();
         fired(e, rule.id, row.tenant, row.id, {});
         if (rule.effect.kind === 'fail') {
           failReplication(
@@ -106,9 +110,14 @@ export function tick(e: Engine, rs: ReplicationStatements): void {
         dataVersion: row.data_version,
         dataBytes: row.data_bytes,
       },
+      true,
     );
   }
-  for (const row of e.st.pairsWithStatus.all('REPLICATION_ERROR')) recoverIfPossible(e, row.id);
+  for (const row of e.st.pairsWithStatus.all('REPLICATION_ERROR')) {
+    e.ctx.flushPoints();
+    recoverIfPossible(e, row.id);
+  }
+  // Deferred points are from this chunk (at most a day old), so never old enough to age out.
   ageOut(e, now, (pairId) => {
     const pair = pairById(e, pairId);
     return pair ? pinnedIds(pair) : new Set();

@@ -49,6 +49,8 @@ export function advanceTo(
         if (!step) break;
         fired++;
       }
+      // History pruning reads the points (the file versions they need): deferred ones first.
+      ctx.flushPoints();
       ctx.clock.setNow(chunkEnd);
       if (!ticksMatter(rs)) ctx.counters[TICKED] = Math.floor(chunkEnd / TICK_MS) * TICK_MS;
       done = chunkEnd >= targetMs;
@@ -72,6 +74,8 @@ function fireNext(e: Engine, rs: ReplicationStatements, untilMs: number): boolea
     // While nothing replicates, ticks are not owed: the next one is the next boundary from here.
     if (!active) ctx.counters[TICKED] = Math.floor(ctx.clock.nowMs() / TICK_MS) * TICK_MS;
     e.st.deleteScheduled.run(next.seq);
+    // A job step may read recovery points: the ticks' deferred ones are written first.
+    ctx.flushPoints();
     if (next.kind === 'job.step') onScheduledStep(e, JSON.parse(next.payload));
     return true;
   }
