@@ -157,6 +157,24 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
     });
   }
 
+  // A new world's state depends only on its options (its seed among them) unless its clock
+  // follows the wall clock: made once per set of options, a reset is an import alone.
+  const freshStates = new Map<string, SimState>();
+  function freshState(tenant: string, worldOptions: WorldOptions): SimState {
+    const key = JSON.stringify([worldOptions.seed === undefined ? tenant : null, worldOptions]);
+    const cacheable = worldOptions.clock?.mode !== 'realtime';
+    const cached = cacheable ? freshStates.get(key) : undefined;
+    if (cached) return cached;
+    const fresh = open(tenant, worldOptions, null);
+    const state = fresh.exportState();
+    fresh.close();
+    if (cacheable) {
+      if (freshStates.size >= 10_000) freshStates.clear();
+      freshStates.set(key, state);
+    }
+    return state;
+  }
+
   function nextFile(): string | null {
     if (folder === null) return null;
     const seq = (registry.getMeta<number>('worldSeq') ?? 0) + 1;
@@ -250,10 +268,7 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
     remove: drop,
     reset(tenant) {
       const entry = entryOf(tenant);
-      const fresh = open(tenant, entry.options, null);
-      const state = fresh.exportState();
-      fresh.close();
-      entry.sim.importState(retenant(state, tenant));
+      entry.sim.importState(retenant(freshState(tenant, entry.options), tenant));
     },
     list: () =>
       [...entries].map(([tenant, entry]) => ({

@@ -241,6 +241,11 @@ describe('worlds', () => {
     const fresh = createSimulator({ seed: 7, startTime: '2026-03-01T00:00:00.000Z' });
     worlds.reset('run');
     expect(run.exportState()).toEqual(fresh.exportState());
+    // Again, after more changes (the second reset reuses the new world's state).
+    run.createServer('run', { name: 'b', region: 'HCM-3' });
+    run.advance('2h');
+    worlds.reset('run');
+    expect(run.exportState()).toEqual(fresh.exportState());
     expect(worlds.get('other').clock().now).toBe('2026-01-05T01:00:00.000Z');
     expect(() => worlds.reset('nobody')).toThrow(expect.objectContaining({ code: 'TENANT_NOT_FOUND' }));
   });
