@@ -11,8 +11,8 @@
  * recovery point) and reconciles the pair's open meters with what exists now.
  */
 import type { Engine } from './engine.js';
-import { dataVersionOf } from './recovery-points.js';
 import { DrError } from './errors.js';
+import { dataVersionOf } from './recovery-points.js';
 import { dayStartMs, timeZoneOffsetMs } from './retention.js';
 import { iso } from './rows.js';
 import type { Iso, VolumeType } from './types.js';
