@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseTokenFlag, parseTokensFile, type TokenGrant } from '../server/auth.js';
 import { LOG_LEVELS, type LogLevel } from '../server/logger.js';
+import { DEFAULT_TIME_ZONE, validateTimeZone } from '../sim/retention.js';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -21,6 +22,8 @@ export interface ServeArgs {
   speed: number | undefined;
   demo: boolean;
   historyRetentionDays: number | undefined;
+  /** IANA zone of new worlds' retention day and week. */
+  timeZone: string;
   logLevel: LogLevel;
   tokens: TokenGrant[] | undefined;
   adminToken: string | undefined;
@@ -39,6 +42,8 @@ Options (each also as an environment variable):
   --db :memory:|FILE   database; a file keeps everything across restarts (DRSIM_DB, default :memory:)
   --seed N             seed of every random choice (DRSIM_SEED, default 1)
   --speed X            run the clock in realtime at X simulated seconds per second (DRSIM_SPEED)
+  --time-zone ZONE     IANA zone of the retention day and week ("00:00", "Sunday") of every new
+                       world (DRSIM_TIME_ZONE, default Asia/Ho_Chi_Minh); e.g. UTC, Europe/Berlin
   --demo               seed demo data for the token "demo" into an empty database (DRSIM_DEMO=1)
   --history-retention DAYS
                        days of simulated time each world keeps its full history, 1 to 36600
@@ -62,6 +67,7 @@ const FLAGS = {
   speed: { type: 'string' },
   demo: { type: 'boolean' },
   'history-retention': { type: 'string' },
+  'time-zone': { type: 'string' },
   'log-level': { type: 'string' },
   tokens: { type: 'string' },
   token: { type: 'string', multiple: true },
@@ -102,6 +108,13 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     throw new UsageError(`--log-level ${logLevel}: expected one of ${LOG_LEVELS.join(', ')}`);
   }
 
+  const timeZone = values['time-zone'] ?? (env.DRSIM_TIME_ZONE || DEFAULT_TIME_ZONE);
+  if (!isTimeZone(timeZone)) {
+    throw new UsageError(
+      `--time-zone ${JSON.stringify(timeZone)}: not an IANA time zone; write e.g. Asia/Ho_Chi_Minh, UTC or Europe/Berlin`,
+    );
+  }
+
   let tokens: TokenGrant[] | undefined;
   try {
     if (values.tokens !== undefined) {
@@ -124,11 +137,21 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       retention === undefined || retention === ''
         ? undefined
         : integer('history-retention', retention, 1, 36_600),
+    timeZone,
     logLevel: logLevel as LogLevel,
     tokens,
     adminToken: values['admin-token'] ?? (env.DRSIM_ADMIN_TOKEN || undefined),
     cors: corsOrigins(values.cors ?? (env.DRSIM_CORS ? env.DRSIM_CORS.split(',') : undefined)),
   };
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    validateTimeZone(name);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `--cors` values: `*` or origins such as `http://localhost:5173` (scheme, host, optional port). */

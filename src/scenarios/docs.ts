@@ -129,7 +129,7 @@ export function scenariosDoc(): string {
     '| `name` (required) | What the scenario shows, in a sentence. |',
     '| `description`, `tags` | For people and for `--grep`. |',
     '| `seed` | Seeds the engine, the chaos steps and HTTP chaos (default 1): a whole number from 0 to 4294967295 (2^32 − 1), and every seed in that range is its own run (no two give the same draws). `--seed` overrides it; `--repeat N` derives N seeds from it. |',
-    '| `setup.startTime`, `setup.timeZone` | The simulated start (default Monday 2026-01-05T00:00Z) and the zone of the retention day and week (default UTC). |',
+    "| `setup.startTime`, `setup.timeZone` | The simulated start (default Monday 2026-01-05T00:00Z) and the zone of the retention day and week (default `Asia/Ho_Chi_Minh`, whatever the target server's `--time-zone`). |",
     '| `setup.servers` | Servers by name: `region`, `flavor`, `volumes`, `files` (path → content), `workload` (writes per minute), `powerState`, `expired: true`, `expiresIn`. |',
     "| `setup.regions` | The region catalogue, as `PUT /_sim/regions` takes it (`strict`, `regions` with `vpcs`, `securityGroups`, `placementGroups`, `volumeTypes`, `flavors`, `snapshotServiceEnabled`); default drsim's (`HCM-3`, `HAN-1`). |",
     '| `setup.pairs` | Pairs by name: `main` (a setup server), `shadow` (`region`, `vpc`, `subnet`), `replicate: true` or `{ intervalHours, shadowName }` to start replication and wait until the pair is Replicating. |',

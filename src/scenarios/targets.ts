@@ -13,7 +13,7 @@ import {
   type CreateSimulatorOptions,
   type Simulator,
 } from '../sim/contract.js';
-import { createSimulator } from '../sim/index.js';
+import { createSimulator, DEFAULT_TIME_ZONE } from '../sim/index.js';
 import { retryingFetch } from './http.js';
 import type { Scenario } from './scenario.js';
 import type { HttpSide } from './world.js';
@@ -42,7 +42,7 @@ export function simulatorOptions(scenario: Scenario, seed: number): CreateSimula
     ...(scenario.setup.startTime !== undefined && {
       startTime: new Date(scenario.setup.startTime).toISOString(),
     }),
-    ...(scenario.setup.timeZone !== undefined && { timeZone: scenario.setup.timeZone }),
+    timeZone: scenario.setup.timeZone ?? DEFAULT_TIME_ZONE,
     progression: { default: 'clock' },
   };
 }
@@ -119,7 +119,8 @@ export function remoteTarget(options: RemoteTargetOptions): Target {
         ...(scenario.setup.startTime !== undefined && {
           startTime: new Date(scenario.setup.startTime).toISOString(),
         }),
-        ...(scenario.setup.timeZone !== undefined && { timeZone: scenario.setup.timeZone }),
+        // Named always: a scenario means the same on a server started with another --time-zone.
+        timeZone: scenario.setup.timeZone ?? DEFAULT_TIME_ZONE,
         progression: { default: 'clock' },
         clock: { mode: 'manual' },
       });

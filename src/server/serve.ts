@@ -34,6 +34,11 @@ export interface ServeOptions {
   demo?: boolean;
   /** Days of simulated time every world keeps its history in full (docs/operations.md); default 90. */
   historyRetentionDays?: number;
+  /**
+   * IANA zone of every new world that names none (the retention day and week); default
+   * `Asia/Ho_Chi_Minh`. An unknown zone is a DrError VALIDATION_FAILED before anything opens.
+   */
+  timeZone?: string;
   tokens?: TokenGrant[];
   adminToken?: string;
   /** Origins browsers may call from (CORS), or `*`; default none. */
@@ -74,7 +79,10 @@ export const MAX_CONNECTIONS = 1024;
  * use (realtime clock, progression), and the demo tenant's data on request.
  */
 export function openWorlds(
-  options: Pick<ServeOptions, 'db' | 'seed' | 'speed' | 'demo' | 'progression' | 'historyRetentionDays'>,
+  options: Pick<
+    ServeOptions,
+    'db' | 'seed' | 'speed' | 'demo' | 'progression' | 'historyRetentionDays' | 'timeZone'
+  >,
   logger: Logger,
 ): Worlds {
   const realtime = options.speed !== undefined && options.speed > 0;
@@ -87,6 +95,7 @@ export function openWorlds(
     db: options.db ?? ':memory:',
     wallClock: Date.now,
     ...(options.historyRetentionDays !== undefined && { historyRetentionDays: options.historyRetentionDays }),
+    ...(options.timeZone !== undefined && { timeZone: options.timeZone }),
     ...(Object.keys(defaults).length > 0 && { defaults }),
   });
   try {

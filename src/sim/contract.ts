@@ -50,7 +50,11 @@ export interface CreateSimulatorOptions {
   durability?: 'process' | 'power';
   /** Simulated start time for a new database. Default `2026-01-05T00:00:00.000Z` (a Monday). */
   startTime?: Iso;
-  /** IANA time zone for retention's day and week boundaries. Default `UTC`. */
+  /**
+   * IANA time zone of retention's day and week boundaries ("00:00", "Sunday"). Default
+   * `Asia/Ho_Chi_Minh`, where the service is operated. Fixed for the world's life: a database
+   * that exists keeps the zone it was made with.
+   */
   timeZone?: string;
   /**
    * Days of simulated time the history keeps in full (default 90): older events, ended jobs

@@ -151,6 +151,12 @@ function zoneOf(timeZone: string): ZoneOffsets {
   return zone;
 }
 
+/**
+ * The zone of a world that names none: the service is operated in Vietnam and its console shows
+ * local time, so its "00:00" and "Sunday" are Vietnam's (docs/decisions, time zone).
+ */
+export const DEFAULT_TIME_ZONE = 'Asia/Ho_Chi_Minh';
+
 /** Returns `timeZone` if Intl knows it; throws DrError VALIDATION_FAILED otherwise. */
 export function validateTimeZone(timeZone: unknown): string {
   if (typeof timeZone !== 'string' || timeZone === '') {

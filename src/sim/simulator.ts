@@ -25,7 +25,7 @@ import { catalogueOf } from './placement.js';
 import { fired, listPoints, loadPoint } from './recovery-points.js';
 import { validateCatalogue } from './regions.js';
 import { onPowerChange, replicationStatements } from './replication.js';
-import { validateTimeZone } from './retention.js';
+import { DEFAULT_TIME_ZONE, validateTimeZone } from './retention.js';
 import { type EventRow, jobFromRow, pairFromRow, serverFromRow, statements, toMs } from './rows.js';
 import { advanceTo } from './scheduler.js';
 import { addVolume, removeVolume, renewServer, resizeVolume } from './server-changes.js';
@@ -66,7 +66,7 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
   check(Number.isSafeInteger(seed), 'seed', 'an integer');
   const startMs = toMs(options.startTime ?? DEFAULT_START);
   check(Number.isFinite(startMs), 'startTime', 'an ISO 8601 time');
-  const timeZone = validateTimeZone(options.timeZone ?? 'UTC');
+  const timeZone = validateTimeZone(options.timeZone ?? DEFAULT_TIME_ZONE);
   const retention = options.historyRetentionDays;
   check(
     retention === undefined || (Number.isInteger(retention) && retention >= 1 && retention <= 36_600),
@@ -110,7 +110,12 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
       return ctx.seed;
     },
 
-    clock: () => ({ now: ctx.clock.nowIso(), mode: ctx.clock.mode, speed: ctx.clock.speed }),
+    clock: () => ({
+      now: ctx.clock.nowIso(),
+      mode: ctx.clock.mode,
+      speed: ctx.clock.speed,
+      timeZone: ctx.settings.timeZone,
+    }),
     advance: (duration) => {
       const ms = parseDuration(duration);
       check(ms <= MAX_ADVANCE_MS, 'duration', 'at most 366 days per call (advance again for more)');

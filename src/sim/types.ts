@@ -266,6 +266,8 @@ export interface ClockView {
   mode: ClockMode;
   /** Simulated seconds per wall second in realtime mode. */
   speed: number;
+  /** The IANA zone of the world's retention day and week ("00:00", "Sunday"). */
+  timeZone: string;
 }
 /** How a job's steps advance: on the clock, all at once, or only when told (or polled). */
 export type ProgressionMode = 'clock' | 'immediate' | 'manual';

@@ -20,6 +20,7 @@ import { createContext } from './context.js';
 import type { CreateSimulatorOptions, SimState, Simulator } from './contract.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
+import { DEFAULT_TIME_ZONE, validateTimeZone } from './retention.js';
 import { statements } from './rows.js';
 import { createSimulator } from './simulator.js';
 import { exportState } from './state-io.js';
@@ -65,6 +66,11 @@ export interface CreateWorldsOptions {
   defaults?: Omit<WorldOptions, 'seed'>;
   /** The history retention of every world opened (`historyRetentionDays`); default: each world's own. */
   historyRetentionDays?: number;
+  /**
+   * The zone of every new world that names none, made on first use or created (default
+   * `Asia/Ho_Chi_Minh`). A world keeps the zone it was made with, across restarts and resets.
+   */
+  timeZone?: string;
 }
 
 export interface Worlds {
@@ -129,6 +135,8 @@ interface Entry {
 }
 
 export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
+  // Checked before the registry opens: a bad zone leaves no file or lock behind.
+  const timeZone = validateTimeZone(options.timeZone ?? options.defaults?.timeZone ?? DEFAULT_TIME_ZONE);
   const inMemory = (options.db ?? ':memory:') === ':memory:';
   const registry = openStore(options.db ?? ':memory:', options.durability);
   const seedOption = options.seed ?? 1;
@@ -187,7 +195,11 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
   }
 
   function add(tenant: string, worldOptions: WorldOptions, ephemeral: boolean): Entry {
-    const stored: WorldOptions = { ...worldOptions, seed: worldOptions.seed ?? deriveSeed(seed, tenant) };
+    const stored: WorldOptions = {
+      ...worldOptions,
+      seed: worldOptions.seed ?? deriveSeed(seed, tenant),
+      timeZone: worldOptions.timeZone ?? timeZone,
+    };
     let file: string | null = null;
     if (!ephemeral) {
       registry.tx(() => {
@@ -234,16 +246,19 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
   }[]) {
     const worldOptions = JSON.parse(row.options) as WorldOptions;
     const file = row.file === ':memory:' ? null : row.file;
+    const sim = open(row.tenant, worldOptions, file);
     entries.set(row.tenant, {
-      sim: open(row.tenant, worldOptions, file),
-      options: worldOptions,
+      sim,
+      // A world registered before zones were stored keeps the zone its database was made with.
+      options: { ...worldOptions, timeZone: worldOptions.timeZone ?? sim.clock().timeZone },
       ephemeral: false,
       file,
     });
   }
   const legacy = legacyState(registry, seed);
   if (legacy) {
-    for (const [tenant, state] of splitByTenant(legacy)) add(tenant, {}, false).sim.importState(state);
+    for (const [tenant, state] of splitByTenant(legacy))
+      add(tenant, { timeZone: state.settings.timeZone }, false).sim.importState(state);
     clearLegacy(registry);
   }
 
@@ -320,8 +335,13 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
         seed = state.seed;
         registry.tx(() => registry.setMeta('server', { seed }));
       }
-      for (const world of next)
-        add(world.tenant, world.options, world.ephemeral).sim.importState(world.state);
+      for (const world of next) {
+        const worldOptions = {
+          ...world.options,
+          timeZone: world.options.timeZone ?? world.state.settings.timeZone,
+        };
+        add(world.tenant, worldOptions, world.ephemeral).sim.importState(world.state);
+      }
     },
     clear() {
       for (const tenant of [...entries.keys()]) drop(tenant);

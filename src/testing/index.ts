@@ -53,7 +53,12 @@ export interface StartDrsimOptions {
   adminToken?: string;
   /** Origins browsers may call from (`--cors`), or `*`. Default none. */
   cors?: string | string[];
-  // timeZone: the time zone of new worlds — added with `drsim serve --time-zone`.
+  /**
+   * IANA zone of the retention day and week ("00:00", "Sunday") of every world
+   * (`--time-zone`). Default `Asia/Ho_Chi_Minh`; an unknown zone rejects with a DrError
+   * VALIDATION_FAILED.
+   */
+  timeZone?: string;
 }
 
 export interface RunningDrsim {
@@ -153,6 +158,7 @@ export async function startDrsim(options: StartDrsimOptions = {}): Promise<Runni
     ...(grants.length > 0 && { tokens: grants }),
     ...(options.adminToken !== undefined && { adminToken: options.adminToken }),
     ...(options.cors !== undefined && { cors: options.cors }),
+    ...(options.timeZone !== undefined && { timeZone: options.timeZone }),
   };
   // The client's world has the seed asked for (not one derived from it), as a simulator would.
   const prepare = (worlds: Worlds) => {

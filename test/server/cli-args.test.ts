@@ -16,6 +16,7 @@ describe('parseServeArgs', () => {
       seed: 1,
       speed: undefined,
       demo: false,
+      timeZone: 'Asia/Ho_Chi_Minh',
       logLevel: 'info',
       tokens: undefined,
       adminToken: undefined,
@@ -45,6 +46,17 @@ describe('parseServeArgs', () => {
     expect(parseServeArgs(['--history-retention', '7'], env).historyRetentionDays).toBe(7);
   });
 
+  it('takes the zone from --time-zone, else DRSIM_TIME_ZONE, else Asia/Ho_Chi_Minh', () => {
+    expect(parseServeArgs(['--time-zone', 'Europe/Berlin'], { DRSIM_TIME_ZONE: 'UTC' }).timeZone).toBe(
+      'Europe/Berlin',
+    );
+    expect(parseServeArgs([], { DRSIM_TIME_ZONE: 'America/New_York' }).timeZone).toBe('America/New_York');
+    expect(parseServeArgs([], { DRSIM_TIME_ZONE: '' }).timeZone).toBe('Asia/Ho_Chi_Minh');
+    expect(() => parseServeArgs([], { DRSIM_TIME_ZONE: 'Mars/Olympus' })).toThrow(
+      /--time-zone "Mars\/Olympus": not an IANA time zone/,
+    );
+  });
+
   it('reads tokens from a file and from flags', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'drsim-args-')), 'tokens.json');
     writeFileSync(file, JSON.stringify({ tokens: [{ token: 'a', tenant: 'acme', policy: 'read-only' }] }));
@@ -64,6 +76,8 @@ describe('parseServeArgs', () => {
       ['--history-retention', '1.5'],
       ['--history-retention', '36601'],
       ['--log-level', 'loud'],
+      ['--time-zone', 'Asia/Hanoi City'],
+      ['--time-zone', ''],
       ['--token', 'a:b'],
       ['--token', 'a:b:admin'],
       ['--tokens', '/no/such/file.json'],
@@ -95,6 +109,12 @@ describe('drsim', () => {
       expect(await main(['nope'])).toBe(2);
       expect(await main(['serve', '--port', 'x'])).toBe(2);
       expect(write.mock.calls.map((call) => String(call[0])).join('')).toContain('--port x');
+      write.mockClear();
+      expect(await main(['serve', '--time-zone', 'Nowhere/Special'])).toBe(2);
+      const said = write.mock.calls.map((call) => String(call[0])).join('');
+      expect(said).toBe(
+        'drsim serve: --time-zone "Nowhere/Special": not an IANA time zone; write e.g. Asia/Ho_Chi_Minh, UTC or Europe/Berlin\n',
+      );
     } finally {
       write.mockRestore();
     }

@@ -12,6 +12,7 @@ describe('clock', () => {
       now: '2026-01-05T00:00:00.000Z',
       mode: 'manual',
       speed: 1,
+      timeZone: 'Asia/Ho_Chi_Minh',
     });
     const by = await call('POST', '/_sim/clock/advance', { body: { by: '15m' } });
     expect(by.body).toMatchObject({ from: '2026-01-05T00:00:00.000Z', to: '2026-01-05T00:15:00.000Z' });

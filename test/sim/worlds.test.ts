@@ -152,7 +152,12 @@ describe('worlds', () => {
     demo.syncRealtime();
     ci.syncRealtime();
     expect(demo.clock().now).toBe('2026-01-05T01:00:00.000Z');
-    expect(ci.clock()).toEqual({ now: '2026-01-05T00:00:00.000Z', mode: 'manual', speed: 1 });
+    expect(ci.clock()).toEqual({
+      now: '2026-01-05T00:00:00.000Z',
+      mode: 'manual',
+      speed: 1,
+      timeZone: 'Asia/Ho_Chi_Minh',
+    });
     expect(() => createSimulator().setClock({ mode: 'realtime' })).toThrow(/wall clock/);
   });
 

@@ -22,6 +22,7 @@ export async function run(argv: string[]): Promise<number> {
       db: args.db,
       seed: args.seed,
       demo: args.demo,
+      timeZone: args.timeZone,
       logger,
       ...(args.speed === undefined ? {} : { speed: args.speed }),
       ...(args.historyRetentionDays === undefined ? {} : { historyRetentionDays: args.historyRetentionDays }),

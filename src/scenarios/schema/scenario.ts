@@ -59,7 +59,13 @@ export const Setup = z
       .datetime({ offset: true })
       .optional()
       .describe('Simulated start (default 2026-01-05T00:00:00Z, a Monday).'),
-    timeZone: z.string().min(1).optional().describe('IANA zone of the retention day and week (default UTC).'),
+    timeZone: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "IANA zone of the retention day and week (default Asia/Ho_Chi_Minh, whatever the target server's --time-zone).",
+      ),
     regions: z
       .looseObject({
         strict: z.boolean().optional(),

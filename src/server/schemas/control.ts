@@ -18,6 +18,11 @@ export const ClockSchema = z
     now: IsoSchema,
     mode: z.enum(['manual', 'realtime']),
     speed: z.number().openapi({ description: 'Simulated seconds per wall second in realtime mode.' }),
+    timeZone: z.string().openapi({
+      description:
+        'The IANA zone of the world\'s retention day and week ("00:00", "Sunday"), fixed when the world is made; times stay in UTC (`Z`).',
+      example: 'Asia/Ho_Chi_Minh',
+    }),
   })
   .openapi('Clock');
 
@@ -307,7 +312,10 @@ export const CreateTenantSchema = z
       description: "The world's seed. Default: derived from the server seed and the name.",
     }),
     startTime: z.iso.datetime({ offset: true }).optional(),
-    timeZone: z.string().min(1).max(64).optional(),
+    timeZone: z.string().min(1).max(64).optional().openapi({
+      description:
+        "IANA zone of the retention day and week, e.g. `UTC`. Default: the server's (`--time-zone`, `Asia/Ho_Chi_Minh` unless set). An unknown zone is a 400.",
+    }),
     progression: ProgressionSchema.optional(),
     clock: ClockSettingsSchema.optional(),
   })
