@@ -140,7 +140,8 @@ describe('a drive change on a replicating pair', () => {
 
 describe('settings of a running pair', () => {
   it('a longer interval applies from the next recovery point', () => {
-    const sim = sims();
+    // The interval's hours are counted in UTC here (getUTCHours below).
+    const sim = sims({ timeZone: 'UTC' });
     const { pair } = protectedPair(sim, { intervalHours: 1 });
     sim.advance(3 * HOUR_MS);
     const hourly = sim.listRecoveryPoints(TENANT, pair.id).items.length;
