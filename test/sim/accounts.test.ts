@@ -71,7 +71,8 @@ describe('an account', () => {
 
 describe('costs on the virtual clock', () => {
   it('bill the shadow volumes by capacity and type, and the full copy sent to another region', () => {
-    const sim = makeSim();
+    // Days counted in UTC below (the default zone is Asia/Ho_Chi_Minh).
+    const sim = makeSim({ timeZone: 'UTC' });
     const { pair } = protectedPair(sim);
     const shadowCreated = Date.parse(sim.getServer(TENANT, pair.shadowServer!.id).createdAt);
     sim.advanceTo('2026-01-06T00:00:00.000Z');
@@ -142,7 +143,8 @@ describe('costs on the virtual clock', () => {
   });
 
   it('keep the price they accrued at when rates change', () => {
-    const sim = makeSim();
+    // Days counted in UTC below (the default zone is Asia/Ho_Chi_Minh).
+    const sim = makeSim({ timeZone: 'UTC' });
     const { pair } = protectedPair(sim);
     sim.advanceTo('2026-01-06T00:00:00.000Z');
     sim.setAccount(TENANT, { rates: { volumeGbHour: { SSD: 10 } } });
