@@ -21,7 +21,7 @@ test('a failed failover shows its error and the three ways out; failing over aga
   await form.getByLabel('Target').selectOption('failover');
   await form.getByLabel('DR pair').selectOption(pair.id);
   await form.getByLabel('Effect').selectOption('fail');
-  await form.getByLabel('Error code').fill('COPY_FAILED');
+  await form.getByLabel('Error code').selectOption('COPY_FAILED');
   await form.getByLabel('Error message').fill('The copy to the failover server was interrupted.');
   await form.getByLabel('Times').fill('1');
   await form.getByRole('button', { name: 'Add fault rule' }).click();
