@@ -297,7 +297,7 @@ function volumeMeters(item: UsageItem, server: BilledServer, rates: Rates): Mete
 /** What the pair bills at this moment, from its servers as they are. */
 function wantedMeters(e: Engine, tenant: string, pairId: string): Meter[] {
   const { mode, rates } = accountOf(e, tenant);
-  const servers = e.store.db
+  const servers = statementsOf(e)
     .prepare<[string], BilledServer>(
       "SELECT id, role, power_state, volumes, region FROM servers WHERE pair_id = ? AND role IN ('SHADOW', 'TEST') ORDER BY seq",
     )
@@ -333,7 +333,7 @@ function wantedMeters(e: Engine, tenant: string, pairId: string): Meter[] {
 /** Closes the pair's open meters that no longer hold and opens the ones missing, at now. */
 function reconcile(e: Engine, tenant: string, pairId: string): void {
   const now = e.ctx.clock.nowMs();
-  const open = e.store.db
+  const open = statementsOf(e)
     .prepare<[string], ChargeRow>('SELECT * FROM charges WHERE pair_id = ? AND end_ms IS NULL ORDER BY seq')
     .all(pairId);
   const wanted = new Map(wantedMeters(e, tenant, pairId).map((m) => [keyOf(m), m]));
@@ -349,8 +349,8 @@ function reconcile(e: Engine, tenant: string, pairId: string): void {
       wanted.delete(key);
       continue;
     }
-    if (row.start_ms === now) e.store.db.prepare('DELETE FROM charges WHERE seq = ?').run(row.seq);
-    else e.store.db.prepare('UPDATE charges SET end_ms = ? WHERE seq = ?').run(now, row.seq);
+    if (row.start_ms === now) statementsOf(e).prepare('DELETE FROM charges WHERE seq = ?').run(row.seq);
+    else statementsOf(e).prepare('UPDATE charges SET end_ms = ? WHERE seq = ?').run(now, row.seq);
   }
   for (const m of wanted.values()) insertCharge(e, tenant, pairId, m, now, null);
 }
@@ -363,7 +363,7 @@ function insertCharge(
   startMs: number,
   endMs: number | null,
 ): void {
-  e.store.db
+  statementsOf(e)
     .prepare(
       'INSERT INTO charges (seq, tenant, pair_id, item, server_id, volume_type, quantity, unit_price, start_ms, end_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     )
@@ -382,13 +382,38 @@ function insertCharge(
 }
 
 function billedPairs(e: Engine, tenant: string): string[] {
-  return e.store.db
+  return statementsOf(e)
     .prepare<[string, string], string>(
       `SELECT pair_id FROM servers WHERE tenant = ? AND pair_id IS NOT NULL AND role IN ('SHADOW', 'TEST')
        UNION SELECT pair_id FROM charges WHERE tenant = ? AND end_ms IS NULL ORDER BY pair_id`,
     )
     .pluck()
     .all(tenant, tenant);
+}
+
+/**
+ * Billing runs on every metered event of every write, so its statements are prepared once per
+ * database (preparing one costs more than running it; docs/performance.md).
+ */
+const PREPARED = new WeakMap<Engine['store']['db'], Map<string, unknown>>();
+function statementsOf(e: Engine): Pick<Engine['store']['db'], 'prepare'> {
+  const db = e.store.db;
+  let cache = PREPARED.get(db);
+  if (!cache) {
+    cache = new Map();
+    PREPARED.set(db, cache);
+  }
+  const statements = cache;
+  return {
+    prepare: ((source: string) => {
+      let statement = statements.get(source);
+      if (!statement) {
+        statement = db.prepare(source);
+        statements.set(source, statement);
+      }
+      return statement;
+    }) as Engine['store']['db']['prepare'],
+  };
 }
 
 const CACHE = new WeakMap<Engine['store'], ReturnType<typeof prepare>>();
@@ -450,7 +475,7 @@ export function onBillingEvent(
   const pairs = new Set<string>();
   if (pairId) pairs.add(pairId);
   if (typeof data.serverId === 'string') {
-    const rows = e.store.db
+    const rows = statementsOf(e)
       .prepare<[string], string>(
         'SELECT DISTINCT pair_id FROM charges WHERE server_id = ? AND end_ms IS NULL',
       )
@@ -530,12 +555,12 @@ function chargesBetween(
   const from = Number.isFinite(fromMs) ? fromMs : -1;
   const rows =
     pairId === null
-      ? e.store.db
+      ? statementsOf(e)
           .prepare<[string, number, number], ChargeRow>(
             'SELECT * FROM charges WHERE tenant = ? AND start_ms <= ? AND (end_ms IS NULL OR end_ms >= ?) ORDER BY seq',
           )
           .all(tenant, toMs, from)
-      : e.store.db
+      : statementsOf(e)
           .prepare<[string, string, number, number], ChargeRow>(
             'SELECT * FROM charges WHERE tenant = ? AND pair_id = ? AND start_ms <= ? AND (end_ms IS NULL OR end_ms >= ?) ORDER BY seq',
           )
