@@ -54,6 +54,9 @@ describe('Start Replication with network and placement settings', () => {
       subnetId: 'subnet-dr-b',
       securityGroupId: 'sg-han-web',
       placementGroupId: 'pg-han-spread',
+      // No volume type or IOPS chosen: the main's, by the region's rules (kept for a rebuild).
+      volumeType: null,
+      iops: null,
     });
     const shadow = sim.getServer(TENANT, after.shadowServer!.id);
     expect(shadow).toMatchObject({
