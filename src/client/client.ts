@@ -4,7 +4,7 @@
  * simulated clock between polls when asked, so a test never waits for wall time. It needs
  * nothing but `fetch`, so it runs against a served drsim, or in-process against the app.
  */
-import type { AccountInput, AccountView, UsageReport } from '../sim/accounts.js';
+import type { AccountInput, AccountView, UsageReport } from '../sim/account-types.js';
 import type { AdvanceResult, PairSettingsInput, SimState } from '../sim/contract.js';
 import type { Region, RegionCatalogue } from '../sim/regions.js';
 import type {

@@ -5,7 +5,7 @@
  * in-memory parts are put back too, so a refused call changes nothing at all.
  */
 
-import type { AccountSettings } from './accounts.js';
+import type { AccountSettings } from './account-types.js';
 import { isSimTime, MAX_SPEED, VirtualClock, type WallClock } from './clock.js';
 import type { RegionCatalogue } from './regions.js';
 import { createRng, type Rng, type RngState } from './rng.js';

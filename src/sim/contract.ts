@@ -3,7 +3,7 @@
  * helpers' signatures. The HTTP server, the scenario runner and the console use only this.
  */
 import type { DrPairStatus, TestFailoverState } from '../machine/index.js';
-import type { AccountInput, AccountSettings, AccountView, UsageItem, UsageReport } from './accounts.js';
+import type { AccountInput, AccountSettings, AccountView, UsageItem, UsageReport } from './account-types.js';
 import type { RegionCatalogue } from './regions.js';
 import type {
   ActionRequest,
