@@ -975,5 +975,7 @@ describe('the engine against random sequences of user actions, time, faults and 
       ),
       { numRuns: 200 },
     );
-  });
+    // 200 runs of up to 25 commands: a guard against a hang, not a speed check (a busy 2-core
+    // machine took 44 s).
+  }, 180_000);
 });
