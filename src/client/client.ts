@@ -10,6 +10,7 @@ import type { Region, RegionCatalogue } from '../sim/regions.js';
 import type {
   ActionRequest,
   AttachInput,
+  AttachManyInput,
   CheckerVerdict,
   ClockMode,
   ClockView,
@@ -359,6 +360,9 @@ export function createClient(options: ClientOptions) {
     list: (listRequest: ListPairsRequest = {}) => get<Page<DrPair>>('/v1/dr-pairs', { ...listRequest }),
     get: (pairId: string) => get<DrPair>(`/v1/dr-pairs/${id(pairId)}`),
     attach: (input: AttachInput) => post<DrPair>('/v1/dr-pairs', input),
+    /** Several main servers, one shadow placement: all are attached, or none (the error's `failures` say which). */
+    attachMany: async (input: AttachManyInput) =>
+      (await post<{ items: DrPair[] }>('/v1/dr-pairs/batch', input)).items,
     /** Changes a running pair's interval and/or shadow flavor. */
     changeSettings: (pairId: string, input: PairSettingsInput) =>
       request<DrPair>('PATCH', `/v1/dr-pairs/${id(pairId)}`, { body: input }),

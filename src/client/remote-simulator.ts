@@ -95,6 +95,7 @@ export function remoteSimulator(options: RemoteSimulatorOptions): AsyncSimulator
       }),
 
     attach: forTenant(client.pairs.attach),
+    attachMany: forTenant(client.pairs.attachMany),
     listPairs: forTenant(client.pairs.list),
     getPair: forTenant(client.pairs.get),
     changePairSettings: forTenant(client.pairs.changeSettings),

@@ -161,6 +161,7 @@ const TENANT_METHODS = [
   'removeVolume',
   'renewServer',
   'attach',
+  'attachMany',
   'listPairs',
   'getPair',
   'changePairSettings',

@@ -8,6 +8,7 @@ import type { RegionCatalogue } from './regions.js';
 import type {
   ActionRequest,
   AttachInput,
+  AttachManyInput,
   CheckerVerdict,
   ClockMode,
   ClockView,
@@ -145,6 +146,12 @@ export interface Simulator {
 
   // pairs
   attach(tenant: string, input: AttachInput): DrPair;
+  /**
+   * Attaches several main servers with one shadow placement, all or nothing: when any server is
+   * refused nothing is attached, and the DrError (the first refusal's code) lists every refused
+   * server in `details.failures`.
+   */
+  attachMany(tenant: string, input: AttachManyInput): DrPair[];
   listPairs(tenant: string, request?: ListPairsRequest): Page<DrPair>;
   getPair(tenant: string, pairId: string): DrPair;
   /** Changes a replicating, pending or failed pair's interval and/or shadow flavor (INVALID_STATE otherwise). */

@@ -25,7 +25,9 @@ import { knownRegion, subnetIn, vpcIn } from './regions.js';
 import { iso, pairFromRow } from './rows.js';
 import { loadServer, type ServerRecord, setRole } from './servers.js';
 import type {
+  AttachFailure,
   AttachInput,
+  AttachManyInput,
   DrPair,
   OperationErrorView,
   PowerState,
@@ -210,6 +212,61 @@ export function attach(e: Engine, tenant: string, input: AttachInput): PairRecor
   e.ctx.emit(tenant, id, 'pair.attached', { mainServerId: main.id, placement });
   setRole(e, main, 'MAIN', id);
   return loadPair(e, tenant, id);
+}
+
+/** The most main servers one Attach a Server request takes. */
+export const MAX_ATTACH_MANY = 50;
+
+/**
+ * Attach a Server with several main servers selected: one operation, all or nothing. The
+ * placement is checked once; then each server is attached in turn and every refusal is
+ * collected. Any refusal throws (the caller's transaction then rolls every attach back), with
+ * the first refusal's code so that its HTTP status is the one a single attach would have had.
+ */
+export function attachMany(e: Engine, tenant: string, input: AttachManyInput): PairRecord[] {
+  check(isRecord(input), 'body', 'an object { mainServerIds, shadow: { region, vpcId, subnetId } }');
+  const ids: unknown = input.mainServerIds;
+  check(
+    Array.isArray(ids) && ids.length >= 1 && ids.length <= MAX_ATTACH_MANY,
+    'mainServerIds',
+    `a list of 1 to ${MAX_ATTACH_MANY} server ids`,
+  );
+  const mainServerIds = (ids as unknown[]).map((id, i) => requireString(id, `mainServerIds[${i}]`, 1, 100));
+  const twice = mainServerIds.findIndex((id, i) => mainServerIds.indexOf(id) !== i);
+  check(
+    twice < 0,
+    `mainServerIds[${twice}]`,
+    `a server listed once (${mainServerIds[twice]} is listed twice)`,
+  );
+  check(isRecord(input.shadow), 'shadow', 'an object { region, vpcId, subnetId }');
+  const shadow = {
+    region: requireString(input.shadow.region, 'shadow.region', 1, 64),
+    vpcId: requireString(input.shadow.vpcId, 'shadow.vpcId', 1, 100),
+    subnetId: requireString(input.shadow.subnetId, 'shadow.subnetId', 1, 100),
+  };
+  const region = knownRegion(catalogueOf(e), shadow.region, 'shadow.region');
+  if (region)
+    subnetIn(region, vpcIn(region, shadow.vpcId, 'shadow.vpcId'), shadow.subnetId, 'shadow.subnetId');
+
+  const pairs: PairRecord[] = [];
+  const failures: AttachFailure[] = [];
+  mainServerIds.forEach((mainServerId, index) => {
+    try {
+      pairs.push(attach(e, tenant, { mainServerId, shadow }));
+    } catch (err) {
+      if (!(err instanceof DrError)) throw err;
+      failures.push({ index, mainServerId, code: err.code, detail: err.message });
+    }
+  });
+  const [first] = failures;
+  if (first) {
+    const which = failures.map((f) => `${f.mainServerId} (mainServerIds[${f.index}]): ${f.detail}`);
+    throw new DrError(first.code, `Nothing was attached. ${which.join(' ')}`, {
+      mainServerId: first.mainServerId,
+      failures,
+    });
+  }
+  return pairs;
 }
 
 function initialContext() {

@@ -19,7 +19,7 @@ import { checkFaultStep } from './job-plans.js';
 import { jobView, loadJob, releaseHung, resumeProgression, stepJob } from './jobs.js';
 import { keysetPage, pageParams, toPage } from './pagination.js';
 import { changePairSettings } from './pair-settings.js';
-import { attach, loadPair, pairById, pairView } from './pairs.js';
+import { attach, attachMany, loadPair, pairById, pairView } from './pairs.js';
 import { pinsOf } from './pinning.js';
 import { catalogueOf } from './placement.js';
 import { fired, listPoints, loadPoint } from './recovery-points.js';
@@ -262,6 +262,8 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
       }),
 
     attach: (tenant, input) => mutate(() => pairView(e, attach(e, tenant, input))),
+    attachMany: (tenant, input) =>
+      mutate(() => attachMany(e, tenant, input).map((pair) => pairView(e, pair))),
     listPairs: (tenant, request = {}) => {
       const { limit, after } = pageParams(request);
       if (request.status !== undefined) {

@@ -117,6 +117,22 @@ export interface AttachInput {
   name?: string;
 }
 
+/** Attach a Server with several main servers selected: one shadow placement for all of them. */
+export interface AttachManyInput {
+  /** 1 to 50 distinct servers; each pair is named after its main server. */
+  mainServerIds: string[];
+  shadow: ShadowPlacement;
+}
+
+/** One server an all-or-nothing attach refused (the problem's `failures`). */
+export interface AttachFailure {
+  /** Its position in `mainServerIds`. */
+  index: number;
+  mainServerId: string;
+  code: string;
+  detail: string;
+}
+
 export interface OperationErrorView {
   code: OperationErrorCode;
   message: string;

@@ -558,6 +558,23 @@ describe('the contract, over HTTP', () => {
     }
   });
 
+  it('attaches several servers in one request, or none', async () => {
+    const shadow = { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr-a' };
+    const ids: string[] = [];
+    for (const name of ['batch-01', 'batch-02'])
+      ids.push((await send('POST', '/v1/servers', { body: { name, region: 'HCM-3' } })).body.id);
+    const attached = await send('POST', '/v1/dr-pairs/batch', { body: { mainServerIds: ids, shadow } });
+    expect(attached.status).toBe(201);
+    expect(attached.body.items).toHaveLength(2);
+    expect((await send('POST', '/v1/dr-pairs/batch', { body: { mainServerIds: ids, shadow } })).status).toBe(
+      409,
+    );
+    expect(
+      (await send('POST', '/v1/dr-pairs/batch', { body: { mainServerIds: ['srv-none'], shadow } })).status,
+    ).toBe(404);
+    expect((await send('POST', '/v1/dr-pairs/batch', { body: { mainServerIds: [] } })).status).toBe(400);
+  });
+
   it('exercised every operation of the document', () => {
     const operations = api.getOperations().map((operation) => operation.operationId as string);
     expect(operations.filter((id) => !exercised.has(id))).toEqual([]);

@@ -301,6 +301,25 @@ function showProblem(form, data, prefix = '', status = 400) {
   (firstField || general)?.focus?.();
 }
 
+/**
+ * A refused batch names each refused choice in `failures`: say them next to the choices, by the
+ * name the dialog shows ("web-02: Server … is already protected …"), nothing being changed.
+ */
+function perChoice(form, list, data) {
+  if (!Array.isArray(data?.failures)) return data;
+  const nameOf = (value) => {
+    const box = $(`[name="${CSS.escape(list)}"][value="${CSS.escape(value)}"]`, form);
+    return (box && $('.choice-name', box.closest('.choice'))?.textContent) || value;
+  };
+  return {
+    ...data,
+    errors: data.failures.map((f) => ({
+      path: list,
+      message: `${nameOf(f.mainServerId)}: ${f.detail} Nothing was attached.`,
+    })),
+  };
+}
+
 /** Required fields left empty: said on the field before anything is sent. */
 function missingFields(form) {
   const errors = [];
@@ -321,7 +340,7 @@ let submitting = false;
 async function submitForm(form) {
   if (submitting) return;
   const [method, path] = form.dataset.api.split(' ');
-  const each = form.dataset.each;
+  const list = form.dataset.list;
   clearErrors(form);
   const missing = missingFields(form);
   if (missing.length > 0) {
@@ -336,45 +355,30 @@ async function submitForm(form) {
   // One key per submit: the automatic retries of a lost answer reuse it, a new submit does not.
   const key = newKey();
   try {
-    const body = formBody(form, each);
-    let results;
-    if (each) {
-      // One request per checked value: "Attach a Server" attaches several main servers at once.
-      const values = $$(`[name="${CSS.escape(each)}"]:checked`, form).map((box) => box.value);
-      if (values.length === 0) {
+    const body = formBody(form, list);
+    if (list) {
+      // One request for every checked value: attaching several servers is one operation.
+      body[list] = $$(`[name="${CSS.escape(list)}"]:checked`, form).map((box) => box.value);
+      if (body[list].length === 0) {
         showProblem(form, {
-          errors: [{ path: each, message: 'Select at least one.' }],
+          errors: [{ path: list, message: 'Select at least one.' }],
           detail: 'Select at least one.',
         });
         return;
       }
-      results = [];
-      for (const value of values) {
-        results.push({
-          value,
-          res: await callOnce(method, path, { ...body, [each]: value }, `${key}-${value}`),
-        });
-      }
-    } else {
-      results = [
-        { value: null, res: await callOnce(method, path, method === 'DELETE' ? undefined : body, key) },
-      ];
     }
-    const failed = results.filter((r) => !r.res.ok);
-    const succeeded = results.filter((r) => r.res.ok);
-    if (succeeded.length > 0) announce(doneMessage(form.dataset.done, succeeded[0].res.data));
+    const res = await callOnce(method, path, method === 'DELETE' ? undefined : body, key);
     const dialog = form.closest('dialog');
-    if (failed.length === 0) {
+    if (res.ok) {
+      announce(doneMessage(form.dataset.done, res.data));
       if (dialog) dialog.close();
       if (form.hasAttribute('data-reset')) form.reset();
       await refresh();
       return;
     }
     // The page may be behind (a 409 means the pair moved on): read it again, then explain.
-    if (succeeded.length > 0 || failed.some((r) => r.res.status === 409)) await refresh();
-    failed.forEach((r) => {
-      showProblem(form, r.res.data, r.value && results.length > 1 ? `${r.value}: ` : '', r.res.status);
-    });
+    if (res.status === 409) await refresh();
+    showProblem(form, list ? perChoice(form, list, res.data) : res.data, '', res.status);
     if (dialog) followPair(dialog);
   } finally {
     submitting = false;

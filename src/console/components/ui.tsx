@@ -148,8 +148,11 @@ interface DialogProps {
   api: ApiTarget;
   submitLabel: string;
   tone?: 'primary' | 'danger';
-  /** Sends one request per checked value of this field (attach several servers at once). */
-  each?: string;
+  /**
+   * The checked values of this field go as one array in one request (attach several servers at
+   * once: all or nothing, so a batch never half-succeeds).
+   */
+  list?: string;
   /** The pair action the dialog sends: it then follows the pair while open. */
   action?: string;
   wide?: boolean;
@@ -174,7 +177,7 @@ export function ApiDialog(props: DialogProps) {
         novalidate
         data-api={`${props.api.method} ${props.api.path}`}
         data-done={props.api.done}
-        data-each={props.each}
+        data-list={props.list}
       >
         <header class="dialog-header">
           <h2 id={`${props.id}-title`}>{props.title}</h2>

@@ -347,13 +347,13 @@ function AttachDialog(props: { data: PairsPageData }) {
     <ApiDialog
       id="dlg-attach"
       title="Attach a Server"
-      api={{ method: 'POST', path: '/v1/dr-pairs', done: 'Server attached' }}
+      api={{ method: 'POST', path: '/v1/dr-pairs/batch', done: 'Servers attached' }}
       submitLabel="Attach"
-      each="mainServerId"
+      list="mainServerIds"
       wide
     >
       <fieldset class="server-choices" aria-describedby="dlg-attach-servers-error">
-        <legend>Main servers (one DR pair each)</legend>
+        <legend>Main servers (one DR pair each; all are attached, or none)</legend>
         {fit.length === 0 ? (
           <div class="empty">
             <p>
@@ -371,7 +371,7 @@ function AttachDialog(props: { data: PairsPageData }) {
             const id = `attach-${server.id}`;
             return (
               <li class="choice">
-                <input type="checkbox" id={id} name="mainServerId" value={server.id} />
+                <input type="checkbox" id={id} name="mainServerIds" value={server.id} />
                 <label for={id}>
                   <span class="choice-name">{server.name}</span> <span class="mono quiet">{server.id}</span>
                   <span class="choice-meta">
@@ -383,7 +383,7 @@ function AttachDialog(props: { data: PairsPageData }) {
             );
           })}
         </ul>
-        <p class="field-error" id="dlg-attach-servers-error" data-error-for="mainServerId" hidden />
+        <p class="field-error" id="dlg-attach-servers-error" data-error-for="mainServerIds" hidden />
       </fieldset>
       {unfit.length > 0 ? (
         <details class="refused-servers">

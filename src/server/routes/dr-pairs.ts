@@ -2,7 +2,7 @@
  * `/v1/dr-pairs`: attaching a server, and reading pairs with their history, recovery points
  * (and the data each captured) and jobs. The actions on a pair are in pair-actions.ts.
  */
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Simulator } from '../../sim/contract.js';
 import { keysetPage } from '../../sim/pagination.js';
 import type { AppEnv } from '../app-env.js';
@@ -23,6 +23,7 @@ import {
   V1_READ_ONE,
 } from '../schemas/common.js';
 import {
+  AttachManySchema,
   AttachSchema,
   DrPairSchema,
   EventQuerySchema,
@@ -79,6 +80,28 @@ export function registerDrPairRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
     const pair = sim.attach(c.get('tenant'), c.req.valid('json'));
     return c.json(pair, 201, { Location: `/v1/dr-pairs/${encodeURIComponent(pair.id)}` });
   });
+
+  const attachMany = createRoute({
+    method: 'post',
+    path: '/v1/dr-pairs/batch',
+    operationId: 'DrPairAttachServers',
+    summary: 'Attach several main servers at once (one Attach a Server): all or nothing',
+    description:
+      "The console's Attach a Server with several main servers selected: one shadow placement (region, VPC, subnet) for all, each pair named after its main server, in the order given. Needs `DrPairAttachServer`. When any server is refused nothing is attached: the problem has the first refusal's code and status (as a single attach of that server would answer), a `detail` naming every refused server, and `failures` — `[{ index, mainServerId, code, detail }]`, one per refused server. A server listed twice is a 400.",
+    tags,
+    middleware: requirePermission('DrPairAttachServer'),
+    request: { headers: IdempotencyHeadersSchema, body: jsonBody(AttachManySchema) },
+    responses: {
+      201: json(
+        z.object({ items: z.array(DrPairSchema) }).openapi('AttachedPairs'),
+        'The new pairs, in the order of `mainServerIds`.',
+      ),
+      ...problems(...V1_BODY, 404, 409, 422),
+    },
+  });
+  app.openapi(attachMany, (c) =>
+    c.json({ items: sim.attachMany(c.get('tenant'), c.req.valid('json')) }, 201),
+  );
 
   const getPair = createRoute({
     method: 'get',

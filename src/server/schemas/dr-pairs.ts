@@ -5,6 +5,7 @@
 import { z } from '@hono/zod-openapi';
 import { STATUSES, TEST_STATES, USER_ACTIONS } from '../../machine/index.js';
 import { OPERATION_ERROR_CODES } from '../../sim/errors.js';
+import { MAX_ATTACH_MANY } from '../../sim/pairs.js';
 import { SIM_EVENT_KINDS } from '../../sim/types.js';
 import { EXAMPLE_IDS, IsoSchema } from './common.js';
 import { ServerSummarySchema } from './servers.js';
@@ -96,6 +97,21 @@ export const AttachSchema = z
   })
   .strict()
   .openapi('AttachServer');
+
+export const AttachManySchema = z
+  .object({
+    mainServerIds: z
+      .array(z.string().min(1).max(100))
+      .min(1)
+      .max(MAX_ATTACH_MANY)
+      .openapi({
+        description: `1 to ${MAX_ATTACH_MANY} distinct main servers; each pair is named after its main server.`,
+        example: [EXAMPLE_IDS.server],
+      }),
+    shadow: ShadowPlacementInputSchema,
+  })
+  .strict()
+  .openapi('AttachServers');
 
 export const ListPairsQuerySchema = z.object({ status: DrPairStatusSchema.optional() });
 
