@@ -152,16 +152,16 @@ async function scaling(): Promise<void> {
       `| ${dim} | ${size} | ${sim.toFixed(0)} ms | ${floor === null ? '—' : `${floor.toFixed(0)} ms`} | ${floor === null ? '—' : (sim / floor).toFixed(2)} | ${per} |`,
     );
   for (const pairs of [100, 300, 1000]) {
-    const r = advanceRun(`scale-p${pairs}`, pairs, 3);
+    const r = advanceRun(`scale-p${pairs}`, pairs, 1);
     line(
-      'pairs (3 days)',
+      'pairs (1 day)',
       String(pairs),
       r.simMs,
       r.floorMs,
-      `${((r.simMs / pairs / 3) * 1000).toFixed(0)} µs/pair-day`,
+      `${((r.simMs / pairs) * 1000).toFixed(0)} µs/pair-day`,
     );
   }
-  for (const days of [3, 10, 30]) {
+  for (const days of [1, 3, 10]) {
     const r = advanceRun(`scale-d${days}`, 100, days);
     line(
       'simulated days (100 pairs)',
@@ -173,16 +173,16 @@ async function scaling(): Promise<void> {
   }
   // Points kept per pair grow with a shorter interval (more aligned points survive retention).
   for (const interval of [12, 4, 1]) {
-    const r = advanceRun(`scale-i${interval}`, 200, 10, { intervalHours: interval });
+    const r = advanceRun(`scale-i${interval}`, 100, 3, { intervalHours: interval });
     line(
-      'recovery points (200 pairs × 10 days, interval h)',
+      'recovery points (100 pairs × 3 days, interval h)',
       `${interval} h`,
       r.simMs,
       r.floorMs,
-      `${((r.simMs / 200 / 10) * 1000).toFixed(0)} µs/pair-day`,
+      `${((r.simMs / 100 / 3) * 1000).toFixed(0)} µs/pair-day`,
     );
   }
-  for (const tenants of [10, 100, 1000]) {
+  for (const tenants of [10, 50, 200]) {
     const row = await tenantReset(tenants);
     table.push(
       `| tenants (reset one) | ${tenants} | ${row.figure} ms | ${row.floor} ms | ${row.ratio} | per reset |`,

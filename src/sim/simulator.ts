@@ -105,6 +105,8 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     return { ...point, pinned: pinnedBy.length > 0, pinnedBy };
   };
 
+  let checked: { version: number; verdicts: ReturnType<typeof runCheckers> } | null = null;
+
   const sim: Simulator = {
     get seed() {
       return ctx.seed;
@@ -357,7 +359,13 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
           : e.st.eventsAfter.iterate(from);
       return eventPage(rows, query);
     },
-    check: () => runCheckers(stateIo.exportState(e)),
+    check: () => {
+      // The verdicts depend on the stored state alone, which changes only with a commit.
+      if (checked?.version !== ctx.version) {
+        checked = { version: ctx.version, verdicts: runCheckers(stateIo.exportState(e)) };
+      }
+      return structuredClone(checked.verdicts);
+    },
 
     stateVersion: () => ctx.version,
     resetTenant: (tenant) => stateIo.resetTenant(e, tenant),
