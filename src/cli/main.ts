@@ -27,6 +27,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
   paths: { summary: 'List every user journey', load: () => import('./commands/paths.js') },
   'check-flow': { summary: 'Check a flow spec', load: () => import('./commands/check-flow.js') },
   coverage: { summary: 'Statechart coverage of scenarios', load: () => import('./commands/coverage.js') },
+  journal: {
+    summary: "Export a tenant's request journal (--as-scenario: a replaying scenario)",
+    load: () => import('./commands/journal.js'),
+  },
 };
 
 function usage(): string {

@@ -38,14 +38,26 @@ const IN_PROCESS_TENANT = 'scenario';
 
 export function simulatorOptions(scenario: Scenario, seed: number): CreateSimulatorOptions {
   return {
-    seed,
+    seed: scenario.setup.worldSeed ?? seed,
     ...(scenario.setup.startTime !== undefined && {
       startTime: new Date(scenario.setup.startTime).toISOString(),
     }),
     timeZone: scenario.setup.timeZone ?? DEFAULT_TIME_ZONE,
-    progression: { default: 'clock' },
+    progression: progressionOf(scenario),
   };
 }
+
+/** The scenario's progression: clock for every job unless `setup.progression` says otherwise. */
+const progressionOf = (scenario: Scenario) => ({ default: 'clock' as const, ...scenario.setup.progression });
+
+/** Sends a `request` step's call with a token, through `fetch`. */
+const sender =
+  (baseUrl: string, token: string, fetch: (input: string, init?: RequestInit) => Promise<Response>) =>
+  (path: string, init: RequestInit) => {
+    const headers = new Headers(init.headers);
+    headers.set('authorization', `Bearer ${token}`);
+    return fetch(`${baseUrl}${path}`, { ...init, headers });
+  };
 
 /**
  * @param wrap lets a test run the library against an altered engine (the mutation check).
@@ -70,14 +82,14 @@ export function inProcessTarget(wrap: (sim: Simulator) => Simulator = (sim) => s
       return {
         sim: remoteSimulator(options),
         tenant: IN_PROCESS_TENANT,
-        http: { chaos: client.sim.chaos, retry },
+        http: { chaos: client.sim.chaos, retry, send: sender(options.baseUrl, options.token, options.fetch) },
         close: async () => sim.close(),
       };
     },
   };
 }
 
-const HTTP_STEPS = new Set(['addHttpChaos', 'removeHttpChaos', 'httpRetry']);
+const HTTP_STEPS = new Set(['addHttpChaos', 'removeHttpChaos', 'httpRetry', 'request']);
 /** The scenario has HTTP steps, so in-process it must run over HTTP too. */
 export const usesHttp = (scenario: Scenario): boolean => scenario.steps.some((s) => HTTP_STEPS.has(s.kind));
 
@@ -115,13 +127,13 @@ export function remoteTarget(options: RemoteTargetOptions): Target {
     flags: ['--target', options.url],
     open: async (scenario, seed) => {
       const created = await owner.sim.tenants.create({
-        seed,
+        seed: scenario.setup.worldSeed ?? seed,
         ...(scenario.setup.startTime !== undefined && {
           startTime: new Date(scenario.setup.startTime).toISOString(),
         }),
         // Named always: a scenario means the same on a server started with another --time-zone.
         timeZone: scenario.setup.timeZone ?? DEFAULT_TIME_ZONE,
-        progression: { default: 'clock' },
+        progression: progressionOf(scenario),
         clock: { mode: 'manual' },
       });
       if (created.token === null) throw new Error(`the server made no token for tenant ${created.tenant}`);
@@ -137,7 +149,7 @@ export function remoteTarget(options: RemoteTargetOptions): Target {
       return {
         sim: remoteSimulator(clientOptions),
         tenant: created.tenant,
-        http: { chaos: mine.sim.chaos, retry },
+        http: { chaos: mine.sim.chaos, retry, send: sender(options.url, created.token, clientOptions.fetch) },
         close: async () => {
           if (options.keep) {
             options.onKept?.(created.tenant, scenario.file);

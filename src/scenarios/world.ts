@@ -23,6 +23,8 @@ export interface HttpSide {
     remove(id: string): Promise<void>;
   };
   retry: RetrySwitch;
+  /** A request to the service with the run's token (and the retry policy), for `request` steps. */
+  send(path: string, init: RequestInit): Promise<Response>;
 }
 
 export class World {

@@ -24,10 +24,83 @@ export interface JournalEntry {
   body?: unknown;
   /** The body's length in characters, when the route read it. */
   bodyLength?: number;
+  /**
+   * What the answer said, for a replay to check (`drsim journal export --as-scenario`): the
+   * problem code of a problem, and the key fields of a JSON body (`answerSummary`).
+   */
+  response?: { code?: string; body?: unknown };
 }
 
 /** Bodies up to 1 MiB are accepted; keeping each in a 1000-entry journal would hold a gigabyte. */
 const MAX_KEPT_BODY = 16 * 1024;
+/** Answers longer than this are not read for their summary (a long list page). */
+const MAX_SUMMARIZED_ANSWER = 256 * 1024;
+/** Fields that say which thing an answer is about and what state it is in; never times or secrets. */
+const KEY_FIELDS = new Set([
+  'id',
+  'name',
+  'status',
+  'pairStatus',
+  'type',
+  'code',
+  'state',
+  'powerState',
+  'role',
+  'region',
+  'action',
+  'recoveryPointId',
+  'activeRecoveryPointId',
+  'currentJobId',
+  'testFailover',
+  'error',
+  'mainServer',
+  'shadowServer',
+  'testServer',
+]);
+const MAX_SUMMARIZED_ITEMS = 100;
+const MAX_TEXT = 200;
+
+/**
+ * The key fields of an answer: for an object, its identity and state fields (nested objects of
+ * those names likewise), for a page its `items` (at most 100) and `nextCursor`'s presence.
+ */
+export function answerSummary(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object') {
+    return typeof value === 'string' && value.length > MAX_TEXT ? undefined : value;
+  }
+  if (Array.isArray(value)) {
+    return value.length > MAX_SUMMARIZED_ITEMS || depth > 2
+      ? undefined
+      : value.map((item) => answerSummary(item, depth + 1));
+  }
+  const summary: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (key === 'items' && depth === 0 && Array.isArray(field)) {
+      const items = answerSummary(field, depth);
+      if (items !== undefined) summary.items = items;
+    } else if (KEY_FIELDS.has(key) && depth < 3) {
+      const kept = answerSummary(field, depth + 1);
+      if (kept !== undefined) summary[key] = kept;
+    }
+  }
+  return summary;
+}
+
+async function summarize(res: Response): Promise<JournalEntry['response'] | undefined> {
+  const type = res.headers.get('content-type') ?? '';
+  if (!/json/.test(type) || res.body === null) return undefined;
+  const length = Number(res.headers.get('content-length') ?? 0);
+  if (length > MAX_SUMMARIZED_ANSWER) return undefined;
+  try {
+    const text = await res.clone().text();
+    if (text.length > MAX_SUMMARIZED_ANSWER) return undefined;
+    const body = JSON.parse(text) as unknown;
+    const code = (body as { code?: unknown } | null)?.code;
+    return type.includes('problem') && typeof code === 'string' ? { code } : { body: answerSummary(body) };
+  } catch {
+    return undefined;
+  }
+}
 
 export interface JournalFilter {
   method?: string;
@@ -65,9 +138,11 @@ export class RequestJournal {
       const simTime = simNow();
       const started = performance.now();
       let status = 0; // stays 0 when chaos dropped the connection
+      let response: JournalEntry['response'];
       try {
         await next();
         status = c.res.status;
+        response = await summarize(c.res);
       } finally {
         const text = await readBody(c.req.bodyCache.text);
         this.record({
@@ -81,6 +156,7 @@ export class RequestJournal {
           idempotencyKey: c.req.header('idempotency-key') ?? null,
           ...(text === undefined ? {} : { bodyLength: text.length }),
           ...(text === undefined || text.length > MAX_KEPT_BODY ? {} : { body: parseOrKeep(text) }),
+          ...(response && { response }),
         });
       }
     };

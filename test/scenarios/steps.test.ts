@@ -42,6 +42,7 @@ steps:
   - addHttpChaos: { method: PUT, path: /v1/servers/**, effect: { kind: latency, duration: 10ms }, times: 1 }
     as: slow
   - removeHttpChaos: slow
+  - request: { method: GET, path: /v1/dr-pairs/drp-missing, expect: { status: 404, code: PAIR_NOT_FOUND } }
   - setWorkload: { server: db-1, writesPerMinute: 1 }
   - writeFile: { server: web-1, path: app/new.txt, content: 'hello' }
   - advance: 15m

@@ -4,6 +4,7 @@
  * `npx tsx src/scenarios/write-schema.ts`; a test fails when the file is out of date).
  */
 import { z } from 'zod';
+import { USER_ACTIONS } from '../../machine/index.js';
 import { MAX_SEED } from '../prng.js';
 import { Duration, ServerRef, VolumeType } from './primitives.js';
 import { STEP_EXTRAS, STEP_KINDS, STEP_SPECS, type StepKind } from './steps.js';
@@ -65,6 +66,21 @@ export const Setup = z
       .optional()
       .describe(
         "IANA zone of the retention day and week (default Asia/Ho_Chi_Minh, whatever the target server's --time-zone).",
+      ),
+    worldSeed: z
+      .number()
+      .int()
+      .min(0)
+      .max(Number.MAX_SAFE_INTEGER)
+      .optional()
+      .describe(
+        "The engine's seed, when it must be a given world's (an exported session's): then `seed`, --seed and --repeat vary only the chaos draws.",
+      ),
+    progression: z
+      .partialRecord(z.enum(['default', ...USER_ACTIONS]), z.enum(['clock', 'immediate', 'manual']))
+      .optional()
+      .describe(
+        'How jobs advance, as PUT /_sim/progression sets it: clock (default), immediate or manual, for every job (`default`) or per action.',
       ),
     regions: z
       .looseObject({

@@ -28,7 +28,7 @@ import {
   VolumeType,
 } from './primitives.js';
 
-export type StepCategory = 'action' | 'simulation' | 'wait' | 'expectation';
+export type StepCategory = 'action' | 'request' | 'simulation' | 'wait' | 'expectation';
 
 export interface StepSpec<B extends z.ZodObject = z.ZodObject, C extends StepCategory = StepCategory> {
   category: C;
@@ -641,6 +641,48 @@ export const STEP_SPECS = {
       '      - { kind: job.ended, type: failover, status: SUCCEEDED }',
       '    none:',
       '      - { kind: recoveryPoint.deleted, reason: commit }',
+    ].join('\n'),
+  }),
+  request: spec({
+    category: 'request',
+    summary:
+      "One call of the service's public API exactly as a client made it, and what its answer must be: the status, the problem code, and fields of the JSON body. `drsim journal export --as-scenario` writes these from a client's session.",
+    body: z.strictObject({
+      method: z.enum(['GET', 'POST', 'PUT', 'DELETE']).describe('The HTTP method.'),
+      path: z
+        .string()
+        .regex(/^\/v1\/[^?#\s]*$/)
+        .describe('A path of the public API, e.g. /v1/dr-pairs/drp-8acj53a44k/failover (no query string).'),
+      query: z.record(z.string(), z.string()).optional().describe('Query parameters.'),
+      body: z.unknown().optional().describe('The JSON body sent.'),
+      idempotencyKey: z.string().min(1).max(200).optional().describe('Sent as the `Idempotency-Key` header.'),
+      expect: z
+        .strictObject({
+          status: z.number().int().min(100).max(599).optional().describe('The HTTP status.'),
+          code: z
+            .string()
+            .regex(/^[A-Z][A-Z0-9_]*$/)
+            .optional()
+            .describe('The problem code of a refusal, e.g. INVALID_STATE or FORBIDDEN.'),
+          body: z
+            .unknown()
+            .optional()
+            .describe(
+              'Fields the JSON answer must have: a mapping matches on the keys it names (others may be there), a list item by item and with the same length, any other value exactly.',
+            ),
+        })
+        .optional()
+        .describe(
+          'What the answer must be (default: anything): `status`, `code` (the problem code) and `body` (fields the JSON answer must have: a mapping matches on the keys it names, a list item by item and with the same length, any other value exactly).',
+        ),
+    }),
+    example: [
+      '- request: { method: POST, path: /v1/servers, body: { name: web-01, region: HCM-3 } }',
+      '- request:',
+      '    method: POST',
+      '    path: /v1/dr-pairs/drp-missing/failover',
+      '    body: { recoveryPointId: rp-1 }',
+      '    expect: { status: 404, code: PAIR_NOT_FOUND }',
     ].join('\n'),
   }),
   expectServer: spec({

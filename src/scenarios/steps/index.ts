@@ -3,6 +3,7 @@ import type { StepKind } from '../schema/steps.js';
 import { ACTION_RUNNERS } from './actions.js';
 import { EXPECTATION_RUNNERS } from './expectations.js';
 import { HTTP_RUNNERS } from './http.js';
+import { REQUEST_RUNNERS } from './request.js';
 import { SIMULATION_RUNNERS } from './simulation.js';
 import type { StepRunners } from './types.js';
 import { WAIT_RUNNERS } from './waits.js';
@@ -11,6 +12,7 @@ export const STEP_RUNNERS: StepRunners<StepKind> = {
   ...ACTION_RUNNERS,
   ...SIMULATION_RUNNERS,
   ...HTTP_RUNNERS,
+  ...REQUEST_RUNNERS,
   ...WAIT_RUNNERS,
   ...EXPECTATION_RUNNERS,
 };

@@ -235,6 +235,21 @@ export const JournalEntrySchema = z
       description: 'The body as sent (parsed when JSON), when the route read it and it is at most 16 KiB.',
     }),
     bodyLength: z.number().int().optional(),
+    response: z
+      .object({
+        code: z
+          .string()
+          .optional()
+          .openapi({ description: 'The problem code, when the answer was a problem.' }),
+        body: z.unknown().optional().openapi({
+          description:
+            'The key fields of a JSON answer (ids, names, statuses, types, codes; a page as its `items`), not times.',
+        }),
+      })
+      .optional()
+      .openapi({
+        description: 'What the answer said, for a replay to check; absent for an answer that was not JSON.',
+      }),
   })
   .openapi('JournalEntry');
 
