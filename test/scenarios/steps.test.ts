@@ -42,7 +42,6 @@ steps:
   - addHttpChaos: { method: PUT, path: /v1/servers/**, effect: { kind: latency, duration: 10ms }, times: 1 }
     as: slow
   - removeHttpChaos: slow
-  - request: { method: GET, path: /v1/dr-pairs/drp-missing, expect: { status: 404, code: PAIR_NOT_FOUND } }
   - setWorkload: { server: db-1, writesPerMinute: 1 }
   - writeFile: { server: web-1, path: app/new.txt, content: 'hello' }
   - advance: 15m
@@ -95,6 +94,7 @@ steps:
   - removeVolume: { server: db-1, volume: 1 }
   - renewServer: db-1
   - expectServer: { server: db-1, expired: false, volumeSizesGb: [40] }
+  - request: { method: GET, path: /v1/dr-pairs/drp-missing, expect: { status: 404, code: PAIR_NOT_FOUND } }
 `;
 
 describe('step kinds', () => {
