@@ -91,7 +91,7 @@ export function journalToScenario(input: JournalScenarioInput): JournalScenario 
   const { world } = input;
   const setup = {
     ...(first && { startTime: first.simTime }),
-    ...(world.timeZone !== undefined && world.timeZone !== 'UTC' && { timeZone: world.timeZone }),
+    ...(world.timeZone !== undefined && { timeZone: world.timeZone }),
     worldSeed: world.seed,
     ...(!isDefaultProgression(world.progression) && { progression: world.progression }),
     ...(world.regions !== undefined && { regions: world.regions }),
