@@ -22,6 +22,8 @@ export const HTTP_ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   /** An HTTP chaos rule answered instead of the route (src/server/http-chaos.ts). */
   CHAOS_INJECTED: 'CHAOS_INJECTED',
+  /** No advance job by that id (src/server/advance.ts); they live in the server's memory. */
+  ADVANCE_NOT_FOUND: 'ADVANCE_NOT_FOUND',
   INTERNAL: 'INTERNAL',
 } as const;
 
@@ -68,6 +70,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   [HTTP_ERROR_CODES.UNAUTHORIZED]: 401,
   [HTTP_ERROR_CODES.FORBIDDEN]: 403,
   [HTTP_ERROR_CODES.ROUTE_NOT_FOUND]: 404,
+  [HTTP_ERROR_CODES.ADVANCE_NOT_FOUND]: 404,
   [HTTP_ERROR_CODES.METHOD_NOT_ALLOWED]: 405,
   [HTTP_ERROR_CODES.PAYLOAD_TOO_LARGE]: 413,
   [HTTP_ERROR_CODES.UNSUPPORTED_MEDIA_TYPE]: 415,

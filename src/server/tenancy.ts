@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Simulator } from '../sim/contract.js';
 import { DrError } from '../sim/errors.js';
-import type { WorldInfo, WorldOptions, Worlds } from '../sim/worlds.js';
+import { serverStateJson, type WorldInfo, type WorldOptions, type Worlds } from '../sim/worlds.js';
 import type { TokenGrant } from './auth.js';
 import { HttpChaos } from './http-chaos.js';
 import { RequestJournal } from './journal.js';
@@ -223,6 +223,9 @@ export function sharedWorld(sim: Simulator): Worlds {
     reset: (tenant) => sim.resetTenant(tenant),
     list: () => [info('*')],
     exportWorld: () => sim.exportState(),
+    exportWorldJson: () => sim.exportStateJson(),
+    exportStateJson: () =>
+      serverStateJson(sim.seed, [{ tenant: '*', ephemeral: false, options: { seed: sim.seed }, sim }]),
     importWorld: (_tenant, state) => sim.importState(state),
     exportState: () => ({
       format: 'drsim-server-state',

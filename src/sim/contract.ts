@@ -182,6 +182,11 @@ export interface Simulator {
   stateVersion(): number;
   resetTenant(tenant: string): void;
   exportState(): SimState;
+  /**
+   * The export's JSON text (the bytes of `JSON.stringify(exportState())`), a record at a time,
+   * so a large state is never one string. Consume it in one synchronous run (a consistent read).
+   */
+  exportStateJson(): Iterable<string>;
   importState(state: SimState): void;
   /** Saves the whole state under `name`; an existing name is SNAPSHOT_EXISTS unless `overwrite`. */
   saveSnapshot(name: string, options?: { overwrite?: boolean }): void;
@@ -349,11 +354,10 @@ export type { CheckerVerdict, Duration };
  * src/client). Over HTTP the tenant is the token's; a `tenant` argument must match it.
  */
 export type AsyncSimulator = {
-  [K in Exclude<keyof Simulator, 'seed' | 'advanceSlice' | 'httpAnswers'>]: Simulator[K] extends (
-    ...args: infer A
-  ) => infer R
-    ? (...args: A) => Promise<Awaited<R>>
-    : never;
+  [K in Exclude<
+    keyof Simulator,
+    'seed' | 'advanceSlice' | 'httpAnswers' | 'exportStateJson'
+  >]: Simulator[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
 };
 
 /** Wraps an in-process simulator as an AsyncSimulator. */

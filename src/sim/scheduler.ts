@@ -3,7 +3,8 @@
  * the order they were scheduled) and the 15-minute replication ticks; at the same instant a
  * scheduled step goes before the tick.
  *
- * An advance commits in chunks of at most one simulated day: a chunk is atomic, so a crash
+ * An advance commits in chunks of at most one simulated day, each ending at a UTC day's start
+ * (where the history is pruned, history-retention.ts): a chunk is atomic, so a crash
  * mid-advance rolls back to the last chunk boundary and nothing half-done is ever stored. The
  * advance is acknowledged only when it returns. Chunking keeps long runs fast (a tick touches
  * every replicating pair's rows, and one commit per tick would flush them 96 times a day).
@@ -17,6 +18,8 @@ import { iso } from './rows.js';
 
 const TICKED = 'tickedUpToMs';
 const CHUNK_MS = 24 * 60 * 60 * 1000;
+/** The UTC day (days since the epoch) whose start the history was last pruned at. */
+const PRUNED_DAY = 'historyPrunedDay';
 
 /**
  * Advances to `targetMs`, or stops early once `maxWork` scheduled items have fired (at a
@@ -39,7 +42,12 @@ export function advanceTo(
   while (!done && !sliced) {
     ctx.mutate(() => {
       const chunkStart = ctx.clock.nowMs();
-      const chunkEnd = Math.min(targetMs, chunkStart + CHUNK_MS);
+      const day = Math.floor(chunkStart / CHUNK_MS);
+      const prunedDay = ctx.counters[PRUNED_DAY] ?? -1;
+      // Chunks end at each UTC day's start, where the history is pruned once everything due at
+      // that instant has fired: the same moment however the advance is sliced or split.
+      const boundary = chunkStart === day * CHUNK_MS && prunedDay < day ? chunkStart : (day + 1) * CHUNK_MS;
+      const chunkEnd = Math.min(targetMs, boundary);
       for (;;) {
         if (fired >= maxWork) {
           sliced = true;
@@ -54,8 +62,10 @@ export function advanceTo(
       ctx.clock.setNow(chunkEnd);
       if (!ticksMatter(rs)) ctx.counters[TICKED] = Math.floor(chunkEnd / TICK_MS) * TICK_MS;
       done = chunkEnd >= targetMs;
-      // Once per simulated day (chunk boundaries are whole days from the epoch's view).
-      if (Math.floor(chunkEnd / CHUNK_MS) > Math.floor(chunkStart / CHUNK_MS)) pruneHistory(e);
+      if (chunkEnd === boundary && prunedDay < chunkEnd / CHUNK_MS) {
+        pruneHistory(e);
+        ctx.counters[PRUNED_DAY] = chunkEnd / CHUNK_MS;
+      }
     });
   }
   return { from: iso(fromMs), to: ctx.clock.nowIso(), fired, done };

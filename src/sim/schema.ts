@@ -97,4 +97,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX http_answers_at ON http_answers (at_ms);
   CREATE INDEX http_answers_seq ON http_answers (seq);
   `,
+  // 8: a snapshot as one row per piece of the state (state-io.ts), never one giant JSON text.
+  `
+  CREATE TABLE snapshot_parts (
+    name TEXT NOT NULL, part INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (name, part)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -370,6 +370,7 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     stateVersion: () => ctx.version,
     resetTenant: (tenant) => stateIo.resetTenant(e, tenant),
     exportState: () => stateIo.exportState(e),
+    exportStateJson: () => stateIo.stateJson(stateIo.stateParts(e)),
     importState: (state) => stateIo.importState(e, state, readEverything),
     saveSnapshot: (name, options) => stateIo.saveSnapshot(e, name, options),
     restoreSnapshot: (name) => stateIo.restoreSnapshot(e, name, readEverything),

@@ -25,82 +25,170 @@ const TABLES = [
   'http_answers',
 ] as const;
 
-export function exportState(e: Engine): SimState {
-  const { db } = e.store;
+/**
+ * One piece of an exported state, in document order: top-level fields, then each list (`list`
+ * names it, each `item` is one record), then the counters. `assembleState` folds the pieces
+ * into the document, `stateJson` writes them as its JSON text and snapshots store them one
+ * row each, so no export ever needs the whole document as one string.
+ */
+export type StatePart =
+  | { kind: 'fields'; value: Record<string, unknown> }
+  | { kind: 'list'; key: string }
+  | { kind: 'item'; value: unknown };
+
+/** Rows read per query: the consumer may use the connection between batches (no open iterator). */
+const BATCH = 1000;
+
+/** A table's rows in `keys` order, a batch at a time (keyset paging on the row value). */
+function* ordered<T>(e: Engine, table: string, keys: readonly string[]): Generator<T> {
+  const order = keys.join(', ');
+  const first = e.store.db.prepare(`SELECT * FROM ${table} ORDER BY ${order} LIMIT ${BATCH}`);
+  const next = e.store.db.prepare(
+    `SELECT * FROM ${table} WHERE (${order}) > (${keys.map(() => '?').join(', ')}) ORDER BY ${order} LIMIT ${BATCH}`,
+  );
+  let rows = first.all() as Record<string, unknown>[];
+  while (rows.length > 0) {
+    yield* rows as T[];
+    if (rows.length < BATCH) return;
+    const last = rows[rows.length - 1]!;
+    rows = next.all(...keys.map((key) => last[key])) as Record<string, unknown>[];
+  }
+}
+
+/** The state, piece by piece (see StatePart); read in one synchronous run, it is consistent. */
+export function* stateParts(e: Engine): Generator<StatePart> {
   const now = e.ctx.clock.nowMs();
-  const all = <T>(sql: string) => db.prepare(sql).all() as T[];
-  return {
-    format: 'drsim-state',
-    version: 1,
-    seed: e.ctx.seed,
-    rng: e.ctx.rng.state(),
-    clock: e.ctx.clock.toJSON(),
-    settings: structuredClone(e.ctx.settings),
-    servers: all<Parameters<typeof serverFromRow>[0]>('SELECT * FROM servers ORDER BY seq').map((r) =>
-      serverFromRow(r, now),
-    ),
-    files: all<{
-      server_id: string;
-      path: string;
-      version: number;
-      content: string | null;
-      checksum: string | null;
-      written_at_ms: number;
-    }>('SELECT * FROM files ORDER BY server_id, path, version').map(
-      (r): StoredFile => ({
-        serverId: r.server_id,
-        path: r.path,
-        version: r.version,
-        content: r.content,
-        checksum: r.checksum,
-        writtenAt: iso(r.written_at_ms),
-      }),
-    ),
-    pairs: all<Parameters<typeof pairFromRow>[0]>('SELECT * FROM pairs ORDER BY seq').map(pairFromRow),
-    recoveryPoints: all<Parameters<typeof pointFromRow>[0]>(
-      'SELECT * FROM recovery_points ORDER BY created_at_ms, id',
-    ).map(pointFromRow),
-    jobs: all<Parameters<typeof jobFromRow>[0]>('SELECT * FROM jobs ORDER BY seq').map(jobFromRow),
-    faults: all<{ rule: string }>('SELECT rule FROM faults ORDER BY seq').map((r) => JSON.parse(r.rule)),
-    events: all<{
-      seq: number;
-      at_ms: number;
-      tenant: string;
-      pair_id: string | null;
-      kind: string;
-      data: string;
-    }>('SELECT * FROM events ORDER BY seq').map(eventFromRow),
-    schedule: all<{ seq: number; at_ms: number; kind: string; payload: string }>(
-      'SELECT * FROM schedule ORDER BY seq',
-    ).map((r) => ({ atMs: r.at_ms, seq: r.seq, kind: r.kind, payload: JSON.parse(r.payload) })),
-    idempotency: all<{ tenant: string; key: string; pair_id: string; action: string; job_id: string }>(
-      'SELECT * FROM idempotency ORDER BY tenant, key',
-    ).map((r) => ({ tenant: r.tenant, key: r.key, pairId: r.pair_id, action: r.action, jobId: r.job_id })),
-    charges: all<{
-      seq: number;
-      tenant: string;
-      pair_id: string;
-      item: StoredCharge['item'];
-      server_id: string | null;
-      volume_type: StoredCharge['volumeType'];
-      quantity: number;
-      unit_price: number;
-      start_ms: number;
-      end_ms: number | null;
-    }>('SELECT * FROM charges ORDER BY seq').map((r) => ({
-      seq: r.seq,
-      tenant: r.tenant,
-      pairId: r.pair_id,
-      item: r.item,
-      serverId: r.server_id,
-      volumeType: r.volume_type,
-      quantity: r.quantity,
-      unitPrice: r.unit_price,
-      startMs: r.start_ms,
-      endMs: r.end_ms,
-    })),
-    counters: { ...e.ctx.counters },
+  yield {
+    kind: 'fields',
+    value: {
+      format: 'drsim-state',
+      version: 1,
+      seed: e.ctx.seed,
+      rng: e.ctx.rng.state(),
+      clock: e.ctx.clock.toJSON(),
+      settings: structuredClone(e.ctx.settings),
+    },
   };
+  function* list<R>(key: string, table: string, keys: readonly string[], map: (row: R) => unknown) {
+    yield { kind: 'list', key } as const;
+    for (const row of ordered<R>(e, table, keys)) yield { kind: 'item', value: map(row) } as const;
+  }
+  yield* list<Parameters<typeof serverFromRow>[0]>('servers', 'servers', ['seq'], (r) =>
+    serverFromRow(r, now),
+  );
+  yield* list<{
+    server_id: string;
+    path: string;
+    version: number;
+    content: string | null;
+    checksum: string | null;
+    written_at_ms: number;
+  }>(
+    'files',
+    'files',
+    ['server_id', 'path', 'version'],
+    (r): StoredFile => ({
+      serverId: r.server_id,
+      path: r.path,
+      version: r.version,
+      content: r.content,
+      checksum: r.checksum,
+      writtenAt: iso(r.written_at_ms),
+    }),
+  );
+  yield* list('pairs', 'pairs', ['seq'], pairFromRow);
+  yield* list('recoveryPoints', 'recovery_points', ['created_at_ms', 'id'], pointFromRow);
+  yield* list('jobs', 'jobs', ['seq'], jobFromRow);
+  yield* list<{ rule: string }>('faults', 'faults', ['seq'], (r) => JSON.parse(r.rule));
+  yield* list('events', 'events', ['seq'], eventFromRow);
+  yield* list<{ seq: number; at_ms: number; kind: string; payload: string }>(
+    'schedule',
+    'schedule',
+    ['seq'],
+    (r) => ({ atMs: r.at_ms, seq: r.seq, kind: r.kind, payload: JSON.parse(r.payload) }),
+  );
+  yield* list<{ tenant: string; key: string; pair_id: string; action: string; job_id: string }>(
+    'idempotency',
+    'idempotency',
+    ['tenant', 'key'],
+    (r) => ({ tenant: r.tenant, key: r.key, pairId: r.pair_id, action: r.action, jobId: r.job_id }),
+  );
+  yield* list<{
+    seq: number;
+    tenant: string;
+    pair_id: string;
+    item: StoredCharge['item'];
+    server_id: string | null;
+    volume_type: StoredCharge['volumeType'];
+    quantity: number;
+    unit_price: number;
+    start_ms: number;
+    end_ms: number | null;
+  }>('charges', 'charges', ['seq'], (r) => ({
+    seq: r.seq,
+    tenant: r.tenant,
+    pairId: r.pair_id,
+    item: r.item,
+    serverId: r.server_id,
+    volumeType: r.volume_type,
+    quantity: r.quantity,
+    unitPrice: r.unit_price,
+    startMs: r.start_ms,
+    endMs: r.end_ms,
+  }));
+  yield { kind: 'fields', value: { counters: { ...e.ctx.counters } } };
+}
+
+/** The document the pieces describe. */
+export function assembleState(parts: Iterable<StatePart>): SimState {
+  const state: Record<string, unknown> = {};
+  let items: unknown[] = [];
+  for (const part of parts) {
+    if (part.kind === 'fields') Object.assign(state, part.value);
+    else if (part.kind === 'list') {
+      items = [];
+      state[part.key] = items;
+    } else items.push(part.value);
+  }
+  return state as unknown as SimState;
+}
+
+/** The JSON text of the pieces, a record at a time: the bytes of `JSON.stringify(assembleState(parts))`. */
+export function* stateJson(parts: Iterable<StatePart>): Generator<string> {
+  let first = true;
+  let inList = false;
+  let firstItem = true;
+  const key = (name: string) => {
+    const text = `${first ? '' : ','}${JSON.stringify(name)}:`;
+    first = false;
+    return text;
+  };
+  yield '{';
+  for (const part of parts) {
+    if (part.kind === 'item') {
+      yield `${firstItem ? '' : ','}${JSON.stringify(part.value) ?? 'null'}`;
+      firstItem = false;
+      continue;
+    }
+    if (inList) yield ']';
+    inList = false;
+    if (part.kind === 'list') {
+      yield `${key(part.key)}[`;
+      inList = true;
+      firstItem = true;
+    } else {
+      for (const [name, value] of Object.entries(part.value)) {
+        const text = JSON.stringify(value);
+        if (text !== undefined) yield key(name) + text;
+      }
+    }
+  }
+  if (inList) yield ']';
+  yield '}';
+}
+
+export function exportState(e: Engine): SimState {
+  return assembleState(stateParts(e));
 }
 
 export function eventFromRow(r: {
@@ -304,7 +392,10 @@ function checkSnapshotName(name: unknown): string {
 
 export function deleteSnapshot(e: Engine, name: string): void {
   checkSnapshotName(name);
-  const { changes } = e.store.tx(() => e.store.db.prepare('DELETE FROM snapshots WHERE name = ?').run(name));
+  const { changes } = e.store.tx(() => {
+    e.store.db.prepare('DELETE FROM snapshot_parts WHERE name = ?').run(name);
+    return e.store.db.prepare('DELETE FROM snapshots WHERE name = ?').run(name);
+  });
   if (changes === 0) throw new DrError('SNAPSHOT_NOT_FOUND', `No snapshot named '${name}'.`);
 }
 
@@ -317,22 +408,45 @@ export function saveSnapshot(e: Engine, name: string, options: { overwrite?: boo
       { name },
     );
   }
-  const state = JSON.stringify(exportState(e));
-  e.store.tx(() =>
-    e.store.db
-      .prepare(
-        'INSERT INTO snapshots (name, created_at_ms, state) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET created_at_ms = excluded.created_at_ms, state = excluded.state',
-      )
-      .run(name, e.ctx.clock.nowMs(), state),
-  );
+  // One row per piece of the state (a record each), written as the state is read: no part of
+  // saving a snapshot holds the whole state at once. `state` stays '' (a snapshot saved by an
+  // older drsim holds its whole JSON there).
+  const { db } = e.store;
+  e.store.tx(() => {
+    db.prepare('DELETE FROM snapshot_parts WHERE name = ?').run(name);
+    db.prepare(
+      "INSERT INTO snapshots (name, created_at_ms, state) VALUES (?, ?, '') ON CONFLICT (name) DO UPDATE SET created_at_ms = excluded.created_at_ms, state = ''",
+    ).run(name, e.ctx.clock.nowMs());
+    const insert = db.prepare('INSERT INTO snapshot_parts (name, part, kind, data) VALUES (?, ?, ?, ?)');
+    let index = 0;
+    for (const part of stateParts(e)) {
+      const data = part.kind === 'list' ? part.key : part.value;
+      insert.run(name, index++, part.kind, JSON.stringify(data) ?? 'null');
+    }
+  });
 }
 
-export function restoreSnapshot(e: Engine, name: string, verify?: () => void): void {
+/** A saved snapshot's state, rebuilt from its rows (or, from an older drsim, its one JSON text). */
+function snapshotState(e: Engine, name: string): unknown {
   const row = e.store.db.prepare('SELECT state FROM snapshots WHERE name = ?').get(name) as
     | { state: string }
     | undefined;
   if (!row) throw new DrError('SNAPSHOT_NOT_FOUND', `No snapshot named '${String(name)}'.`);
-  importState(e, JSON.parse(row.state), verify);
+  if (row.state !== '') return JSON.parse(row.state);
+  const rows = e.store.db
+    .prepare('SELECT kind, data FROM snapshot_parts WHERE name = ? ORDER BY part')
+    .iterate(name) as Iterable<{ kind: StatePart['kind']; data: string }>;
+  function* parts(): Generator<StatePart> {
+    for (const { kind, data } of rows) {
+      const value = JSON.parse(data);
+      yield kind === 'list' ? { kind, key: value as string } : ({ kind, value } as StatePart);
+    }
+  }
+  return assembleState(parts());
+}
+
+export function restoreSnapshot(e: Engine, name: string, verify?: () => void): void {
+  importState(e, snapshotState(e, name), verify);
 }
 
 export function listSnapshots(e: Engine): { name: string; createdAt: string }[] {

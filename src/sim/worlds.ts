@@ -93,6 +93,9 @@ export interface Worlds {
    */
   importWorld(tenant: string, state: SimState): void;
   exportState(): ServerState;
+  /** `exportWorld` and `exportState` as JSON text, a record at a time (`Simulator.exportStateJson`). */
+  exportWorldJson(tenant: string): Iterable<string>;
+  exportStateJson(): Iterable<string>;
   /**
    * Replaces every world: a `drsim-server-state` document, or a `drsim-state` one (as written
    * before worlds existed), which is split into one world per tenant.
@@ -305,6 +308,17 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
       }
       entry.sim.importState(retenant(state, tenant));
     },
+    exportWorldJson: (tenant) => entryOf(tenant).sim.exportStateJson(),
+    exportStateJson: () =>
+      serverStateJson(
+        seed,
+        [...entries].map(([tenant, entry]) => ({
+          tenant,
+          ephemeral: entry.ephemeral,
+          options: entry.options,
+          sim: entry.sim,
+        })),
+      ),
     exportState: () => ({
       format: 'drsim-server-state',
       version: 1,
@@ -353,6 +367,22 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
     },
   };
   return worlds;
+}
+
+/** A `drsim-server-state` document's JSON text, each world's state a record at a time. */
+export function* serverStateJson(
+  seed: number,
+  worlds: { tenant: string; ephemeral: boolean; options: WorldOptions; sim: Simulator }[],
+): Generator<string> {
+  yield `{"format":"drsim-server-state","version":1,"seed":${JSON.stringify(seed)},"worlds":[`;
+  let first = true;
+  for (const { sim, ...world } of worlds) {
+    yield `${first ? '' : ','}${JSON.stringify(world).slice(0, -1)},"state":`;
+    yield* sim.exportStateJson();
+    yield '}';
+    first = false;
+  }
+  yield ']}';
 }
 
 function removeFiles(file: string): void {

@@ -128,6 +128,17 @@ describe('history retention', () => {
     expectChecksPass(kept.sim, 'kept');
   });
 
+  it('prunes at the same moments however an advance is sliced', () => {
+    const whole = busyWorld(1);
+    const sliced = busyWorld(1);
+    whole.sim.advance('5d');
+    const target = whole.sim.clock().now;
+    let slices = 0;
+    while (!sliced.sim.advanceSlice(target, 37).done) slices++;
+    expect(slices).toBeGreaterThan(10);
+    expect(JSON.stringify(sliced.sim.exportState())).toBe(JSON.stringify(whole.sim.exportState()));
+  });
+
   it('applies a server-wide retention to every world it opens, an existing one included', () => {
     const db = join(mkdtempSync(join(tmpdir(), 'drsim-retention-')), 'server.db');
     const first = createWorlds({ db });

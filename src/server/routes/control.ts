@@ -9,12 +9,13 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AccountInput } from '../../sim/accounts.js';
+import { LATEST_MS } from '../../sim/clock.js';
 import type { Simulator } from '../../sim/contract.js';
 import { parseDuration } from '../../sim/index.js';
 import { keysetPage } from '../../sim/pagination.js';
 import type { RegionCatalogue } from '../../sim/regions.js';
 import type { FaultRuleInput, ProgressionSettings } from '../../sim/types.js';
-import { createAdvancer } from '../advance.js';
+import { createAdvancer, targetOf } from '../advance.js';
 import type { AppEnv } from '../app-env.js';
 import { HTTP_ERROR_CODES, HttpProblem } from '../problem.js';
 import { AccountInputSchema, AccountSchema } from '../schemas/account.js';
@@ -30,6 +31,8 @@ import {
   problems,
 } from '../schemas/common.js';
 import {
+  AdvanceJobSchema,
+  AdvanceQuerySchema,
   AdvanceResultSchema,
   AdvanceSchema,
   ChaosRuleInputSchema,
@@ -54,6 +57,7 @@ import {
 import { EventQuerySchema, JobSchema, SimEventSchema } from '../schemas/dr-pairs.js';
 import { RegionCatalogueInputSchema, RegionCatalogueSchema } from '../schemas/regions.js';
 import { ServerSchema } from '../schemas/servers.js';
+import { spooled } from '../spool.js';
 import type { Tenancy } from '../tenancy.js';
 
 const tags = ['Control (/_sim)'];
@@ -75,15 +79,19 @@ const CONTROL_BODY = [...CONTROL, 413, 415] as const;
  * as `99999999d` would keep the server busy for hours; a year covers every retention rule.
  */
 const MAX_ADVANCE_MS = 366 * 86_400_000;
+/** The longest advance job (`?async=true`): a century, cancellable, answered at once. */
+const MAX_ASYNC_ADVANCE_MS = 36_600 * 86_400_000;
 
-function checkAdvance(ms: number): void {
-  if (ms > MAX_ADVANCE_MS) {
+function checkAdvance(ms: number, async: boolean): void {
+  if (ms > (async ? MAX_ASYNC_ADVANCE_MS : MAX_ADVANCE_MS)) {
     throw new HttpProblem(
       400,
       'VALIDATION_FAILED',
-      'One advance may cover at most 366 days; advance in steps.',
+      async
+        ? 'An advance job may cover at most 36,600 days.'
+        : 'One advance may cover at most 366 days; advance in steps, or run a longer one as an advance job (?async=true).',
       {
-        errors: [{ in: 'body', path: 'by', message: 'at most 366 days' }],
+        errors: [{ in: 'body', path: 'by', message: `at most ${async ? '36600' : '366'} days` }],
       },
     );
   }
@@ -126,7 +134,7 @@ export function requireServerScope(c: Context<AppEnv>, what: string): void {
 }
 
 export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy): void {
-  const advance = createAdvancer(tenancy.signal);
+  const advancer = createAdvancer(tenancy.signal);
   /** The world a call acts on (and whose time `X-Drsim-Time` carries). */
   const worldFor = (c: Context<AppEnv>, named?: string): { tenant: string; sim: Simulator } => {
     const tenant = targetTenant(c, named);
@@ -213,17 +221,94 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       operationId: 'SimAdvanceClock',
       summary: 'Advance simulated time by a duration or to an instant',
       description:
-        'Moves the clock forward by `by` (e.g. `15m`, `2h`, `1d`) or to `to`, at most 366 days per call; every scheduled tick, job step and recovery point on the way fires in time order. A `to` in the past is a 409 CLOCK_IN_PAST.',
-      request: { query: TenantQuerySchema, headers: IdempotencyHeadersSchema, body: jsonBody(AdvanceSchema) },
-      responses: { 200: json(AdvanceResultSchema, 'What fired.'), ...problems(...CONTROL_BODY, 409, 422) },
+        'Moves the clock forward by `by` (e.g. `15m`, `2h`, `1d`) or to `to`, at most 366 days per call; every scheduled tick, job step and recovery point on the way fires in time order. A `to` in the past is a 409 CLOCK_IN_PAST. The advance runs in slices of about 50 ms that other requests are served between. With `?async=true` it runs as an advance job of up to 36,600 days instead: 202 at once, `Location` naming the job (`GET /_sim/advances/{id}` shows its progress).',
+      request: {
+        query: TenantQuerySchema.extend(AdvanceQuerySchema.shape),
+        headers: IdempotencyHeadersSchema,
+        body: jsonBody(AdvanceSchema),
+      },
+      responses: {
+        200: json(AdvanceResultSchema, 'What fired.'),
+        202: json(AdvanceJobSchema, 'Accepted as an advance job (`?async=true`), `Location` naming it.', {
+          location: true,
+        }),
+        ...problems(...CONTROL_BODY, 409, 422),
+      },
     }),
     async (c) => {
-      const { sim } = worldFor(c, c.req.valid('query').tenant);
+      const query = c.req.valid('query');
+      const { tenant, sim } = worldFor(c, query.tenant);
       const body = c.req.valid('json');
-      checkAdvance('by' in body ? parseDuration(body.by) : Date.parse(body.to) - Date.parse(sim.clock().now));
-      const result = await advance(sim, body);
-      return c.json({ ...result, clock: sim.clock() }, 200);
+      const async = query.async === 'true';
+      const now = sim.clock().now;
+      checkAdvance('by' in body ? parseDuration(body.by) : Date.parse(body.to) - Date.parse(now), async);
+      if (!async) {
+        const result = await advancer.advance(sim, body);
+        return c.json({ ...result, clock: sim.clock() }, 200);
+      }
+      const target = targetOf(now, body);
+      if (Date.parse(target) < Date.parse(now)) sim.advanceTo(target); // the engine's CLOCK_IN_PAST
+      if (Date.parse(target) > LATEST_MS) {
+        throw new HttpProblem(
+          400,
+          'VALIDATION_FAILED',
+          'to: a time no later than 9999-12-31T23:59:59.999Z.',
+          {
+            errors: [{ in: 'body', path: 'by' in body ? 'by' : 'to', message: 'no later than 9999-12-31' }],
+          },
+        );
+      }
+      const job = advancer.start(sim, tenant, body);
+      return c.json(job, 202, { Location: `/_sim/advances/${job.id}` });
     },
+  );
+
+  const AdvanceParams = z.object({ id: idParam('id', 'adv-1') });
+  const advanceJob = (c: Context<AppEnv>, id: string, cancel: boolean) => {
+    const caller = c.get('caller');
+    // A tenant's token sees its own world's advance jobs only; the admin token every job.
+    const owner = caller.admin ? undefined : (caller.tenant ?? undefined);
+    const job = cancel ? advancer.cancel(id, owner) : advancer.get(id, owner);
+    if (!job) {
+      throw new HttpProblem(
+        404,
+        HTTP_ERROR_CODES.ADVANCE_NOT_FOUND,
+        `No advance job '${id}' (advance jobs live in the server's memory: the latest 100 that ended are kept, and a restart forgets them).`,
+        { id },
+      );
+    }
+    return job;
+  };
+
+  app.openapi(
+    route({
+      method: 'get',
+      path: '/_sim/advances/{id}',
+      operationId: 'SimGetAdvance',
+      summary: 'An advance job: its progress while it runs, its result when done',
+      description:
+        'Status `QUEUED` (behind another advance of the world), `RUNNING`, `SUCCEEDED`, `FAILED` (with the problem) or `CANCELLED`; `reached` and `percent` say how far simulated time got.',
+      request: { params: AdvanceParams },
+      responses: { 200: json(AdvanceJobSchema, 'The advance job.'), ...problems(...CONTROL_ONE) },
+    }),
+    (c) => c.json(advanceJob(c, c.req.valid('param').id, false), 200),
+  );
+
+  app.openapi(
+    route({
+      method: 'delete',
+      path: '/_sim/advances/{id}',
+      operationId: 'SimCancelAdvance',
+      summary: 'Stop an advance job at its next slice',
+      description:
+        'The clock stays where the job reached (every slice before is committed); the job ends `CANCELLED`. An ended job is answered as it is.',
+      request: { params: AdvanceParams },
+      responses: {
+        202: json(AdvanceJobSchema, 'Asked to stop; the job as it is now.'),
+        ...problems(...CONTROL_ONE),
+      },
+    }),
+    (c) => c.json(advanceJob(c, c.req.valid('param').id, true), 202),
   );
 
   app.openapi(
@@ -723,7 +808,8 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       path: '/_sim/state',
       operationId: 'SimExportState',
       summary: "Export the world's state (`?scope=server`: every world's, admin only)",
-      description: 'One JSON document that `PUT /_sim/state` takes back.',
+      description:
+        'One JSON document that `PUT /_sim/state` takes back (up to its 64 MiB body limit), streamed with its `Content-Length`: read consistently, then sent a piece at a time.',
       request: { query: TenantQuerySchema.extend(ServerStateScopeSchema.shape) },
       responses: {
         200: json(
@@ -734,12 +820,17 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       },
     }),
     (c) => {
+      let pieces: Iterable<string>;
       if (c.req.valid('query').scope === 'server') {
         requireServerScope(c, "Exporting every world's state");
-        return c.json(tenancy.worlds.exportState() as never, 200);
-      }
-      const { tenant } = W(c);
-      return c.json(tenancy.worlds.exportWorld(tenant) as never, 200);
+        pieces = tenancy.worlds.exportStateJson();
+      } else pieces = tenancy.worlds.exportWorldJson(W(c).tenant);
+      // Streamed from a spooled file: a state of any size is never one string (docs/operations.md).
+      const { body, bytes } = spooled(pieces);
+      return c.body(body, 200, {
+        'Content-Type': 'application/json',
+        'Content-Length': String(bytes),
+      }) as never;
     },
   );
 

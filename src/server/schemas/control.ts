@@ -41,6 +41,54 @@ export const AdvanceSchema = z
   ])
   .openapi('Advance', { example: { by: '15m' } });
 
+export const AdvanceQuerySchema = z.object({
+  async: z.enum(['true', 'false']).optional().openapi({
+    description:
+      'true: run the advance as an advance job and answer 202 at once (`Location`: the job), for advances of up to 36,600 days; without it the call answers when the advance is done, at most 366 days.',
+    example: 'true',
+  }),
+});
+
+export const AdvanceJobSchema = z
+  .object({
+    id: z.string(),
+    tenant: z.string(),
+    status: z.enum(['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED']),
+    from: IsoSchema.openapi({
+      description: 'Simulated time when the job began (while queued: when it was accepted).',
+    }),
+    to: IsoSchema.openapi({ description: 'The simulated time it advances to.' }),
+    reached: IsoSchema.openapi({ description: 'Simulated time reached so far (committed).' }),
+    percent: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .openapi({ description: 'Share of the simulated span covered; 100 only once SUCCEEDED.' }),
+    fired: z.number().int().openapi({ description: 'Scheduled items fired so far.' }),
+    createdAt: IsoSchema.openapi({ description: 'Wall-clock time the job was accepted.' }),
+    endedAt: IsoSchema.nullable().openapi({ description: 'Wall-clock time it ended, or null.' }),
+    error: z
+      .object({ status: z.number().int(), code: z.string(), detail: z.string() })
+      .nullable()
+      .openapi({ description: 'Why it FAILED: the problem a synchronous advance would have answered.' }),
+  })
+  .openapi('AdvanceJob', {
+    example: {
+      id: 'adv-1',
+      tenant: 'acme',
+      status: 'RUNNING',
+      from: '2026-01-05T00:00:00.000Z',
+      to: '2027-01-05T00:00:00.000Z',
+      reached: '2026-04-12T06:15:00.000Z',
+      percent: 26,
+      fired: 91234,
+      createdAt: '2026-12-02T04:30:00.000Z',
+      endedAt: null,
+      error: null,
+    },
+  });
+
 export const AdvanceResultSchema = z
   .object({ from: IsoSchema, to: IsoSchema, fired: z.number().int(), clock: ClockSchema })
   .openapi('AdvanceResult');
