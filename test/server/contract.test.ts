@@ -388,6 +388,19 @@ describe('the contract, over HTTP', () => {
     expect((await send('POST', `/_sim/jobs/${job.body.id}/step?tenant=alice`)).status).toBe(200);
     expect((await send('POST', '/_sim/jobs/job-0000000000/step?tenant=alice')).status).toBe(404);
 
+    const advanceJob = await send('POST', '/_sim/clock/advance?async=true', { body: { by: '1h' } });
+    expect(advanceJob.status).toBe(202);
+    expect((await send('GET', advanceJob.headers.get('location') ?? '')).status).toBe(200);
+    expect((await send('DELETE', advanceJob.headers.get('location') ?? '')).status).toBe(202);
+    expect((await send('GET', '/_sim/advances/adv-0')).status).toBe(404);
+    // Let the job end before anything else advances the clock.
+    for (
+      let i = 0;
+      i < 1000 && (await send('GET', advanceJob.headers.get('location') ?? '')).body.endedAt === null;
+      i++
+    )
+      await new Promise((resolve) => setTimeout(resolve, 5));
+
     const saved = await send('POST', '/_sim/snapshots', { body: { name: 'contract' } });
     expect(saved.status).toBe(201);
     expect((await send('GET', saved.headers.get('location') as string)).body.name).toBe('contract');

@@ -18,11 +18,11 @@ const NetworkSchema = z
   .object({
     vpcId: NetworkId.optional().openapi({ example: 'vpc-dr' }),
     subnetId: NetworkId.optional().openapi({ example: 'subnet-dr-a' }),
-    privateIp: NetworkId.optional().openapi({
+    privateIp: z.ipv4().optional().openapi({
       example: '10.30.1.20',
       description: 'An IPv4 address in the subnet; allocated when left out.',
     }),
-    floatingIp: z.union([z.boolean(), NetworkId]).optional().openapi({
+    floatingIp: z.union([z.boolean(), z.ipv4()]).optional().openapi({
       description: '`true` allocates a floating IP, an address uses that one; left out or `false`: none.',
     }),
     securityGroupId: NetworkId.optional().openapi({
