@@ -57,7 +57,9 @@ const server = z.object({
         multiAttach: z.boolean(),
       }),
     )
-    .max(64),
+    // A server has its boot volume and at most 16 (servers.ts MAX_VOLUMES; decision 11).
+    .min(1)
+    .max(16),
   network: z
     .object({
       vpcId: text(256),

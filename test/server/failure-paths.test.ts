@@ -197,6 +197,7 @@ describe('request errors', () => {
     expectProblem(wrong, 405, 'METHOD_NOT_ALLOWED');
     expect(wrong.headers.get('allow')).toContain('GET');
     expect(wrong.headers.get('allow')).toContain('DELETE');
+    expect(wrong.headers.get('allow')).toContain('PATCH');
     expectProblem(await call('GET', '/v1/dr-pairs/drp-1/failover'), 405, 'METHOD_NOT_ALLOWED');
   });
 

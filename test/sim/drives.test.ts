@@ -190,6 +190,25 @@ describe('settings of a running pair', () => {
   });
 });
 
+describe('export and import', () => {
+  it("keep the start's volume choices and the drift; refuse a bad volume type or volume list", () => {
+    const sim = sims();
+    const { pair, mainId } = protectedPair(sim);
+    sim.addVolume(TENANT, mainId, { type: 'SSD', sizeGb: 10 });
+    const state = sim.exportState();
+    expect(state.pairs[0]!.placement.volumeType).toBeNull();
+    const copy = sims();
+    copy.importState(state);
+    expect(copy.getPair(TENANT, pair.id).replication.shadowMatchesMain).toBe(false);
+    const badType = structuredClone(state);
+    (badType.pairs[0]!.placement as { volumeType: string }).volumeType = 'HDD';
+    expectRefused(copy, () => copy.importState(badType), 'VALIDATION_FAILED');
+    const noVolumes = structuredClone(state);
+    noVolumes.servers[0]!.volumes = [];
+    expectRefused(copy, () => copy.importState(noVolumes), 'VALIDATION_FAILED');
+  });
+});
+
 describe('renewing a server', () => {
   it('an expired server is refused at attach, renewed from now, then attachable', () => {
     const sim = sims();
