@@ -140,6 +140,7 @@ export function scenariosDoc(): string {
     '| `setup.progression` | How jobs advance, as `PUT /_sim/progression` sets it: `clock` (default), `immediate` or `manual`, for every job (`default`) or per action, e.g. `{ default: immediate }`. |',
     '| `setup.servers` | Servers by name: `region`, `flavor`, `volumes`, `files` (path → content), `workload` (writes per minute), `powerState`, `expired: true`, `expiresIn`. |',
     "| `setup.regions` | The region catalogue, as `PUT /_sim/regions` takes it (`strict`, `regions` with `vpcs`, `securityGroups`, `placementGroups`, `volumeTypes`, `flavors`, `snapshotServiceEnabled`); default drsim's (`HCM-3`, `HAN-1`). |",
+    "| `setup.account` | The tenant's account, set first, as `PUT /_sim/account` takes it: `mode` (`postpaid`, the default, or `prepaid`), `creditBalance` (prepaid), `rates` (`currency`, `volumeGbHour: { SSD, NVMe }`, `serverHour`, `transmissionGb`; drsim's defaults otherwise, not the service's prices). See [decision 12](decisions/0012-accounts-and-costs.md). |",
     '| `setup.pairs` | Pairs by name: `main` (a setup server), `shadow` (`region`, `vpc`, `subnet`), `replicate: true` or `{ intervalHours, shadowName }` to start replication and wait until the pair is Replicating. |',
     '| `setup.advance` | A duration to advance once all that is done. |',
     '| `steps` (required) | The steps, in order, each a mapping with one step kind. |',

@@ -223,7 +223,12 @@ class References {
         ? [...step.path, step.kind]
         : [...step.path, step.kind, ...rest];
     const body = step.body as Record<string, unknown>;
-    if ('pair' in STEP_SPECS[step.kind].body.shape && step.kind !== 'expectEvents')
+    // Without a pair, expectEvents reads every pair's events and expectCost the whole account.
+    if (
+      'pair' in STEP_SPECS[step.kind].body.shape &&
+      step.kind !== 'expectEvents' &&
+      step.kind !== 'expectCost'
+    )
       this.defaultPair(step, body);
     // A recovery point belongs to a pair: a selector naming one needs the pair too.
     if (step.kind === 'addFault' && step.body.selector?.recoveryPoint !== undefined)
@@ -302,6 +307,12 @@ class References {
         break;
       case 'expectServer':
         this.require(step, at, ['powerState', 'role', 'flavor', 'volumeSizesGb', 'expired']);
+        break;
+      case 'expectCost':
+        this.require(step, at, ['total', 'atLeast', 'atMost']);
+        break;
+      case 'expectAccount':
+        this.require(step, at, ['mode', 'balance', 'unpaid']);
         break;
       case 'expectJob':
         this.require(step, at, ['type', 'status', 'errorCode']);

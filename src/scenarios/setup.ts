@@ -3,6 +3,7 @@
  * advanced. Replication of every pair starts at once and the runner waits for all of them,
  * so several pairs cost no more simulated time than one.
  */
+import type { AccountInput } from '../sim/accounts.js';
 import type { RegionCatalogue } from '../sim/regions.js';
 import type { SetupInput } from './schema/scenario.js';
 import { StepFailure } from './step-failure.js';
@@ -15,6 +16,7 @@ const DAY_MS = 86_400_000;
 export async function runSetup(world: World, setup: SetupInput): Promise<void> {
   const { sim, tenant } = world;
   if (setup.regions !== undefined) await sim.setRegions(setup.regions as unknown as RegionCatalogue);
+  if (setup.account !== undefined) await sim.setAccount(tenant, setup.account as AccountInput);
   const now = await world.nowMs();
   for (const server of setup.servers ?? []) {
     const expiresAt = server.expired

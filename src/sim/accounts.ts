@@ -219,11 +219,7 @@ function volumeMeters(item: UsageItem, server: BilledServer, rates: Rates): Mete
 /** What the pair bills at this moment, from its servers as they are. */
 function wantedMeters(e: Engine, tenant: string, pairId: string): Meter[] {
   const { mode, rates } = accountOf(e, tenant);
-  const servers = statementsOf(e)
-    .prepare<[string], BilledServer>(
-      "SELECT id, role, power_state, volumes, region FROM servers WHERE pair_id = ? AND role IN ('SHADOW', 'TEST') ORDER BY seq",
-    )
-    .all(pairId);
+  const servers = queries(e).billedServers.all(pairId);
   const meters: Meter[] = [];
   for (const server of servers) {
     if (server.role === 'SHADOW') {
@@ -255,9 +251,8 @@ function wantedMeters(e: Engine, tenant: string, pairId: string): Meter[] {
 /** Closes the pair's open meters that no longer hold and opens the ones missing, at now. */
 function reconcile(e: Engine, tenant: string, pairId: string): void {
   const now = e.ctx.clock.nowMs();
-  const open = statementsOf(e)
-    .prepare<[string], ChargeRow>('SELECT * FROM charges WHERE pair_id = ? AND end_ms IS NULL ORDER BY seq')
-    .all(pairId);
+  const q = queries(e);
+  const open = q.openCharges.all(pairId);
   const wanted = new Map(wantedMeters(e, tenant, pairId).map((m) => [keyOf(m), m]));
   for (const row of open) {
     const key = keyOf({
@@ -271,8 +266,8 @@ function reconcile(e: Engine, tenant: string, pairId: string): void {
       wanted.delete(key);
       continue;
     }
-    if (row.start_ms === now) statementsOf(e).prepare('DELETE FROM charges WHERE seq = ?').run(row.seq);
-    else statementsOf(e).prepare('UPDATE charges SET end_ms = ? WHERE seq = ?').run(now, row.seq);
+    if (row.start_ms === now) q.deleteCharge.run(row.seq);
+    else q.closeCharge.run(now, row.seq);
   }
   for (const m of wanted.values()) insertCharge(e, tenant, pairId, m, now, null);
 }
@@ -285,22 +280,18 @@ function insertCharge(
   startMs: number,
   endMs: number | null,
 ): void {
-  statementsOf(e)
-    .prepare(
-      'INSERT INTO charges (seq, tenant, pair_id, item, server_id, volume_type, quantity, unit_price, start_ms, end_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    )
-    .run(
-      e.ctx.nextSeq('charge'),
-      tenant,
-      pairId,
-      m.item,
-      m.serverId,
-      m.volumeType,
-      m.quantity,
-      m.unitPrice,
-      startMs,
-      endMs,
-    );
+  queries(e).insertCharge.run(
+    e.ctx.nextSeq('charge'),
+    tenant,
+    pairId,
+    m.item,
+    m.serverId,
+    m.volumeType,
+    m.quantity,
+    m.unitPrice,
+    startMs,
+    endMs,
+  );
 }
 
 function billedPairs(e: Engine, tenant: string): string[] {
@@ -341,6 +332,22 @@ function statementsOf(e: Engine): Pick<Engine['store']['db'], 'prepare'> {
 const CACHE = new WeakMap<Engine['store'], ReturnType<typeof prepare>>();
 function prepare(db: Engine['store']['db']) {
   return {
+    billedServers: db.prepare<[string], BilledServer>(
+      "SELECT id, role, power_state, volumes, region FROM servers WHERE pair_id = ? AND role IN ('SHADOW', 'TEST') ORDER BY seq",
+    ),
+    openCharges: db.prepare<[string], ChargeRow>(
+      'SELECT * FROM charges WHERE pair_id = ? AND end_ms IS NULL ORDER BY seq',
+    ),
+    deleteCharge: db.prepare<[number]>('DELETE FROM charges WHERE seq = ?'),
+    closeCharge: db.prepare<[number, number]>('UPDATE charges SET end_ms = ? WHERE seq = ?'),
+    insertCharge: db.prepare(
+      'INSERT INTO charges (seq, tenant, pair_id, item, server_id, volume_type, quantity, unit_price, start_ms, end_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    pairsOfServer: db
+      .prepare<[string], string>(
+        'SELECT DISTINCT pair_id FROM charges WHERE server_id = ? AND end_ms IS NULL',
+      )
+      .pluck(),
     regions: db.prepare<
       [string],
       {
@@ -397,12 +404,7 @@ export function onBillingEvent(
   const pairs = new Set<string>();
   if (pairId) pairs.add(pairId);
   if (typeof data.serverId === 'string') {
-    const rows = statementsOf(e)
-      .prepare<[string], string>(
-        'SELECT DISTINCT pair_id FROM charges WHERE server_id = ? AND end_ms IS NULL',
-      )
-      .pluck()
-      .all(data.serverId);
+    const rows = queries(e).pairsOfServer.all(data.serverId);
     for (const id of rows) pairs.add(id);
   }
   for (const id of [...pairs].sort()) reconcile(e, tenant, id);

@@ -73,6 +73,10 @@ steps:
   - expectRecoveryPoints: { pair: db, atLeast: 1, maxAge: 1d, tags: { interval: { atLeast: 1 } } }
   - expectRecoveryPoint: { pair: db, recoveryPoint: oldest }
   - expectRpo: { pair: db, below: 2h }
+  - setAccount: { mode: prepaid, creditBalance: 1000000000 }
+  - expectAccount: { mode: prepaid, balance: 1000000000, unpaid: 0 }
+  - expectCost: { pair: db, item: transmission, atLeast: 1 }
+  - expectCost: { atLeast: 1, atMost: 100000000 }
   - outage: db-1
   - recover: db-1
   - stopServer: shadow of db

@@ -5,9 +5,11 @@
  * points, jobs and the event timeline.
  */
 import type { DrPairStatus } from '../../machine/index.js';
+import type { AccountView, UsageReport } from '../../sim/accounts.js';
 import type { Region } from '../../sim/regions.js';
 import type { DrPair, FileEntry, Job, RecoveryPoint, Server, SimEvent } from '../../sim/types.js';
 import { type ConsoleApi, enc } from '../api.js';
+import { Costs } from '../components/costs.js';
 import { DataCheck, type DataCheckProps } from '../components/data-check.js';
 import { canChangeSettings, MainDrives, PairSettingsDialog } from '../components/drives.js';
 import { JobList, JobProgress } from '../components/jobs.js';
@@ -50,13 +52,16 @@ export interface PairPageData {
   /** The shadow placement's region in the catalogue (null when it is not listed). */
   shadowRegion: Region | null;
   dataCheck: DataCheckProps | null;
+  /** Null when the visitor's token may not read them. */
+  usage: UsageReport | null;
+  account: AccountView | null;
   now: string | null;
 }
 
 export async function loadPairPage(api: ConsoleApi, id: string, allEvents: boolean): Promise<PairPageData> {
   const base = `/v1/dr-pairs/${enc(id)}`;
   const pair = await api.get<DrPair>(base);
-  const [points, jobs, history, main, shadow, region] = await Promise.all([
+  const [points, jobs, history, main, shadow, region, usage, account] = await Promise.all([
     api.all<RecoveryPoint>(`${base}/recovery-points`),
     api.all<Job>(`${base}/jobs`),
     api.all<SimEvent>(allEvents ? `${base}/history` : `${base}/history?kinds=${NOTABLE_KINDS.join(',')}`),
@@ -67,6 +72,8 @@ export async function loadPairPage(api: ConsoleApi, id: string, allEvents: boole
     api.attempt(
       api.get<Region>(`/v1/regions/${enc(pair.shadowServer?.region ?? pair.shadowPlacement.region)}`),
     ),
+    api.attempt(api.get<UsageReport>(`${base}/usage`)),
+    api.attempt(api.get<AccountView>('/v1/account')),
   ]);
   const shown = allEvents ? history : history.filter(isNotable);
   let dataCheck: DataCheckProps | null = null;
@@ -101,6 +108,8 @@ export async function loadPairPage(api: ConsoleApi, id: string, allEvents: boole
     shadow: shadow?.ok ? shadow.value : null,
     shadowRegion: region.ok ? region.value : null,
     dataCheck,
+    usage: usage.ok ? usage.value : null,
+    account: account.ok ? account.value : null,
     now: api.now,
   };
 }
@@ -198,6 +207,10 @@ export function PairPage(props: { data: PairPageData }) {
           <TestFailover pair={pair} points={points} jobs={jobs} />
         </section>
       ) : null}
+      <section class="section" aria-labelledby="costs-title" id="costs">
+        <h2 id="costs-title">Costs</h2>
+        <Costs usage={props.data.usage} account={props.data.account} />
+      </section>
       <section class="section" aria-labelledby="points-title">
         <h2 id="points-title">Recovery points ({points.length})</h2>
         <RecoveryPointTable

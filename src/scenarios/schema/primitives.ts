@@ -144,3 +144,35 @@ export const RecoveryPointTag = z.enum(RECOVERY_POINT_TAGS).meta({
 export const PowerState = z.enum(['RUNNING', 'STOPPED', 'DOWN']);
 export const ServerRole = z.enum(['STANDALONE', 'MAIN', 'SHADOW', 'PRIMARY', 'RETIRED', 'TEST']);
 export const VolumeType = z.enum(['SSD', 'NVMe']);
+
+const Money = z.number().min(0).max(1e15);
+/** An account change, as `PUT /_sim/account` takes it (decision 0012). */
+export const AccountSettings = z
+  .strictObject({
+    mode: z.enum(['postpaid', 'prepaid']).optional().describe('Default postpaid.'),
+    creditBalance: Money.optional().describe('Prepaid only: the balance, set now.'),
+    rates: z
+      .strictObject({
+        currency: z
+          .string()
+          .regex(/^[A-Z]{3}$/)
+          .optional(),
+        volumeGbHour: z.strictObject({ SSD: Money.optional(), NVMe: Money.optional() }).optional(),
+        serverHour: Money.optional(),
+        transmissionGb: Money.optional(),
+      })
+      .optional()
+      .describe("Prices per unit (drsim's defaults otherwise, not the service's prices)."),
+  })
+  .meta({ id: 'AccountSettings', description: 'The account: mode, prepaid credit balance, rates.' });
+export const UsageItemName = z.enum([
+  'shadowVolumes',
+  'shadowServer',
+  'transmission',
+  'testServer',
+  'testVolumes',
+]);
+export const LocalDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .meta({ description: 'A local date, YYYY-MM-DD.' });

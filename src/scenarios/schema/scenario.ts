@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { USER_ACTIONS } from '../../machine/index.js';
 import { MAX_SEED } from '../prng.js';
-import { Duration, ServerRef, VolumeType } from './primitives.js';
+import { AccountSettings, Duration, ServerRef, VolumeType } from './primitives.js';
 import { STEP_EXTRAS, STEP_KINDS, STEP_SPECS, type StepKind } from './steps.js';
 
 const Volume = z.strictObject({
@@ -91,6 +91,9 @@ export const Setup = z
       .describe(
         "The region catalogue (as PUT /_sim/regions takes it): regions with vpcs, securityGroups, placementGroups, volumeTypes, flavors. Default: drsim's (HCM-3, HAN-1).",
       ),
+    account: AccountSettings.optional().describe(
+      "The tenant's account, set before anything else (as PUT /_sim/account takes it): mode postpaid (default) or prepaid, creditBalance, rates.",
+    ),
     servers: z.array(SetupServer).optional(),
     pairs: z.array(SetupPair).optional(),
     advance: Duration.optional().describe('Advance the clock once the pairs are set up.'),

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import {
+  AccountSettings,
   Duration,
   ErrorCode,
   EventKind,
@@ -16,6 +17,7 @@ import {
   JobRef,
   JobStatus,
   Label,
+  LocalDate,
   PairRef,
   PowerState,
   RecoveryPointRef,
@@ -24,6 +26,7 @@ import {
   ServerRole,
   Status,
   TestState,
+  UsageItemName,
   UserActionName,
   VolumeType,
 } from './primitives.js';
@@ -395,6 +398,13 @@ export const STEP_SPECS = {
     }),
     example: '- changeSettings: { pair: web, intervalHours: 4 }',
   }),
+  setAccount: spec({
+    category: 'simulation',
+    summary:
+      "Change the tenant's account now: mode, the prepaid credit balance, rates (as PUT /_sim/account takes them).",
+    body: AccountSettings,
+    example: '- setAccount: { mode: prepaid, creditBalance: 2000000 }',
+  }),
   remember: spec({
     category: 'simulation',
     summary:
@@ -703,6 +713,32 @@ export const STEP_SPECS = {
       '- expectServer: { server: shadow of web, powerState: RUNNING, role: SHADOW }',
       '- expectServer: { server: shadow of web, volumeSizesGb: [40, 200], flavor: general.4c8g }',
     ].join('\n'),
+  }),
+  expectCost: spec({
+    category: 'expectation',
+    summary:
+      'What the DR costs so far, from the usage report: one pair or (without `pair`) the whole account, over local days `from`–`to` (default: the 366 days up to `to`, which is today by default), one item or all. Give `total` (exact, to 2 decimals) and/or `atLeast`/`atMost`.',
+    body: z.strictObject({
+      pair: PairRef.optional().describe('Default: every pair of the account.'),
+      item: UsageItemName.optional().describe('Default: every item.'),
+      from: LocalDate.optional(),
+      to: LocalDate.optional(),
+      total: z.number().min(0).optional(),
+      atLeast: z.number().min(0).optional(),
+      atMost: z.number().min(0).optional(),
+    }),
+    example:
+      '- expectCost: { pair: web, item: shadowVolumes, from: 2026-01-05, to: 2026-01-05, total: 3840 }',
+  }),
+  expectAccount: spec({
+    category: 'expectation',
+    summary: "The tenant's account now: its mode, prepaid balance and unpaid fees (to 2 decimals).",
+    body: z.strictObject({
+      mode: z.enum(['postpaid', 'prepaid']).optional(),
+      balance: z.number().min(0).optional(),
+      unpaid: z.number().min(0).optional(),
+    }),
+    example: '- expectAccount: { mode: prepaid, balance: 0 }',
   }),
 } as const;
 

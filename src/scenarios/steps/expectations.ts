@@ -17,7 +17,9 @@ type ExpectationKind =
   | 'expectEvents'
   | 'expectServer'
   | 'expectRecoveryPoint'
-  | 'expectFaultFired';
+  | 'expectFaultFired'
+  | 'expectCost'
+  | 'expectAccount';
 
 const sorted = (items: readonly string[]) => [...items].sort();
 const list = (items: readonly string[]) => (items.length === 0 ? '(none)' : items.join(', '));
@@ -187,6 +189,36 @@ export const EXPECTATION_RUNNERS: StepRunners<ExpectationKind> = {
           formatEvent(hit, world),
         );
     }
+  },
+
+  expectCost: async (world, { body }) => {
+    const pairId = body.pair === undefined ? null : world.pairId(body.pair);
+    // Without `from`: the 366 days up to `to` (the longest report), every day of a scenario.
+    const to = body.to ?? (await world.sim.usage(world.tenant, pairId)).to;
+    const from =
+      body.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 365 * 86_400_000).toISOString().slice(0, 10);
+    const report = await world.sim.usage(world.tenant, pairId, { from, to });
+    const lines = report.days
+      .flatMap((d) => d.items)
+      .filter((l) => body.item === undefined || l.item === body.item);
+    const found = Math.round(lines.reduce((sum, l) => sum + l.amount, 0) * 100) / 100;
+    const what = `cost of ${body.pair === undefined ? 'the account' : `pair "${body.pair}"`}${
+      body.item === undefined ? '' : ` (${body.item})`
+    } from ${report.from} to ${report.to}`;
+    const shown = `${what} ${found} ${report.currency}`;
+    if (body.total !== undefined && Math.abs(found - body.total) > 0.005)
+      throw new StepFailure(`${what} is not as expected`, `${what} ${body.total}`, shown);
+    if (body.atLeast !== undefined && found < body.atLeast)
+      throw new StepFailure(`${what} is too low`, `${what} at least ${body.atLeast}`, shown);
+    if (body.atMost !== undefined && found > body.atMost)
+      throw new StepFailure(`${what} is too high`, `${what} at most ${body.atMost}`, shown);
+  },
+
+  expectAccount: async (world, { body }) => {
+    const account = await world.sim.account(world.tenant);
+    compare('account mode', body.mode, account.mode);
+    compare('account balance', body.balance, account.balance);
+    compare('account unpaid', body.unpaid, account.unpaid);
   },
 
   expectServer: async (world, { body }) => {

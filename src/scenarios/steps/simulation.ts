@@ -2,6 +2,7 @@
  * Simulation steps: the clock, fault rules, outages, servers powered by hand, data written on
  * a server, and names for recovery points. (Chaos has its own module.)
  */
+import type { AccountInput } from '../../sim/accounts.js';
 import type { FaultRuleInput, FaultTarget } from '../../sim/types.js';
 import { durationMs, World } from '../world.js';
 import { CHAOS_RUNNER } from './chaos.js';
@@ -23,6 +24,7 @@ type SimulationKind =
   | 'renewServer'
   | 'changeSettings'
   | 'remember'
+  | 'setAccount'
   | 'chaos';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -112,6 +114,9 @@ export const SIMULATION_RUNNERS: StepRunners<SimulationKind> = {
   changeSettings: async (world, { body }) => {
     const { pair, ...settings } = body;
     await world.sim.changePairSettings(world.tenant, world.pairId(World.pairOf({ pair })), settings);
+  },
+  setAccount: async (world, { body }) => {
+    await world.sim.setAccount(world.tenant, body as AccountInput);
   },
   remember: async (world, { body }) => {
     world.points.set(body.name, await world.pointId(World.pairOf(body), body.recoveryPoint));
