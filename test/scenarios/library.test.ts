@@ -38,10 +38,11 @@ describe('the scenario library', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(30);
   });
 
+  // As long as the served run allows: the library simulates months (a 20-pair month of costs).
   it('passes in-process', async () => {
     inProcess = await runAll(units, inProcessTarget());
     expect(failures(inProcess)).toEqual([]);
-  });
+  }, 240_000);
 
   it('exercises every state and every observable transition of the statechart', () => {
     const report = coverageOf(inProcess);
