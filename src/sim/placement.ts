@@ -280,11 +280,8 @@ export function resolveVolume(
 function usedAddresses(e: Engine, tenant: string): { private: Set<string>; floating: Set<string> } {
   const out = { private: new Set<string>(), floating: new Set<string>() };
   for (const row of e.st.networksOfTenant.all(tenant)) {
-    const network = JSON.parse(row.network) as { network: ServerNetwork | null } | null;
-    const n = network?.network;
-    if (!n) continue;
-    if (n.privateIp) out.private.add(`${n.subnetId} ${n.privateIp}`);
-    if (n.floatingIp) out.floating.add(n.floatingIp);
+    if (row.ip) out.private.add(`${row.subnet} ${row.ip}`);
+    if (row.floating) out.floating.add(row.floating);
   }
   return out;
 }

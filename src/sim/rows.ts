@@ -204,8 +204,14 @@ export function statements(db: Db) {
         data_bytes = @data_bytes, workload_per_minute = @workload_per_minute, updated_at_ms = @updated_at_ms,
         flavor = @flavor, volumes = @volumes, expires_at_ms = @expires_at_ms WHERE id = @id`,
     ),
-    networksOfTenant: db.prepare<[string], { network: string }>(
-      'SELECT network FROM servers WHERE tenant = ? AND network IS NOT NULL',
+    // The addresses alone, extracted by SQLite: placement reads every server of the tenant.
+    networksOfTenant: db.prepare<
+      [string],
+      { subnet: string | null; ip: string | null; floating: string | null }
+    >(
+      `SELECT json_extract(network, '$.network.subnetId') AS subnet, json_extract(network, '$.network.privateIp') AS ip,
+         json_extract(network, '$.network.floatingIp') AS floating
+       FROM servers WHERE tenant = ? AND network IS NOT NULL`,
     ),
     workloadServers: db.prepare<[string], ServerRow>(
       'SELECT * FROM servers WHERE workload_per_minute > 0 AND power_state = ? ORDER BY seq',
