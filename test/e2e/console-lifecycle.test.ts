@@ -6,7 +6,7 @@
  * dialogs, switching tokens, and the pages at phone width.
  */
 import { expect, test } from 'vitest';
-import type { DrPair } from '../../src/sim/types.js';
+import type { DrPair, Job, Server } from '../../src/sim/types.js';
 import { expectAccessible, focusedText, useConsole, waitForText } from './browser.js';
 
 const consoleSession = useConsole();
@@ -66,10 +66,39 @@ test('attach, replicate, test, restart and detach a pair; errors next to their f
   expect(await intervalError.textContent()).toMatch(/12/);
   await shot('22-start-replication-field-error', { viewportOnly: true });
   await start.getByLabel('Replication interval (hours)').fill('2');
+  // Another region than the attach's: its VPCs, subnets and groups become the selects' choices.
+  expect(await start.getByLabel(/^Region/).inputValue()).toBe('HAN-1');
+  await start.getByLabel(/^Region/).fill('HCM-3');
+  await start.getByLabel(/^Region/).blur();
+  await start.getByLabel('VPC').selectOption('vpc-dr-hcm');
+  await start.getByLabel('Subnet').selectOption('subnet-dr-hcm-a');
+  await start.getByLabel('Private IP').fill('10.30.1.50');
+  await start.getByLabel('Floating IP').selectOption('true');
+  await start.getByLabel('Security group').selectOption('sg-hcm-web');
+  await start.getByLabel('Placement group').selectOption('pg-hcm-spread');
+  await start.getByLabel('Instance type (flavor)').selectOption('general.4c8g');
+  // An address outside the subnet is the engine's to refuse, said next to the field.
+  await start.getByRole('button', { name: 'Start Replication' }).click();
+  await waitForText(start.locator('[data-error-for="network.privateIp"]'), 'is not in subnet');
+  expect(await start.getByLabel('Private IP').getAttribute('aria-invalid')).toBe('true');
+  await expectAccessible(page, 'start replication dialog, another region');
+  await start.getByLabel('Private IP').fill('10.20.1.50');
   await start.getByRole('button', { name: 'Start Replication' }).click();
   await waitForText(status, 'Start Replication');
   await advance('+1 h');
   await waitForText(status, 'Replicating');
+  const started = (await session.api('GET', `/v1/dr-pairs/${pair.id}`)) as DrPair;
+  expect(started.shadowPlacement).toMatchObject({
+    region: 'HCM-3',
+    vpcId: 'vpc-dr-hcm',
+    subnetId: 'subnet-dr-hcm-a',
+    securityGroupId: 'sg-hcm-web',
+    placementGroupId: 'pg-hcm-spread',
+  });
+  const shadow = (await session.api('GET', `/v1/servers/${started.shadowServer!.id}`)) as Server;
+  expect(shadow).toMatchObject({ region: 'HCM-3', flavor: 'general.4c8g' });
+  expect(shadow.network).toMatchObject({ privateIp: '10.20.1.50', securityGroupId: 'sg-hcm-web' });
+  expect(shadow.network?.floatingIp).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
 
   // Stop and resume, from the Actions menu, each confirmed.
   await page.getByText('Actions', { exact: true }).click();
@@ -98,8 +127,16 @@ test('attach, replicate, test, restart and detach a pair; errors next to their f
   await testDialog.locator('[data-error-for="testServerName"]').waitFor();
   await expectAccessible(page, 'test failover dialog, field error');
   await testDialog.getByLabel('Test server name').fill('legacy-test');
+  // "Current time" and a floating IP; the region defaults to the shadow's, its VPCs as choices.
+  expect(await testDialog.getByLabel(/^Region/).inputValue()).toBe('HCM-3');
+  await testDialog.getByLabel('Subnet').selectOption('subnet-dr-hcm-a');
+  await testDialog.getByRole('radio', { name: /Current time/ }).check();
+  await testDialog.getByLabel('Floating IP').selectOption('true');
   await testDialog.getByRole('button', { name: 'Test Failover' }).click();
   await waitForText(status, 'Processing');
+  const pairJobs = (await session.api('GET', `/v1/dr-pairs/${pair.id}/jobs`)) as { items: Job[] };
+  const testJob = pairJobs.items.find((job) => job.type === 'testFailover')!;
+  expect(testJob.request).toMatchObject({ recoveryPointId: 'now', network: { floatingIp: true } });
   await advance('+15 min');
   await waitForText(status, 'Ready');
   await expectAccessible(page, 'test failover ready');

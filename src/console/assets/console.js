@@ -269,7 +269,12 @@ function clearErrors(form) {
 
 /** Puts each of the problem's field errors next to its field; the rest in the form's slot. */
 function showProblem(form, data, prefix = '', status = 400) {
-  const errors = Array.isArray(data?.errors) ? data.errors : [];
+  // An engine refusal of one choice (NOT_IN_REGION, IP_ADDRESS_IN_USE) names it in `field`.
+  const errors = Array.isArray(data?.errors)
+    ? data.errors
+    : typeof data?.field === 'string'
+      ? [{ path: data.field, message: String(data.detail ?? '').replace(/^[\w.]+: /, '') }]
+      : [];
   const general = $('[data-error-for=""]', form);
   let placed = 0;
   let firstField = null;
@@ -453,6 +458,50 @@ function applyConditions(root = document) {
   });
 }
 
+// ------------------------------------------------------------------ placement choices
+
+/** The options of a catalogue field (`data-catalogue-field`) in a region of the catalogue. */
+function catalogueChoices(region, kind, form) {
+  if (kind === 'vpc') return region.vpcs;
+  if (kind === 'subnet') {
+    const vpcId = form.elements.namedItem('network.vpcId')?.value;
+    return (region.vpcs.find((vpc) => vpc.id === vpcId) ?? region.vpcs[0])?.subnets ?? [];
+  }
+  return region[`${kind}s`] ?? [];
+}
+
+/**
+ * A listed region offers its VPCs, subnets and groups as selects; another region takes free
+ * text. Run when the region or the VPC changes, and when the dialog opens (after its reset).
+ */
+function refillPlacement(form) {
+  const input = $('[data-region-input]', form);
+  if (!input) return;
+  const catalogue = JSON.parse(input.dataset.catalogue || '[]');
+  const region = catalogue.find((candidate) => candidate.id === input.value.trim());
+  for (const wrapper of $$('[data-catalogue-field]', form)) {
+    const old = $('select, input', wrapper);
+    const empty = wrapper.dataset.emptyLabel;
+    let control = old;
+    if (region) {
+      const choices = catalogueChoices(region, wrapper.dataset.catalogueField, form);
+      control = document.createElement('select');
+      if (empty !== undefined) control.add(new Option(empty, ''));
+      for (const choice of choices) control.add(new Option(`${choice.id} — ${choice.label}`, choice.id));
+      const kept = [...control.options].some((option) => option.value === old.value);
+      if (kept) control.value = old.value;
+    } else if (old instanceof HTMLSelectElement) {
+      control = document.createElement('input');
+      control.type = 'text';
+      control.autocomplete = 'off';
+      control.spellcheck = false;
+    }
+    if (control === old) continue;
+    for (const name of ['id', 'name', 'aria-describedby']) control.setAttribute(name, old.getAttribute(name));
+    old.replaceWith(control);
+  }
+}
+
 // ------------------------------------------------------------------ dialogs
 
 const openers = new WeakMap();
@@ -462,6 +511,7 @@ function openDialog(id, opener) {
   if (!dialog || dialog.open) return;
   $$('form', dialog).forEach((form) => {
     form.reset();
+    refillPlacement(form);
     clearErrors(form);
   });
   const follow = $('[data-follow]', dialog);
@@ -834,6 +884,7 @@ document.addEventListener('change', async (event) => {
   // A choice someone made is kept through live updates until it is saved.
   if (field instanceof HTMLSelectElement && !field.dataset.changeCall) field.dataset.touched = 'true';
   if (field.closest('form')) applyConditions(field.closest('form'));
+  if (field.matches('[data-region-input], [data-catalogue-field="vpc"] select')) refillPlacement(field.form);
   if (field.matches('[data-change-call]')) {
     const [method, path] = field.dataset.changeCall.split(' ');
     const res = await call(method, path, { [field.name]: field.value });

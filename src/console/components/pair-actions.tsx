@@ -6,9 +6,11 @@
 import type { Child } from 'hono/jsx';
 import { ACTION_LABELS, type UserAction } from '../../machine/index.js';
 import { PAIR_ACTIONS } from '../../server/routes/pair-actions.js';
-import type { DrPair, Job, RecoveryPoint, Server } from '../../sim/types.js';
+import type { Region } from '../../sim/regions.js';
+import { CURRENT_TIME, type DrPair, type Job, type RecoveryPoint, type Server } from '../../sim/types.js';
 import { enc } from '../api.js';
 import { formatTime, plural } from '../format.js';
+import { PlacementFields } from './placement-fields.js';
 import { RecoveryPointChoices } from './recovery-points.js';
 import { ApiDialog, type ApiTarget, Field, OpenButton } from './ui.js';
 
@@ -58,6 +60,8 @@ export interface PairActionContext {
   main: Server | null;
   /** The failover that failed, when the pair is in Failover Error. */
   failedFailover: Job | null;
+  /** The region catalogue: the Start Replication and Test Failover dialogs choose from it. */
+  regions: Region[];
 }
 
 export function ActionBar(props: { ctx: PairActionContext }) {
@@ -342,13 +346,6 @@ function StartReplicationDialog(props: { ctx: PairActionContext }) {
           autofocus
         />
         <Field
-          id={`${id}-region`}
-          name="region"
-          label="Region"
-          value={pair.shadowPlacement.region}
-          hint="Default: the region chosen when attaching."
-        />
-        <Field
           id={`${id}-interval`}
           name="intervalHours"
           label="Replication interval (hours)"
@@ -359,31 +356,17 @@ function StartReplicationDialog(props: { ctx: PairActionContext }) {
           required
           hint="1 to 12 hours. Points on the interval are kept."
         />
-        <Field
-          id={`${id}-flavor`}
-          name="flavor"
-          label="Instance type (flavor)"
-          placeholder={main?.flavor}
-          hint={main ? `Default: ${main.flavor}, as the main server.` : undefined}
+        <PlacementFields
+          id={id}
+          regions={props.ctx.regions}
+          defaults={pair.shadowPlacement}
+          regionHint="Default: the region chosen when attaching."
+          placementGroup
+          flavor={{ name: 'flavor', label: 'Instance type (flavor)', main: main?.flavor ?? null }}
         />
         <VolumeFields id={id} main={main} iopsHint="Default: the main server's." />
       </div>
-      <NetworkSummary pair={pair} />
     </ApiDialog>
-  );
-}
-
-/** The shadow's network was chosen when attaching; Start Replication's API takes no network. */
-function NetworkSummary(props: { pair: DrPair }) {
-  const placement = props.pair.shadowPlacement;
-  return (
-    <div class="field">
-      <span class="label">Network</span>
-      <p class="readonly">
-        VPC <code>{placement.vpcId}</code>, subnet <code>{placement.subnetId}</code> in {placement.region}
-      </p>
-      <p class="hint">Chosen when the server was attached.</p>
-    </div>
   );
 }
 
@@ -410,19 +393,14 @@ function TestFailoverDialog(props: { ctx: PairActionContext }) {
           autofocus
           hint="5 to 50 letters, digits, _ or -."
         />
-        <Field
-          id={`${id}-region`}
-          name="region"
-          label="Region"
-          value={pair.shadowServer?.region ?? pair.shadowPlacement.region}
-          hint="Default: the shadow server's region."
-        />
-        <Field id={`${id}-vpc`} name="network.vpcId" label="VPC" value={pair.shadowPlacement.vpcId} />
-        <Field
-          id={`${id}-subnet`}
-          name="network.subnetId"
-          label="Subnet"
-          value={pair.shadowPlacement.subnetId}
+        <PlacementFields
+          id={id}
+          regions={props.ctx.regions}
+          defaults={{
+            ...pair.shadowPlacement,
+            region: pair.shadowServer?.region ?? pair.shadowPlacement.region,
+          }}
+          regionHint="Default: the shadow server's region."
         />
         <VolumeFields id={id} main={main} />
         <Field
@@ -437,8 +415,9 @@ function TestFailoverDialog(props: { ctx: PairActionContext }) {
         id={`${id}-rp`}
         points={points}
         now={props.ctx.now}
-        selectedId={points[0]?.id ?? null}
-        legend="Recovery point (the latest is the closest to now)"
+        selectedId={points[0]?.id ?? CURRENT_TIME}
+        currentTime
+        legend="Recovery point"
       />
     </ApiDialog>
   );

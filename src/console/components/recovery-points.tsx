@@ -3,7 +3,7 @@
  * Failover, Change Recovery Point and Test Failover dialogs choose from (newest first, the
  * preselected one named by the caller).
  */
-import type { RecoveryPoint } from '../../sim/types.js';
+import { CURRENT_TIME, type RecoveryPoint } from '../../sim/types.js';
 import { formatAge, formatBytes, formatTime } from '../format.js';
 import { Empty, TableWrap } from './ui.js';
 
@@ -16,17 +16,34 @@ interface ChoicesProps {
   /** Points shown as the ones in use, e.g. the failover server's current point. */
   currentId?: string | null;
   legend: string;
+  /** Offer "Current time" first (Test Failover): the main server's data at this moment. */
+  currentTime?: boolean;
 }
 
 export function RecoveryPointChoices(props: ChoicesProps) {
   const errorId = `${props.id}-error`;
-  if (props.points.length === 0) {
+  if (props.points.length === 0 && !props.currentTime) {
     return <Empty>There is no recovery point to choose from.</Empty>;
   }
   return (
     <fieldset class="rp-choices" aria-describedby={errorId}>
       <legend>{props.legend}</legend>
       <div class="rp-list">
+        {props.currentTime ? (
+          <label class="rp-option" for={`${props.id}-${CURRENT_TIME}`}>
+            <input
+              type="radio"
+              id={`${props.id}-${CURRENT_TIME}`}
+              name="recoveryPointId"
+              value={CURRENT_TIME}
+              checked={props.selectedId === CURRENT_TIME}
+            />
+            <span class="rp-time">Current time</span>
+            <span class="rp-age">now</span>
+            <span class="rp-meta">the main server's data at this moment</span>
+            <span class="rp-id">{CURRENT_TIME}</span>
+          </label>
+        ) : null}
         {props.points.map((point, index) => {
           const radioId = `${props.id}-${point.id}`;
           return (

@@ -51,6 +51,8 @@ export interface PairPageData {
   shadow: Server | null;
   /** The shadow placement's region in the catalogue (null when it is not listed). */
   shadowRegion: Region | null;
+  /** The region catalogue, for the Start Replication and Test Failover dialogs. */
+  regions: Region[];
   dataCheck: DataCheckProps | null;
   /** Null when the visitor's token may not read them. */
   usage: UsageReport | null;
@@ -61,7 +63,7 @@ export interface PairPageData {
 export async function loadPairPage(api: ConsoleApi, id: string, allEvents: boolean): Promise<PairPageData> {
   const base = `/v1/dr-pairs/${enc(id)}`;
   const pair = await api.get<DrPair>(base);
-  const [points, jobs, history, main, shadow, region, usage, account] = await Promise.all([
+  const [points, jobs, history, main, shadow, region, usage, account, regions] = await Promise.all([
     api.all<RecoveryPoint>(`${base}/recovery-points`),
     api.all<Job>(`${base}/jobs`),
     api.all<SimEvent>(allEvents ? `${base}/history` : `${base}/history?kinds=${NOTABLE_KINDS.join(',')}`),
@@ -74,6 +76,8 @@ export async function loadPairPage(api: ConsoleApi, id: string, allEvents: boole
     ),
     api.attempt(api.get<UsageReport>(`${base}/usage`)),
     api.attempt(api.get<AccountView>('/v1/account')),
+    // One page: the regions route takes no paging.
+    api.attempt(api.get<{ items: Region[] }>('/v1/regions')),
   ]);
   const shown = allEvents ? history : history.filter(isNotable);
   let dataCheck: DataCheckProps | null = null;
@@ -107,6 +111,7 @@ export async function loadPairPage(api: ConsoleApi, id: string, allEvents: boole
     main: main.ok ? main.value : null,
     shadow: shadow?.ok ? shadow.value : null,
     shadowRegion: region.ok ? region.value : null,
+    regions: regions.ok ? regions.value.items : [],
     dataCheck,
     usage: usage.ok ? usage.value : null,
     account: account.ok ? account.value : null,
@@ -121,7 +126,7 @@ export function PairPage(props: { data: PairPageData }) {
     pair.status === 'FAILOVER_FAILED'
       ? (jobs.find((job) => job.type === 'failover' && job.status === 'FAILED') ?? null)
       : null;
-  const ctx = { pair, points, now, main: props.data.main, failedFailover };
+  const ctx = { pair, points, now, main: props.data.main, failedFailover, regions: props.data.regions };
   return (
     <>
       <nav class="breadcrumb" aria-label="Breadcrumb">
