@@ -132,11 +132,16 @@ test('attach, replicate, test, restart and detach a pair; errors next to their f
   await testDialog.getByLabel('Subnet').selectOption('subnet-dr-hcm-a');
   await testDialog.getByRole('radio', { name: /Current time/ }).check();
   await testDialog.getByLabel('Floating IP').selectOption('true');
+  await testDialog.getByLabel('Instance family').selectOption('memory');
   await testDialog.getByRole('button', { name: 'Test Failover' }).click();
   await waitForText(status, 'Processing');
   const pairJobs = (await session.api('GET', `/v1/dr-pairs/${pair.id}/jobs`)) as { items: Job[] };
   const testJob = pairJobs.items.find((job) => job.type === 'testFailover')!;
-  expect(testJob.request).toMatchObject({ recoveryPointId: 'now', network: { floatingIp: true } });
+  expect(testJob.request).toMatchObject({
+    recoveryPointId: 'now',
+    instanceFamily: 'memory',
+    network: { subnetId: 'subnet-dr-hcm-a', floatingIp: true },
+  });
   await advance('+15 min');
   await waitForText(status, 'Ready');
   await expectAccessible(page, 'test failover ready');

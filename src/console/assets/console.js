@@ -467,6 +467,7 @@ function catalogueChoices(region, kind, form) {
     const vpcId = form.elements.namedItem('network.vpcId')?.value;
     return (region.vpcs.find((vpc) => vpc.id === vpcId) ?? region.vpcs[0])?.subnets ?? [];
   }
+  if (kind === 'family') return region.families;
   return region[`${kind}s`] ?? [];
 }
 

@@ -362,7 +362,12 @@ function StartReplicationDialog(props: { ctx: PairActionContext }) {
           defaults={pair.shadowPlacement}
           regionHint="Default: the region chosen when attaching."
           placementGroup
-          flavor={{ name: 'flavor', label: 'Instance type (flavor)', main: main?.flavor ?? null }}
+          flavor={{
+            name: 'flavor',
+            label: 'Instance type (flavor)',
+            main: main?.flavor ?? null,
+            kind: 'flavor',
+          }}
         />
         <VolumeFields id={id} main={main} iopsHint="Default: the main server's." />
       </div>
@@ -401,15 +406,14 @@ function TestFailoverDialog(props: { ctx: PairActionContext }) {
             region: pair.shadowServer?.region ?? pair.shadowPlacement.region,
           }}
           regionHint="Default: the shadow server's region."
+          flavor={{
+            name: 'instanceFamily',
+            label: 'Instance family',
+            main: main?.flavor ?? null,
+            kind: 'family',
+          }}
         />
         <VolumeFields id={id} main={main} />
-        <Field
-          id={`${id}-family`}
-          name="instanceFamily"
-          label="Instance family"
-          placeholder={main?.flavor}
-          hint={main ? `Default: ${main.flavor}.` : undefined}
-        />
       </div>
       <RecoveryPointChoices
         id={`${id}-rp`}

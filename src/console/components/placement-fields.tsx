@@ -8,7 +8,7 @@
 import type { Region } from '../../sim/regions.js';
 import { Field } from './ui.js';
 
-type Kind = 'vpc' | 'subnet' | 'securityGroup' | 'placementGroup' | 'flavor';
+type Kind = 'vpc' | 'subnet' | 'securityGroup' | 'placementGroup' | 'flavor' | 'family';
 
 export interface PlacementDefaults {
   region: string;
@@ -25,8 +25,11 @@ interface Props {
   regionHint: string;
   /** Start Replication offers a placement group; Test Failover does not. */
   placementGroup?: boolean;
-  /** The flavor field's request name (`flavor`), with the main server's flavor as its default. */
-  flavor?: { name: string; label: string; main: string | null };
+  /**
+   * The flavor field: Start Replication's `flavor` (a flavor id) or Test Failover's
+   * `instanceFamily` (a family), with the main server's flavor as the default.
+   */
+  flavor?: { name: string; label: string; main: string | null; kind: 'flavor' | 'family' };
 }
 
 /** What the script needs to refill the selects: ids and names only. */
@@ -42,8 +45,21 @@ function catalogueJson(regions: Region[]): string {
       securityGroups: r.securityGroups.map((g) => ({ id: g.id, label: g.name })),
       placementGroups: r.placementGroups.map((g) => ({ id: g.id, label: `${g.name} (${g.policy})` })),
       flavors: r.flavors.map((f) => ({ id: f.id, label: `${f.vcpus} vCPU, ${f.memoryGb} GB` })),
+      families: familiesOf(r),
     })),
   );
+}
+
+/** A region's instance families, each with its flavors as the label. */
+function familiesOf(region: Region): { id: string; label: string }[] {
+  const families = [...new Set(region.flavors.map((f) => f.family))];
+  return families.map((family) => ({
+    id: family,
+    label: region.flavors
+      .filter((f) => f.family === family)
+      .map((f) => f.id)
+      .join(', '),
+  }));
 }
 
 /** The options of a catalogue field in a region, as `[id, label]`. */
@@ -61,6 +77,8 @@ function optionsOf(region: Region, kind: Kind, vpcId: string | null): { id: stri
       return region.placementGroups.map((g) => ({ id: g.id, label: `${g.name} (${g.policy})` }));
     case 'flavor':
       return region.flavors.map((f) => ({ id: f.id, label: `${f.vcpus} vCPU, ${f.memoryGb} GB` }));
+    case 'family':
+      return familiesOf(region);
   }
 }
 
@@ -204,15 +222,19 @@ export function PlacementFields(props: Props) {
       ) : null}
       {props.flavor ? (
         <CatalogueField
-          kind="flavor"
-          id={`${id}-flavor`}
+          kind={props.flavor.kind}
+          id={`${id}-${props.flavor.kind}`}
           name={props.flavor.name}
           label={props.flavor.label}
           region={region}
           vpcId={vpcId}
           value={null}
           empty={`Same as the main server${props.flavor.main ? ` (${props.flavor.main})` : ''}`}
-          hint="Default: the main server's, or the region's first when it has not that one."
+          hint={
+            props.flavor.kind === 'family'
+              ? "Default: the main server's flavor. A family takes its flavor of the main's size."
+              : "Default: the main server's, or the region's first when it has not that one."
+          }
         />
       ) : null}
     </>
