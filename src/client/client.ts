@@ -42,6 +42,21 @@ import {
 } from './errors.js';
 
 /** The `fetch` the client calls; the global one by default. */
+
+/** An advance job (`POST /_sim/clock/advance?async=true`), as `GET /_sim/advances/{id}` answers. */
+export interface AdvanceJobView {
+  id: string;
+  tenant: string;
+  status: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  from: Iso;
+  to: Iso;
+  reached: Iso;
+  percent: number;
+  fired: number;
+  createdAt: string;
+  endedAt: string | null;
+  error: { status: number; code: string; detail: string } | null;
+}
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 export interface ClientOptions {
@@ -432,6 +447,12 @@ export function createClient(options: ClientOptions) {
     setClock: (settings: { mode?: ClockMode; speed?: number }) => put<ClockView>('/_sim/clock', settings),
     advance: (by: Duration) => post<AdvanceResult & { clock: ClockView }>('/_sim/clock/advance', { by }),
     advanceTo: (to: Iso) => post<AdvanceResult & { clock: ClockView }>('/_sim/clock/advance', { to }),
+    /** A long advance (up to 36,600 days) as an advance job: answered at once; poll `advanceJob`. */
+    startAdvance: (by: Duration) => post<AdvanceJobView>('/_sim/clock/advance', { by }, { async: 'true' }),
+    /** An advance job's progress (`reached`, `percent`) or result (docs/operations.md). */
+    advanceJob: (jobId: string) => get<AdvanceJobView>(`/_sim/advances/${id(jobId)}`),
+    /** Stops an advance job at its next slice. */
+    cancelAdvance: (jobId: string) => del<AdvanceJobView>(`/_sim/advances/${id(jobId)}`),
     progression: () => get<ProgressionSettings>('/_sim/progression'),
     /** Sets the account: mode, the prepaid credit balance (now), rates. */
     setAccount: (input: AccountInput) => put<AccountView>('/_sim/account', input),
