@@ -68,8 +68,13 @@ test('attach, replicate, test, restart and detach a pair; errors next to their f
   await start.getByLabel('Replication interval (hours)').fill('2');
   // Another region than the attach's: its VPCs, subnets and groups become the selects' choices.
   expect(await start.getByLabel(/^Region/).inputValue()).toBe('HAN-1');
+  // A region the catalogue does not list takes free text; a listed one offers its choices.
+  await start.getByLabel(/^Region/).fill('XYZ-9');
+  await start.getByLabel(/^Region/).blur();
+  expect(await start.getByLabel('VPC').evaluate((field) => field.tagName)).toBe('INPUT');
   await start.getByLabel(/^Region/).fill('HCM-3');
   await start.getByLabel(/^Region/).blur();
+  expect(await start.getByLabel('VPC').evaluate((field) => field.tagName)).toBe('SELECT');
   await start.getByLabel('VPC').selectOption('vpc-dr-hcm');
   await start.getByLabel('Subnet').selectOption('subnet-dr-hcm-a');
   await start.getByLabel('Private IP').fill('10.30.1.50');
