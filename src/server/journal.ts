@@ -33,8 +33,12 @@ export interface JournalEntry {
 
 /** Bodies up to 1 MiB are accepted; keeping each in a 1000-entry journal would hold a gigabyte. */
 const MAX_KEPT_BODY = 16 * 1024;
-/** Answers longer than this are not read for their summary (a long list page). */
-const MAX_SUMMARIZED_ANSWER = 256 * 1024;
+/**
+ * Answers longer than this are not read for their summary. Reading and parsing every answer
+ * cost a 100-pair list page five times its own CPU and held up to 1000 page summaries in
+ * memory; the answers a replay checks (one pair, one job, a short page) are far smaller.
+ */
+const MAX_SUMMARIZED_ANSWER = 16 * 1024;
 /** Fields that say which thing an answer is about and what state it is in; never times or secrets. */
 const KEY_FIELDS = new Set([
   'id',
