@@ -1,19 +1,29 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
 
-// The console's browser tests drive Debian's Chromium. Outside CI a machine without it (macOS,
-// no root) still runs everything else; in CI a missing browser fails those tests loudly.
-const chromium = process.env.DRSIM_CHROMIUM ?? '/usr/bin/chromium';
+// Tests that need a program this machine may lack. Outside CI a machine without it (macOS, no
+// root) still runs everything else, with a one-line notice; in CI those tests fail loudly.
 const ci = Boolean(process.env.CI) && process.env.CI !== 'false' && process.env.CI !== '0';
-const skipBrowser = !ci && !existsSync(chromium);
-if (skipBrowser) {
-  console.log(
-    `drsim: browser tests (test/e2e) skipped: no Chromium at ${chromium}; enable them with DRSIM_CHROMIUM=/path/to/chromium or \`sudo apt-get install -y chromium\``,
-  );
-}
+const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+const chromium = process.env.DRSIM_CHROMIUM ?? '/usr/bin/chromium';
+const optional = [
+  {
+    files: 'test/e2e/**',
+    missing: existsSync(chromium) ? [] : ['chromium'],
+    notice: `browser tests (test/e2e) skipped: no Chromium at ${chromium}; enable them with DRSIM_CHROMIUM=/path/to/chromium or \`sudo apt-get install -y chromium\``,
+  },
+  {
+    files: 'test/docs/executable-docs.test.ts',
+    missing: ['bash', 'curl', 'jq'].filter((tool) => !has(tool)),
+    notice: 'executable docs (test/docs/executable-docs.test.ts) skipped: they need bash, curl and jq',
+  },
+];
+const skipped = ci ? [] : optional.filter((group) => group.missing.length > 0);
+for (const group of skipped) console.log(`drsim: ${group.notice}`);
 
 export default defineConfig({
   // Examples import `drsim/client` as a user would; in this repository that means the sources.
@@ -25,7 +35,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-    exclude: ['**/node_modules/**', ...(skipBrowser ? ['test/e2e/**'] : [])],
+    exclude: ['**/node_modules/**', ...skipped.map((group) => group.files)],
     setupFiles: ['test/setup.ts'],
     // Tests that run the `drsim` command need dist/ built from the current sources.
     globalSetup: ['test/build-once.ts'],

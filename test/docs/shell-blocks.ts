@@ -13,6 +13,9 @@ export interface ShellBlock {
   notExecuted?: string;
 }
 
+/** The documents whose shell blocks run in the test command. */
+export const DOCUMENTS = ['README.md', 'docs/api.md'];
+
 const SHELL = new Set(['sh', 'bash', 'shell', 'console']);
 const MARKER = /^<!--\s*not-executed:\s*(.*?)\s*-->$/;
 
