@@ -10,6 +10,7 @@ import { planRuns } from '../../src/scenarios/plan.js';
 import { runScenario } from '../../src/scenarios/runner.js';
 import { inProcessTarget } from '../../src/scenarios/targets.js';
 import { createSimulator, createWorlds } from '../../src/sim/index.js';
+import { STATE_TABLES } from '../../src/sim/state-io.js';
 import { openStore } from '../../src/sim/store.js';
 import type { Row } from './lib.mjs';
 import { recordFloor } from './sim-floor.js';
@@ -28,17 +29,6 @@ const POPULATE = (sim: ReturnType<typeof createSimulator>, tenant: string) => {
   addPairs(sim, tenant, 1, 1);
   sim.advance('6h');
 };
-const TABLES = [
-  'servers',
-  'files',
-  'pairs',
-  'recovery_points',
-  'jobs',
-  'faults',
-  'events',
-  'schedule',
-  'idempotency',
-];
 
 /**
  * `tenants` worlds on one file-backed server (each world its own database file), each with one
@@ -75,7 +65,7 @@ export async function tenantReset(tenants: number): Promise<Row> {
       POPULATE(twin, 'twin');
       twin.close();
       const { db } = openStore(file);
-      const deletes = TABLES.map((t) => db.prepare(`DELETE FROM ${t}`));
+      const deletes = STATE_TABLES.map((t) => db.prepare(`DELETE FROM ${t}`));
       const meta = db.prepare("UPDATE meta SET value = ? WHERE key = 'runtime'");
       const f0 = performance.now();
       db.transaction(() => {

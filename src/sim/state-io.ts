@@ -11,7 +11,8 @@ import { iso, jobFromRow, networkText, pairFromRow, pointFromRow, serverFromRow,
 import { checkState } from './state-check.js';
 import type { SimEvent } from './types.js';
 
-const TABLES = [
+/** The tables a world's state lives in: an import or a reset empties exactly these. */
+export const STATE_TABLES = [
   'servers',
   'files',
   'pairs',
@@ -235,7 +236,7 @@ export function importState(e: Engine, input: unknown, verify?: () => void): voi
 function writeState(e: Engine, state: SimState, verify?: () => void): void {
   const { db } = e.store;
   e.ctx.mutate(() => {
-    for (const table of TABLES) db.prepare(`DELETE FROM ${table}`).run();
+    for (const table of STATE_TABLES) db.prepare(`DELETE FROM ${table}`).run();
     for (const s of state.servers) {
       e.st.insertServer.run({
         id: s.id,
