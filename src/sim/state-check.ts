@@ -32,7 +32,12 @@ const SHOWN = 10;
 const text = (max = 1024) => z.string().max(max);
 const id = z.string().min(1).max(128);
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
-const seq = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/**
+ * Sequence numbers and counters stop at 2^50, well below the largest safe integer: an imported
+ * counter at that integer was accepted, and the next id it numbered could never be imported again.
+ */
+const MAX_SEQ = 2 ** 50;
+const seq = z.number().int().positive().max(MAX_SEQ);
 /** An ISO 8601 time within the clock's range, written as the engine writes it. */
 const iso = z.string().refine((value) => {
   const ms = Date.parse(value);
@@ -266,7 +271,7 @@ const stateSchema = z.object({
   schedule: z.array(scheduled),
   idempotency: z.array(z.object({ tenant: id, key: text(256), pairId: id, action: text(64), jobId: id })),
   charges: z.array(charge).optional(),
-  counters: z.record(z.string(), count),
+  counters: z.record(z.string(), count.max(MAX_SEQ)),
 });
 
 /** Throws VALIDATION_FAILED or STATE_INCONSISTENT unless `input` may be imported as is. */

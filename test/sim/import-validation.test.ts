@@ -166,6 +166,13 @@ describe('importState', () => {
     ],
     ['empty counters', { ...base, counters: {} }, 422, 'STATE_INCONSISTENT', /counters\.seq/],
     [
+      'a counter at the largest safe integer (the next id could never be imported again)',
+      { ...base, counters: { ...base.counters, seq: Number.MAX_SAFE_INTEGER } },
+      400,
+      'VALIDATION_FAILED',
+      /counters\.seq/,
+    ],
+    [
       'a job error code outside the closed list',
       {
         ...base,
