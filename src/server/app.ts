@@ -161,7 +161,7 @@ function logRequests(logger: Logger): MiddlewareHandler<AppEnv> {
     await next();
     try {
       const world = c.get('world');
-      if (world) c.header('X-Drsim-Time', world.clock().now);
+      if (world) setHeader(c, 'X-Drsim-Time', world.clock().now);
     } catch {
       // The simulator is closed while the server drains; the answer stands without the header.
     }
@@ -170,6 +170,22 @@ function logRequests(logger: Logger): MiddlewareHandler<AppEnv> {
     if (c.res.status >= 500) logger.error(line);
     else logger.info(line);
   };
+}
+
+/**
+ * Sets a header of the answer already made, in place. hono's `c.header` would first copy the
+ * answer into a new Response, which makes @hono/node-server build a full Response with web
+ * streams and write it chunk by chunk, instead of writing the string it holds in one go: that
+ * copy cost a fifth of a small request and delayed its answer by event-loop turns
+ * (docs/performance.md). Headers that cannot change in place (an immutable Response) go the
+ * copying way.
+ */
+function setHeader(c: Context, name: string, value: string): void {
+  try {
+    c.res.headers.set(name, value);
+  } catch {
+    c.header(name, value);
+  }
 }
 
 /**
@@ -201,11 +217,20 @@ function limitBody(): MiddlewareHandler {
   };
   const api = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge(MAX_BODY_BYTES) });
   const state = bodyLimit({ maxSize: MAX_STATE_BYTES, onError: tooLarge(MAX_STATE_BYTES) });
-  // GET and HEAD carry no body: skipping them keeps @hono/node-server from building a full
-  // Request (the body stream) on the hot read path.
+  // GET and HEAD carry no body; a request off the socket with a Content-Length (and no
+  // Transfer-Encoding) is judged by it, as hono's bodyLimit does, but without asking for the
+  // body stream: that keeps @hono/node-server from building a full Request with web streams,
+  // and lets the route read the body straight from the socket.
   return (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    return (c.req.method === 'PUT' && c.req.path === '/_sim/state' ? state : api)(c, next);
+    const isState = c.req.method === 'PUT' && c.req.path === '/_sim/state';
+    const length = declaredLength(c);
+    if (length !== undefined) {
+      return Number.parseInt(length || '0', 10) > (isState ? MAX_STATE_BYTES : MAX_BODY_BYTES)
+        ? tooLarge(isState ? MAX_STATE_BYTES : MAX_BODY_BYTES)()
+        : next();
+    }
+    return (isState ? state : api)(c, next);
   };
 }
 
@@ -234,10 +259,22 @@ function requireJsonBody(): MiddlewareHandler {
  * body limit has already buffered it), since a bare `POST` over HTTP/1.1 still has a stream.
  */
 async function hasBody(c: Context): Promise<boolean> {
+  const declared = declaredLength(c);
+  if (declared !== undefined) return declared.trim() !== '0';
   if (c.req.raw.body === null) return false;
   const length = c.req.header('content-length');
   if (length !== undefined) return length.trim() !== '0';
   return (await c.req.raw.clone().arrayBuffer()).byteLength > 0;
+}
+
+/**
+ * The Content-Length of a request that came off a socket (its body stream always exists then) and
+ * has no Transfer-Encoding; undefined otherwise, when the body itself must be looked at.
+ */
+function declaredLength(c: Context): string | undefined {
+  if (!(c.env as Partial<HttpBindings> | undefined)?.incoming) return undefined;
+  if (c.req.header('transfer-encoding') !== undefined) return undefined;
+  return c.req.header('content-length');
 }
 
 /** hono answers unknown paths and wrong methods alike; tell them apart (404 vs 405 + Allow). */

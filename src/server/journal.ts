@@ -5,7 +5,7 @@
  * buffer, so a long-running server keeps only the latest requests. The control API is not
  * journaled, so verifying does not change what is verified.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.js';
 import { methodMatches, pathMatcher } from './path-pattern.js';
 
@@ -90,13 +90,23 @@ export function answerSummary(value: unknown, depth = 0): unknown {
   return summary;
 }
 
-async function summarize(res: Response): Promise<JournalEntry['response'] | undefined> {
+/**
+ * The key fields of a JSON answer. `sent` is the text the route answered with when it built the
+ * answer with `c.json`/`c.body` (captured by `captureAnswers`): reading it from there leaves the
+ * Response untouched, where reading the body would turn @hono/node-server's lightweight Response
+ * into a full one with web streams (a third of a small write's cost, docs/performance.md).
+ */
+async function summarize(
+  res: Response,
+  sent: string | undefined,
+): Promise<JournalEntry['response'] | undefined> {
   const type = res.headers.get('content-type') ?? '';
-  if (!/json/.test(type) || res.body === null) return undefined;
+  if (!/json/.test(type)) return undefined;
+  if (sent === undefined && res.body === null) return undefined;
   const length = Number(res.headers.get('content-length') ?? 0);
   if (length > MAX_SUMMARIZED_ANSWER) return undefined;
   try {
-    const text = await res.clone().text();
+    const text = sent ?? (await res.clone().text());
     if (text.length > MAX_SUMMARIZED_ANSWER) return undefined;
     const body = JSON.parse(text) as unknown;
     const code = (body as { code?: unknown } | null)?.code;
@@ -143,10 +153,11 @@ export class RequestJournal {
       const started = performance.now();
       let status = 0; // stays 0 when chaos dropped the connection
       let response: JournalEntry['response'];
+      const sent = captureAnswers(c);
       try {
         await next();
         status = c.res.status;
-        response = await summarize(c.res);
+        response = await summarize(c.res, sent.by(c.res));
       } finally {
         const text = await readBody(c.req.bodyCache.text);
         this.record({
@@ -168,6 +179,28 @@ export class RequestJournal {
 }
 
 /** The body text hono cached when a validator read it; nothing when nobody did. */
+/**
+ * Remembers the text of each answer the route builds with `c.json` or `c.body` (a string body),
+ * with the Response it became: `by(res)` is the text of `res` if it was built so, else undefined.
+ */
+function captureAnswers(c: Context): { by(res: Response): string | undefined } {
+  let last: { res: Response; text: string } | undefined;
+  const body = c.body;
+  const captured = ((data: unknown, ...rest: unknown[]) => {
+    const res = (body as (...args: unknown[]) => Response)(data, ...rest);
+    last = typeof data === 'string' ? { res, text: data } : undefined;
+    return res;
+  }) as typeof c.body;
+  c.body = captured;
+  // The same as hono's own `c.json`, through `c.body` so that its text is kept.
+  c.json = ((object: unknown, arg?: unknown, headers?: Record<string, string>) =>
+    captured(JSON.stringify(object), arg as never, {
+      'Content-Type': 'application/json',
+      ...headers,
+    })) as unknown as typeof c.json;
+  return { by: (res) => (last && last.res === res ? last.text : undefined) };
+}
+
 async function readBody(cached: unknown): Promise<string | undefined> {
   try {
     const text = await cached; // hono types the cache as values; it holds promises
