@@ -418,18 +418,21 @@ const GIB = 1024 ** 3;
  * written on the main since the point before.
  */
 function transmit(e: Engine, tenant: string, pairId: string, pointId: string): void {
-  const q = queries(e);
-  const pair = q.regions.get(pairId);
-  if (!pair || pair.shadow_region === null || pair.shadow_region === pair.main_region) return;
   const points = e.ctx.pointsOf(pairId);
   const index = points.findIndex((p) => p.id === pointId);
   const pointVersion = dataVersionOf(e, pointId);
   if (pointVersion === undefined) return;
+  // Nothing written since the point before: nothing sent, so no need to read the pair's regions
+  // (this runs for every point of every pair; most see no new data).
+  const previous = index > 0 ? dataVersionOf(e, points[index - 1]!.id) : undefined;
+  if (previous === pointVersion) return;
+  const q = queries(e);
+  const pair = q.regions.get(pairId);
+  if (!pair || pair.shadow_region === null || pair.shadow_region === pair.main_region) return;
   let gb: number;
   if (index <= 0) {
     gb = (JSON.parse(pair.main_volumes) as { sizeGb: number }[]).reduce((sum, v) => sum + v.sizeGb, 0);
   } else {
-    const previous = dataVersionOf(e, points[index - 1]!.id);
     const bytes = q.bytesWritten.get(pair.main_server_id, previous ?? 0, pointVersion) ?? 0;
     gb = bytes / GIB;
   }

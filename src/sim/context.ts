@@ -61,6 +61,11 @@ export interface Ctx {
   mutate<T>(fn: () => T): T;
   /** Counts committed changes: equal versions mean nothing changed (readers cache on it). */
   version: number;
+  /**
+   * Counts writes of pair and server rows (and cache reloads): the replication tick reuses its
+   * list of replicating pairs while this stays the same (replication.ts).
+   */
+  rowChanges: number;
   /** Recovery points of a pair from the cache (loading it when needed). */
   pointsOf(pairId: string): PointRef[];
   reloadCaches(): void;
@@ -158,6 +163,7 @@ export function createContext(
       ctx.pendingPoints.clear();
     },
     version: 0,
+    rowChanges: 0,
     nextSeq(name = 'seq') {
       const next = (ctx.counters[name] ?? 0) + 1;
       ctx.counters[name] = next;
@@ -197,6 +203,7 @@ export function createContext(
       return list;
     },
     reloadCaches() {
+      ctx.rowChanges++;
       ctx.points.clear();
       ctx.pendingPoints.clear();
       ctx.faults = selectFaults.all().map((row) => JSON.parse(row.rule) as FaultRule);

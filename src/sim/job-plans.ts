@@ -155,6 +155,7 @@ function rollBack(w: World, target: ServerRecord | null, pointId: string | null)
 
 function deleteServer(w: World, server: ServerRecord | null, log: (line: string) => void): void {
   if (!server) return;
+  w.e.ctx.rowChanges++;
   w.e.store.db.prepare('DELETE FROM servers WHERE id = ?').run(server.id);
   w.e.store.db.prepare('DELETE FROM files WHERE server_id = ?').run(server.id);
   w.e.ctx.emit(server.tenant, w.pair.id, 'server.deleted', { serverId: server.id, role: server.role });

@@ -112,6 +112,7 @@ export function hasAvailablePoint(e: Engine, pairId: string): boolean {
 
 export function savePair(e: Engine, pair: PairRecord): void {
   pair.updatedAt = iso(e.ctx.clock.nowMs());
+  e.ctx.rowChanges++;
   e.st.updatePair.run({
     id: pair.id,
     shadow_server_id: pair.shadowServerId,
@@ -190,6 +191,7 @@ export function attach(e: Engine, tenant: string, input: AttachInput): PairRecor
   const now = e.ctx.clock.nowMs();
   const id = e.ctx.rng.id('drp');
   const [initial] = [drPairMachine.resolveState({ value: 'ATTACHED', context: initialContext() })];
+  e.ctx.rowChanges++;
   e.st.insertPair.run({
     id,
     seq: e.ctx.nextSeq(),

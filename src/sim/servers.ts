@@ -108,6 +108,7 @@ export function createServer(
   }
   const now = e.ctx.clock.nowMs();
   const id = e.ctx.rng.id('srv');
+  e.ctx.rowChanges++;
   e.st.insertServer.run({
     id,
     seq: e.ctx.nextSeq(),
@@ -136,6 +137,7 @@ export function createServer(
 
 export function saveServer(e: Engine, server: ServerRecord): void {
   server.updatedAt = iso(e.ctx.clock.nowMs());
+  e.ctx.rowChanges++;
   e.st.updateServer.run({
     id: server.id,
     power_state: server.powerState,
