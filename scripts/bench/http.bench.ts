@@ -13,8 +13,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { createClient, type DrsimClient } from '../../src/client/index.js';
-import type { DrPair, Job } from '../../src/sim/types.js';
+import { createClient } from '../../src/client/index.js';
+import type { Job } from '../../src/sim/types.js';
 import {
   cpuMs,
   emit,
@@ -29,6 +29,7 @@ import {
   stopChild,
   waitFor2xx,
 } from './lib.mjs';
+import { BENCH_TOKEN, seedPairs } from './seed-pairs.js';
 
 const CONNECTIONS = 50;
 const WARMUP_S = quick ? 1 : 2;
@@ -38,7 +39,7 @@ const PAIRS = 100;
 const POLLED_JOBS = 50;
 /** Simulated seconds per wall second while jobs are polled: a restart takes ~10 simulated minutes. */
 const REALTIME_SPEED = 30;
-const TOKEN = 'bench';
+const TOKEN = BENCH_TOKEN;
 
 interface Figures {
   rps: number;
@@ -110,29 +111,6 @@ async function startChild(args: string[], health: string): Promise<{ child: Chil
   return { child, url };
 }
 
-/** 100 replicating pairs with a few recovery points each, as a tenant would have them. */
-async function seed(client: DrsimClient): Promise<DrPair[]> {
-  await client.sim.setProgression({ default: 'immediate' });
-  const pairs: DrPair[] = [];
-  for (let i = 0; i < PAIRS; i++) {
-    const name = `web-${String(i).padStart(3, '0')}`;
-    const server = await client.servers.create({
-      name,
-      region: 'HCM-3',
-      files: { 'etc/hostname': name, 'srv/app/config.json': JSON.stringify({ replica: i }) },
-    });
-    const pair = await client.pairs.attach({
-      mainServerId: server.id,
-      shadow: { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr-a' },
-    });
-    await client.pairs.startReplication(pair.id, { shadowName: `${name}-shadow`, intervalHours: 1 });
-    pairs.push(pair);
-  }
-  await client.sim.advance('3h');
-  await client.sim.setProgression({ default: 'clock' });
-  return pairs;
-}
-
 /** Each connection its own pair, alternating stop and resume so every action is allowed. */
 function actionCycle(pairIds: string[]): (client: autocannon.Client) => void {
   let next = 0;
@@ -170,7 +148,7 @@ try {
   children.push(drsim.child);
   const client = createClient({ baseUrl: drsim.url, token: TOKEN });
   log(`seeding ${PAIRS} pairs …`);
-  const pairs = await seed(client);
+  const pairs = await seedPairs(client, PAIRS);
   const pairsPage = await client.pairs.list({ limit: PAIRS });
   const restarts: Job[] = [];
   for (const pair of pairs.slice(0, POLLED_JOBS))
