@@ -11,7 +11,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { consoleApp } from '../console/index.js';
+import { lazyConsoleApp } from '../console/lazy.js';
 import type { Simulator } from '../sim/contract.js';
 import type { Worlds } from '../sim/worlds.js';
 import type { AppEnv } from './app-env.js';
@@ -144,7 +144,7 @@ export function createApp(options: CreateAppOptions): OpenAPIHono<AppEnv> {
   registerControlRoutes(app, tenancy);
   registerTenantRoutes(app, tenancy);
   registerDocsRoutes(app);
-  app.route('/console', consoleApp({ api: app }));
+  app.route('/console', lazyConsoleApp({ api: app }));
   app.get('/', (c) => c.redirect('/console'));
 
   app.notFound(notFoundOrWrongMethod(app));

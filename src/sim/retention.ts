@@ -165,7 +165,9 @@ export function validateTimeZone(timeZone: unknown): string {
       value: timeZone,
     });
   }
-  zoneOf(timeZone);
+  // The default needs no check, and building a formatter is the first use of ICU's time zone
+  // data (~30 ms): a world using the zone pays it, not every start (docs/performance.md).
+  if (timeZone !== DEFAULT_TIME_ZONE) zoneOf(timeZone);
   return timeZone;
 }
 
