@@ -6,6 +6,7 @@
  */
 
 import type { AccountSettings } from './account-types.js';
+import type { AddressBook } from './addresses.js';
 import { isSimTime, MAX_SPEED, VirtualClock, type WallClock } from './clock.js';
 import type { RegionCatalogue } from './regions.js';
 import { createRng, type Rng, type RngState } from './rng.js';
@@ -42,6 +43,8 @@ export interface Ctx {
   counters: Record<string, number>;
   /** Each pair's current recovery points, oldest first; loaded lazily, kept by every writer. */
   points: Map<string, PointRef[]>;
+  /** Each tenant's addresses in use, by tenant; loaded on a tenant's first placement, kept by every writer. */
+  addresses: Map<string, AddressBook>;
   /** Fault rules in creation order. */
   faults: FaultRule[];
   /**
@@ -154,6 +157,7 @@ export function createContext(
     settings: saved?.settings ?? init.settings,
     counters: saved?.counters ?? {},
     points: new Map(),
+    addresses: new Map(),
     faults: [],
     onEmit: null,
     pendingPoints: new Map(),
@@ -205,6 +209,7 @@ export function createContext(
     reloadCaches() {
       ctx.rowChanges++;
       ctx.points.clear();
+      ctx.addresses.clear();
       ctx.pendingPoints.clear();
       ctx.faults = selectFaults.all().map((row) => JSON.parse(row.rule) as FaultRule);
     },

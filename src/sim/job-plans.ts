@@ -4,6 +4,7 @@
  * with the data a step moves, so a large server takes longer to copy and restore.
  */
 import type { UserAction } from '../machine/index.js';
+import { serverAddressesChanged } from './addresses.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { type JobHooks, type JobRecord, registerJobHooks, StepFailure } from './jobs.js';
@@ -157,6 +158,7 @@ function deleteServer(w: World, server: ServerRecord | null, log: (line: string)
   if (!server) return;
   w.e.ctx.rowChanges++;
   w.e.store.db.prepare('DELETE FROM servers WHERE id = ?').run(server.id);
+  serverAddressesChanged(w.e, server.tenant, server.network, -1);
   w.e.store.db.prepare('DELETE FROM files WHERE server_id = ?').run(server.id);
   w.e.ctx.emit(server.tenant, w.pair.id, 'server.deleted', { serverId: server.id, role: server.role });
   log(`deleted server ${server.id}`);

@@ -5,10 +5,10 @@
  * accepted, so a bad choice is refused before any job starts and the job builds exactly what
  * was accepted.
  */
+import { allocateFloatingIp, allocatePrivateIp, floatingIpInUse, privateIpInUse } from './addresses.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import {
-  allocateIp,
   DEFAULT_CATALOGUE,
   inCidr,
   isIpv4,
@@ -110,7 +110,6 @@ export function resolvePlacement(
     false,
   );
 
-  const used = usedAddresses(e, tenant);
   let privateIp: string;
   if (net.privateIp !== undefined) {
     if (!isIpv4(net.privateIp)) {
@@ -125,7 +124,7 @@ export function resolvePlacement(
         { field: 'network.privateIp', region: region.id, value: net.privateIp, offered: [cidr] },
       );
     }
-    if (used.private.has(`${subnetId} ${net.privateIp}`)) {
+    if (privateIpInUse(e, tenant, subnetId!, net.privateIp)) {
       throw new DrError(
         'IP_ADDRESS_IN_USE',
         `network.privateIp: ${net.privateIp} is in use in subnet ${subnetId}.`,
@@ -137,10 +136,7 @@ export function resolvePlacement(
     }
     privateIp = net.privateIp;
   } else {
-    const inSubnet = new Set(
-      [...used.private].filter((k) => k.startsWith(`${subnetId} `)).map((k) => k.slice(subnetId!.length + 1)),
-    );
-    const allocated = allocateIp(cidr, inSubnet);
+    const allocated = allocatePrivateIp(e, tenant, subnetId!, cidr);
     if (allocated === null) {
       throw new DrError('IP_ADDRESS_IN_USE', `Subnet ${subnetId} (${cidr}) has no free address left.`, {
         field: 'network.subnetId',
@@ -157,7 +153,7 @@ export function resolvePlacement(
         errors: [{ path: 'network.floatingIp', expected: 'true, false or an IPv4 address' }],
       });
     }
-    if (used.floating.has(net.floatingIp)) {
+    if (floatingIpInUse(e, tenant, net.floatingIp)) {
       throw new DrError('IP_ADDRESS_IN_USE', `network.floatingIp: ${net.floatingIp} is in use.`, {
         field: 'network.floatingIp',
         value: net.floatingIp,
@@ -165,7 +161,7 @@ export function resolvePlacement(
     }
     floatingIp = net.floatingIp;
   } else if (net.floatingIp === true) {
-    floatingIp = allocateIp(FLOATING_CIDR, used.floating);
+    floatingIp = allocateFloatingIp(e, tenant, FLOATING_CIDR);
   }
 
   const flavor = resolveFlavor(region, choice.flavor, defaults.flavor, flavorField, notes);
@@ -274,16 +270,6 @@ export function resolveVolume(
       `volume ${index}: ${volume.iops} IOPS is outside ${spec.type}'s ${spec.minIops}-${spec.maxIops} in ${region.id}; using ${iops}`,
     );
   return { ...volume, type, iops, multiAttach: false };
-}
-
-/** The tenant's private addresses (by subnet) and floating addresses in use. */
-function usedAddresses(e: Engine, tenant: string): { private: Set<string>; floating: Set<string> } {
-  const out = { private: new Set<string>(), floating: new Set<string>() };
-  for (const row of e.st.networksOfTenant.all(tenant)) {
-    if (row.ip) out.private.add(`${row.subnet} ${row.ip}`);
-    if (row.floating) out.floating.add(row.floating);
-  }
-  return out;
 }
 
 /** The region's snapshot service, activated on first use (the documentation: the service does it itself). */

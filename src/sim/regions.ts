@@ -203,7 +203,7 @@ export function subnetIn(region: Region, vpc: Vpc, subnetId: string, field: stri
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 export const isIpv4 = (value: unknown): value is string => typeof value === 'string' && IPV4.test(value);
-const ipToInt = (ip: string): number => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+export const ipToInt = (ip: string): number => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
 const intToIp = (n: number): string =>
   [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 
@@ -220,10 +220,13 @@ export function inCidr(ip: string, cidr: string): boolean {
   return n >= first && n <= last;
 }
 
-/** The first free address of the subnet from .10 on (the lower ones are the gateway's and DHCP's). */
-export function allocateIp(cidr: string, used: ReadonlySet<string>): string | null {
+/**
+ * The first free address of the subnet from .10 on (the lower ones are the gateway's and DHCP's).
+ * `from`: an address below which every one is known to be in use, where the search may start.
+ */
+export function allocateIp(cidr: string, used: { has(ip: string): boolean }, from = 0): string | null {
   const { first, last } = cidrRange(cidr);
-  for (let n = first + 10; n < last; n++) {
+  for (let n = Math.max(first + 10, from); n < last; n++) {
     const ip = intToIp(n);
     if (!used.has(ip)) return ip;
   }

@@ -4,6 +4,7 @@
  * can be read back exactly. A restore writes the difference as one new version.
  */
 import { createHash } from 'node:crypto';
+import { serverAddressesChanged } from './addresses.js';
 import type { StoredServer } from './contract.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
@@ -128,6 +129,7 @@ export function createServer(
     updated_at_ms: now,
     network: networkText(placed),
   });
+  serverAddressesChanged(e, tenant, placed.network, 1);
   e.ctx.emit(tenant, null, 'server.created', { serverId: id, role });
   let server = loadServer(e, tenant, id);
   const entries = Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -4,6 +4,7 @@
  * floating IP) and the region catalogue (validation, fallback to the region's default volume
  * type, the Snapshot service activated on first use).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CATALOGUE } from '../../src/sim/regions.js';
 import type { Volume } from '../../src/sim/types.js';
@@ -254,5 +255,112 @@ describe('Test Failover options', () => {
     const job = sim.act(TENANT, pair.id, { action: 'testFailover', testServerName: 'web-01-now' });
     expect(waitForJob(sim, job.id).status).toBe('SUCCEEDED');
     expect(job.request.recoveryPointId).toBe('now');
+  });
+});
+
+describe('Addresses in use', () => {
+  type Step =
+    | { kind: 'start'; floating: boolean; ip: number | null }
+    | { kind: 'test' | 'clean'; pick: number; floating: boolean };
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    fc.record({
+      kind: fc.constant('start' as const),
+      floating: fc.boolean(),
+      ip: fc.option(fc.integer({ min: 8, max: 20 }), { freq: 3 }),
+    }),
+    fc.record({ kind: fc.constant('test' as const), pick: fc.nat(), floating: fc.boolean() }),
+    fc.record({ kind: fc.constant('clean' as const), pick: fc.nat(), floating: fc.constant(false) }),
+  );
+  const net = (floating: boolean, ip: number | null = null) => ({
+    subnetId: 'subnet-dr-a',
+    ...(floating && { floatingIp: true }),
+    ...(ip !== null && { privateIp: `10.30.1.${ip}` }),
+  });
+
+  /** Runs the steps; what each placement gave (address or refusal), in order. */
+  function run(sim: ReturnType<typeof makeSim>, steps: Step[], pairs: string[]): string[] {
+    const seen: string[] = [];
+    const attempt = (fn: () => void) => {
+      try {
+        fn();
+      } catch (error) {
+        seen.push((error as { code?: string }).code ?? String(error));
+      }
+    };
+    for (const s of steps) {
+      if (s.kind === 'start') {
+        const main = createMain(sim, `web-${pairs.length}`, { region: 'HCM-3' });
+        const pair = sim.attach(TENANT, { mainServerId: main.id, shadow: HCM });
+        pairs.push(pair.id);
+        attempt(() => {
+          actAndWait(sim, pair.id, {
+            ...FULL_START,
+            shadowName: `web-${pairs.length}-dr`,
+            network: { vpcId: 'vpc-dr', ...net(s.floating, s.ip) },
+          });
+          const shadow = sim.getServer(TENANT, sim.getPair(TENANT, pair.id).shadowServer!.id);
+          seen.push(`${shadow.network?.privateIp} ${shadow.network?.floatingIp}`);
+        });
+      } else if (pairs.length > 0) {
+        const pairId = pairs[s.pick % pairs.length]!;
+        const request =
+          s.kind === 'test'
+            ? ({
+                action: 'testFailover',
+                testServerName: 'web-test',
+                ...(s.floating && { network: { floatingIp: true } }),
+              } as const)
+            : ({ action: 'cleanTestEnvironment' } as const);
+        attempt(() => {
+          actAndWait(sim, pairId, request);
+          const test = sim.getPair(TENANT, pairId).testFailover?.testServer;
+          seen.push(test ? `${sim.getServer(TENANT, test.id).network?.privateIp}` : 'cleaned');
+        });
+      }
+    }
+    return seen;
+  }
+
+  it('a placement picks the same addresses after any history as a simulator opened on the same state', () => {
+    fc.assert(
+      fc.property(
+        fc.array(step, { maxLength: 14 }),
+        fc.array(step, { minLength: 1, maxLength: 5 }),
+        (before, after) => {
+          const sim = makeSim({ progression: { default: 'immediate' } });
+          const pairs: string[] = [];
+          run(sim, before, pairs);
+          const twin = makeSim();
+          twin.importState(sim.exportState());
+          const twinPairs = [...pairs];
+          expect(run(twin, after, twinPairs)).toEqual(run(sim, after, pairs));
+          expect(twin.exportState()).toEqual(sim.exportState());
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it("gives a deleted test server's address to the next server placed in its subnet", () => {
+    const sim = makeSim({ progression: { default: 'immediate' } });
+    const pairs: string[] = [];
+    const placed = run(
+      sim,
+      [
+        { kind: 'start', floating: false, ip: null },
+        { kind: 'test', pick: 0, floating: false },
+        { kind: 'start', floating: false, ip: null },
+        { kind: 'clean', pick: 0, floating: false },
+        { kind: 'start', floating: false, ip: null },
+      ],
+      pairs,
+    );
+    expect(placed).toEqual([
+      '10.30.1.10 null',
+      '10.30.1.11',
+      '10.30.1.12 null',
+      'cleaned',
+      '10.30.1.11 null',
+    ]);
   });
 });

@@ -1,0 +1,178 @@
+/**
+ * Part "scale": list pages of a tenant holding 10,000 pairs (1,000 with `--quick`; BENCH_LIST_PAIRS
+ * sets it), served by the built CLI (`bin/drsim.js serve --db FILE`) under autocannon, 50
+ * connections, beside floors started in the same run (floors/hono-list.mjs): Hono answering the
+ * same pages from memory, and Hono + better-sqlite3 reading them from a table of every pair.
+ *
+ * The world is seeded in this process through the engine's public API (servers, attach, Start
+ * Replication, three simulated hours) into the server's database file, which `drsim serve` then
+ * opens. Rows: the first page (`GET /v1/dr-pairs?limit=100`) and the deep pages (every later
+ * page, by its cursor, each connection walking them in turn), p99 against ≤ 20 ms.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { createWorlds } from '../../src/sim/index.js';
+import type { DrPair } from '../../src/sim/types.js';
+import { cpuMs, emit, freePort, HOST, log, quick, spawnNode, stopChild, waitFor2xx } from './lib.mjs';
+import { addPairs } from './sim-world.js';
+
+const PAIRS = Number(process.env.BENCH_LIST_PAIRS ?? (quick ? 1_000 : 10_000));
+const LIMIT = 100;
+const CONNECTIONS = 50;
+const WARMUP_S = quick ? 1 : 2;
+/**
+ * Each server is first loaded with every page for this long: a freshly started drsim answers
+ * its first few thousand requests several times slower (its bundle is still being compiled and
+ * optimised), which a 1–2 s warm-up does not absorb.
+ */
+const START_WARMUP_S = quick ? 4 : 8;
+const DURATION_S = quick ? 3 : 10;
+const TENANT = 'bench';
+
+interface Figures {
+  rps: number;
+  p99: number;
+  bad: number;
+  cpuUs: number;
+}
+interface Target {
+  child: ChildProcess;
+  url: string;
+}
+
+const options = (target: Target, paths: string[]): autocannon.Options => ({
+  url: target.url,
+  connections: CONNECTIONS,
+  headers: { authorization: `Bearer ${TENANT}`, accept: 'application/json' },
+  requests: paths.map((path) => ({ method: 'GET', path })),
+});
+
+/** Load not counted: JIT, caches. */
+const warm = async (target: Target, paths: string[], seconds: number) => {
+  await autocannon({ ...options(target, paths), duration: seconds });
+};
+
+async function load(target: Target, paths: string[]): Promise<Figures> {
+  await warm(target, paths, WARMUP_S);
+  const before = cpuMs(target.child.pid);
+  const result = await autocannon({ ...options(target, paths), duration: DURATION_S });
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    bad: result.non2xx + result.errors,
+    cpuUs: ((cpuMs(target.child.pid) - before) * 1000) / Math.max(1, result.requests.total),
+  };
+}
+
+async function startChild(args: string[], health: string): Promise<Target> {
+  const port = await freePort();
+  const child = spawnNode(args.map((arg) => arg.replace('{port}', String(port))));
+  const url = `http://${HOST}:${port}`;
+  await waitFor2xx(`${url}${health}`, child, 120_000);
+  return { child, url };
+}
+
+/** The server's database with PAIRS replicating pairs in one tenant (1-hour interval, 3 h of points). */
+function seed(db: string): { ms: number; cpuMs: number } {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const worlds = createWorlds({ db, defaults: { progression: { default: 'immediate' } } });
+  const sim = worlds.get(TENANT);
+  addPairs(sim, TENANT, PAIRS, 1, false);
+  sim.advance('3h');
+  worlds.close();
+  const c = process.cpuUsage(c0);
+  return { ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 };
+}
+
+/** Every page's path, first to last, following nextCursor. */
+async function pagePaths(url: string): Promise<{ paths: string[]; pairs: DrPair[] }> {
+  const paths: string[] = [];
+  const pairs: DrPair[] = [];
+  let cursor: string | null = null;
+  do {
+    const path: string = `/v1/dr-pairs?limit=${LIMIT}${cursor ? `&cursor=${cursor}` : ''}`;
+    const response = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${TENANT}` } });
+    const page = (await response.json()) as { items: DrPair[]; nextCursor: string | null };
+    paths.push(path);
+    pairs.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return { paths, pairs };
+}
+
+const floorPaths = (pages: number) =>
+  Array.from(
+    { length: pages },
+    (_, k) =>
+      `/v1/dr-pairs?limit=${LIMIT}${k === 0 ? '' : `&cursor=${Buffer.from(String(k * LIMIT)).toString('base64url')}`}`,
+  );
+
+const show = (name: string, f: Figures) =>
+  log(
+    `  ${name.padEnd(32)} ${Math.round(f.rps).toString().padStart(7)} req/s  p99 ${f.p99} ms  ${Math.round(f.cpuUs)} µs CPU/req${f.bad ? `  (${f.bad} non-2xx/errors)` : ''}`,
+  );
+
+const children: ChildProcess[] = [];
+const workDir = mkdtempSync(join(tmpdir(), 'drsim-bench-scale-'));
+try {
+  const db = join(workDir, 'server.db');
+  log(`seeding ${PAIRS.toLocaleString('en')} pairs in one tenant …`);
+  const seeded = seed(db);
+  log(`  seeded in ${(seeded.ms / 1000).toFixed(1)} s (CPU ${(seeded.cpuMs / 1000).toFixed(1)} s)`);
+  const drsim = await startChild(
+    ['bin/drsim.js', 'serve', '--port', '{port}', '--db', db, '--log-level', 'error'],
+    '/_sim/health',
+  );
+  children.push(drsim.child);
+  const { paths, pairs } = await pagePaths(drsim.url);
+  if (pairs.length !== PAIRS) throw new Error(`the list holds ${pairs.length} pairs, not ${PAIRS}`);
+  const dataFile = join(workDir, 'floor-data.json');
+  writeFileSync(dataFile, JSON.stringify({ pairs, limit: LIMIT }));
+  const memory = await startChild(
+    ['scripts/bench/floors/hono-list.mjs', 'memory', '{port}', dataFile],
+    '/v1/dr-pairs',
+  );
+  children.push(memory.child);
+  const sqlite = await startChild(
+    ['scripts/bench/floors/hono-list.mjs', 'sqlite', '{port}', dataFile],
+    '/v1/dr-pairs',
+  );
+  children.push(sqlite.child);
+  const floorPages = floorPaths(paths.length);
+  log(`warming each server up with every page (${START_WARMUP_S} s)`);
+  await warm(drsim, paths, START_WARMUP_S);
+  await warm(memory, floorPages, START_WARMUP_S);
+  await warm(sqlite, floorPages, START_WARMUP_S);
+
+  const cases = [
+    { name: 'first page', drsim: paths.slice(0, 1), floor: floorPages.slice(0, 1) },
+    { name: 'deep pages (cursor)', drsim: paths.slice(1), floor: floorPages.slice(1) },
+  ];
+  for (const c of cases) {
+    log(`GET /v1/dr-pairs?limit=${LIMIT}, ${c.name}: ${c.drsim.length} path(s), ${PAIRS} pairs`);
+    const mine = await load(drsim, c.drsim);
+    show('drsim', mine);
+    const mem = await load(memory, c.floor);
+    show('floor: Hono from memory', mem);
+    const sql = await load(sqlite, c.floor);
+    show('floor: Hono + better-sqlite3', sql);
+    const bad = mine.bad > 0 ? `; ${mine.bad} non-2xx/errors` : '';
+    emit({
+      goal: `GET list ${c.name} p99 (${PAIRS.toLocaleString('en')} pairs, ${CONNECTIONS} connections)`,
+      figure: mine.p99,
+      unit: 'ms',
+      floor: mem.p99,
+      floorName: 'Hono, c.json of the same pages from memory',
+      target: '≤ 20 ms',
+      met: mine.p99 <= 20 && mine.bad === 0,
+      note: `${Math.round(mine.rps)} req/s vs floor ${Math.round(mem.rps)} req/s; server CPU per request ${Math.round(mine.cpuUs)} µs vs floor ${Math.round(mem.cpuUs)} µs (${(mine.cpuUs / mem.cpuUs).toFixed(1)}×); Hono + better-sqlite3 reading the page: p99 ${sql.p99} ms, ${Math.round(sql.cpuUs)} µs CPU per request; seeding ${(seeded.cpuMs / 1000).toFixed(1)} s CPU${bad}`,
+    });
+  }
+} finally {
+  for (const child of children) await stopChild(child);
+  rmSync(workDir, { recursive: true, force: true });
+}
