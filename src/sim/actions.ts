@@ -17,9 +17,9 @@ import {
   invalidState,
   loadPair,
   type PairRecord,
+  pairCan,
   savePair,
   sendEvent,
-  snapshotOf,
 } from './pairs.js';
 import { activateSnapshotService, type ResolvedPlacement, resolvePlacement } from './placement.js';
 import { deleteAllPoints, fired, loadPoint, pointFact } from './recovery-points.js';
@@ -174,12 +174,11 @@ function sorted(value: unknown): unknown {
 }
 
 function eventFor(e: Engine, pair: PairRecord, request: ActionRequest) {
-  const snapshot = snapshotOf(pair);
   const probe = actionEvent(request.action, {
     recoveryPoint: { id: 'probe', available: hasAvailablePoint(e, pair.id) },
     deleteAllRecoveryPoints: request.action === 'commitFailover' ? request.deleteAllRecoveryPoints : false,
   });
-  if (!snapshot.can(probe)) throw invalidState(e, pair, request.action);
+  if (!pairCan(pair, probe)) throw invalidState(e, pair, request.action);
   if ('recoveryPointId' in request && request.recoveryPointId !== undefined) {
     if (request.recoveryPointId === CURRENT_TIME && TEST_ACTIONS.has(request.action)) {
       return actionEvent(request.action, { recoveryPoint: { id: CURRENT_TIME, available: true } });
@@ -214,7 +213,7 @@ function withCredit(
   });
   if (!fact) return event;
   const judged = { ...event, credit: { covered: fact.covered } } as ReturnType<typeof actionEvent>;
-  if (!snapshotOf(pair).can(judged)) {
+  if (!pairCan(pair, judged)) {
     throw new DrError(
       'INSUFFICIENT_CREDIT',
       `The prepaid balance ${fact.balance} ${fact.currency} cannot cover ${request.action}'s first day (${fact.required} ${fact.currency}); add credit (PUT /_sim/account) and try again.`,

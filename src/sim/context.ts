@@ -13,6 +13,11 @@ import { createRng, type Rng, type RngState } from './rng.js';
 import type { Store } from './store.js';
 import type { ClockMode, FaultRule, ProgressionSettings, SimEventKind } from './types.js';
 
+/**
+ * A world's settings. They are values: a change replaces a top-level field (`settings.regions =
+ * copy`), never edits what a field holds in place, so that `mutate` can tell whether they changed
+ * by the identity of their fields and reuse their JSON text (context.ts, `settingsJson`).
+ */
 export interface Settings {
   timeZone: string;
   progression: ProgressionSettings;
@@ -180,18 +185,19 @@ export function createContext(
     mutate(fn) {
       if (depth > 0) return fn();
       const before = { seed: ctx.seed, ...snapshotRuntime(true) };
+      const settingsBefore = settingsJson();
       depth++;
       try {
         const result = store.tx(() => {
           const value = fn();
           ctx.flushPoints();
-          store.setMeta('runtime', { seed: ctx.seed, ...snapshotRuntime() });
+          store.setMetaJson('runtime', runtimeJson());
           return value;
         });
         ctx.version++;
         return result;
       } catch (error) {
-        restoreRuntime(before);
+        restoreRuntime({ ...before, settings: JSON.parse(settingsBefore) as Settings });
         ctx.reloadCaches();
         throw error;
       } finally {
@@ -216,17 +222,45 @@ export function createContext(
   };
 
   /**
-   * The runtime as stored; a copy to roll back to when `copy`. Settings are JSON (they are stored
-   * as JSON), and a JSON round trip is several times faster than Node 20's structuredClone for
-   * them, which cost a fifth of every write (docs/performance.md).
+   * The runtime as stored; with `copy`, counters copied to roll back to. The settings to roll
+   * back to are kept by `mutate` as their JSON text and parsed only when a transaction fails:
+   * a copy of the settings (the region catalogue once edited, ~2 KB) on every write was a
+   * tenth of a small write's cost (docs/performance.md).
    */
   function snapshotRuntime(copy = false): Runtime {
     return {
       clock: clock.toJSON(),
       rng: ctx.rng.state(),
       counters: copy ? { ...ctx.counters } : ctx.counters,
-      settings: copy ? (JSON.parse(JSON.stringify(ctx.settings)) as Settings) : ctx.settings,
+      settings: ctx.settings,
     };
+  }
+  /**
+   * The settings as JSON text, reused while they hold the same fields (they are values, see
+   * `Settings`): their text, ~2 KB once the region catalogue is edited, was written out twice
+   * per transaction before, a tenth of a small write.
+   */
+  let settingsMemo: { settings: Settings; keys: string[]; values: unknown[]; text: string } | null = null;
+  function settingsJson(): string {
+    const settings = ctx.settings as unknown as Record<string, unknown>;
+    const keys = Object.keys(settings);
+    const memo = settingsMemo;
+    if (
+      memo !== null &&
+      memo.settings === ctx.settings &&
+      memo.keys.length === keys.length &&
+      keys.every((key, i) => memo.keys[i] === key && memo.values[i] === settings[key])
+    ) {
+      return memo.text;
+    }
+    const text = JSON.stringify(settings);
+    settingsMemo = { settings: ctx.settings, keys, values: keys.map((key) => settings[key]), text };
+    return text;
+  }
+  /** `JSON.stringify({ seed, ...snapshotRuntime() })`, with the settings' text reused. */
+  function runtimeJson(): string {
+    const { clock: clockState, rng, counters } = snapshotRuntime();
+    return `{"seed":${JSON.stringify(ctx.seed)},"clock":${JSON.stringify(clockState)},"rng":${JSON.stringify(rng)},"counters":${JSON.stringify(counters)},"settings":${settingsJson()}}`;
   }
   function restoreRuntime(runtime: Runtime & { seed?: number }): void {
     if (runtime.seed !== undefined) ctx.seed = runtime.seed;

@@ -73,8 +73,19 @@ export function pairById(e: Engine, pairId: string): PairRecord | null {
  * a handful of distinct states, and asking the statechart for every action on every list view
  * would dominate a read (the machine is pure, so memoising it cannot go stale).
  */
-const resolved = new Map<string, { snapshot: DrPairSnapshot; allowed: Map<boolean, UserAction[]> }>();
+const resolved = new Map<
+  string,
+  {
+    snapshot: DrPairSnapshot;
+    allowed: Map<boolean, UserAction[]>;
+    /** The statechart's answers for this snapshot, by the event's text: `can` and the next snapshot. */
+    can: Map<string, boolean>;
+    next: Map<string, DrPairSnapshot>;
+  }
+>();
 const MEMO_LIMIT = 2000;
+/** Distinct events remembered per snapshot (events carrying errors or ids vary without end). */
+const EVENT_MEMO_LIMIT = 64;
 
 function resolve(pair: PairRecord) {
   const key = JSON.stringify(pair.machine);
@@ -84,7 +95,7 @@ function resolve(pair: PairRecord) {
     const snapshot = drPairMachine.resolveState(
       pair.machine as Parameters<typeof drPairMachine.resolveState>[0],
     );
-    entry = { snapshot, allowed: new Map() };
+    entry = { snapshot, allowed: new Map(), can: new Map(), next: new Map() };
     resolved.set(key, entry);
   }
   return entry;
@@ -92,6 +103,33 @@ function resolve(pair: PairRecord) {
 
 export function snapshotOf(pair: PairRecord): DrPairSnapshot {
   return resolve(pair).snapshot;
+}
+
+/**
+ * Whether the pair's statechart accepts `event` now (`snapshot.can`), memoised like the
+ * snapshot: the machine is pure, so the same snapshot and event always give the same answer.
+ */
+export function pairCan(pair: PairRecord, event: DrPairEvent): boolean {
+  const entry = resolve(pair);
+  const key = JSON.stringify(event);
+  let can = entry.can.get(key);
+  if (can === undefined) {
+    can = entry.snapshot.can(event);
+    if (entry.can.size < EVENT_MEMO_LIMIT) entry.can.set(key, can);
+  }
+  return can;
+}
+
+/** The statechart's next snapshot for `event` (xstate's pure `transition`), memoised likewise. */
+function nextSnapshot(pair: PairRecord, event: DrPairEvent): DrPairSnapshot {
+  const entry = resolve(pair);
+  const key = JSON.stringify(event);
+  let next = entry.next.get(key);
+  if (!next) {
+    [next] = transition(drPairMachine, entry.snapshot, event);
+    if (entry.next.size < EVENT_MEMO_LIMIT) entry.next.set(key, next);
+  }
+  return next;
 }
 
 /** The user actions the pair's statechart accepts now. */
@@ -149,9 +187,8 @@ export function sendEvent(
   event: DrPairEvent,
   data: Record<string, unknown> = {},
 ): void {
-  const snapshot = snapshotOf(pair);
-  if (!snapshot.can(event)) throw invalidState(e, pair, event.type);
-  const [next] = transition(drPairMachine, snapshot, event);
+  if (!pairCan(pair, event)) throw invalidState(e, pair, event.type);
+  const next = nextSnapshot(pair, event);
   const from = pair.status;
   const testFrom = pair.testState;
   pair.machine = { value: next.value, context: next.context };
