@@ -1,9 +1,9 @@
 // Builds what the package ships, into dist/: esbuild bundles each public entry point to ESM,
 // sharing code through chunks so a class such as DrError is one class whichever entry it is
-// imported from; tsc writes the .d.ts files beside them. Packages stay external (the consumer's
-// node_modules). The CLI (dist/cli/main.js) is one file of its own with its pure-JavaScript
-// packages inside: nothing imports it, and loading a few hundred module files of zod, hono and
-// yaml was most of `drsim serve`'s startup (docs/performance.md).
+// imported from; tsc writes the .d.ts files beside them. Pure-JavaScript packages that are no
+// part of drsim's API are bundled in (LIBRARY_EXTERNAL); the CLI (dist/cli/main.js and its
+// chunks) has every such package inside: loading a few hundred module files of zod, hono and
+// yaml was most of a start (docs/performance.md).
 //
 //   node scripts/build.mjs [--js | --types] [--if-stale]
 //
@@ -36,6 +36,19 @@ const CLI_ENTRY = 'cli/main';
  * (imported on its first use, 1.4 MB) and packages whose files are read from disk, not imported.
  */
 const CLI_EXTERNAL = ['better-sqlite3', 'elkjs', 'swagger-ui-dist', 'idiomorph', 'playwright-core'];
+
+/**
+ * Packages the library entry points import from the consumer's node_modules; the rest (zod,
+ * hono, @hono/zod-openapi) is bundled into dist/chunks, where nothing of them is part of drsim's
+ * API: loading zod's few hundred module files one by one was most of `startDrsim()`'s start.
+ * xstate stays shared because `drsim` exports the statechart (a user runs it with their xstate);
+ * @hono/node-server because it replaces the global Request and Response when it serves.
+ */
+const LIBRARY_EXTERNAL = [...CLI_EXTERNAL, 'xstate', '@hono/node-server'];
+
+/** Bundled CommonJS packages require Node's built-ins. */
+const REQUIRE_BANNER =
+  "import { createRequire as __drsimCreateRequire } from 'node:module'; const require = __drsimCreateRequire(import.meta.url);";
 
 /**
  * zod re-exports its ~40 translations of error messages (`z.locales`, ~300 KB) and defaults to
@@ -91,7 +104,9 @@ async function buildJs() {
     entryPoints: Object.fromEntries(Object.entries(ENTRIES).filter(([name]) => name !== CLI_ENTRY)),
     chunkNames: 'chunks/[name]-[hash]',
     splitting: true,
-    packages: 'external',
+    external: LIBRARY_EXTERNAL,
+    plugins: [englishOnlyZod],
+    banner: { js: REQUIRE_BANNER },
   });
   const cli = await build({
     ...common,
@@ -102,10 +117,7 @@ async function buildJs() {
     splitting: true,
     chunkNames: 'cli/chunks/[name]-[hash]',
     plugins: [englishOnlyZod],
-    // Bundled CommonJS packages require Node's built-ins.
-    banner: {
-      js: "import { createRequire as __drsimCreateRequire } from 'node:module'; const require = __drsimCreateRequire(import.meta.url);",
-    },
+    banner: { js: REQUIRE_BANNER },
   });
   copyAssets(library.metafile);
   copyAssets(cli.metafile);
