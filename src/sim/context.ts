@@ -74,6 +74,8 @@ export interface Ctx {
    * list of replicating pairs while this stays the same (replication.ts).
    */
   rowChanges: number;
+  /** Counts reloads of the caches (a rollback, an import): caches of what is stored start over. */
+  reloads: number;
   /** Recovery points of a pair from the cache (loading it when needed). */
   pointsOf(pairId: string): PointRef[];
   reloadCaches(): void;
@@ -173,6 +175,7 @@ export function createContext(
     },
     version: 0,
     rowChanges: 0,
+    reloads: 0,
     nextSeq(name = 'seq') {
       const next = (ctx.counters[name] ?? 0) + 1;
       ctx.counters[name] = next;
@@ -214,6 +217,7 @@ export function createContext(
     },
     reloadCaches() {
       ctx.rowChanges++;
+      ctx.reloads++;
       ctx.points.clear();
       ctx.addresses.clear();
       ctx.pendingPoints.clear();

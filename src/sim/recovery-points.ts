@@ -161,7 +161,10 @@ export function fired(
  * tick, points older than that are deleted in every pair, except the ones in use.
  */
 export function ageOut(e: Engine, nowMs: number, pinnedOf: (pairId: string) => ReadonlySet<string>): void {
-  const rows = e.st.pointsCreatedBefore.all(nowMs - RETENTION_MAX_AGE_MS);
+  const cutoff = nowMs - RETENTION_MAX_AGE_MS;
+  if (cutoff <= oldestPointBound(e)) return;
+  OLDEST.delete(e.ctx);
+  const rows = e.st.pointsCreatedBefore.all(cutoff);
   const pins = new Map<string, ReadonlySet<string>>();
   for (const row of rows) {
     let pinned = pins.get(row.pair_id);
@@ -176,6 +179,24 @@ export function ageOut(e: Engine, nowMs: number, pinnedOf: (pairId: string) => R
     const index = cached ? cached.findIndex((p) => p.id === row.id) : -1;
     if (cached && index >= 0) cached.splice(index, 1);
   }
+}
+
+/**
+ * No point (stored or deferred) was made before this: the oldest one when it was computed, or
+ * the time then, since every point made later is made at its clock time. Deleting points only
+ * raises the real oldest; an import or rollback (`ctx.reloads`) and an age-out start it over. So
+ * ticks skip the age-out query until the oldest point can be old enough (ticks run it 96 times a
+ * simulated day otherwise).
+ */
+const OLDEST = new WeakMap<Engine['ctx'], { reloads: number; ms: number }>();
+function oldestPointBound(e: Engine): number {
+  const { ctx } = e;
+  const cached = OLDEST.get(ctx);
+  if (cached?.reloads === ctx.reloads) return cached.ms;
+  let ms = Math.min(ctx.clock.nowMs(), e.st.oldestPointMs.get() ?? Number.POSITIVE_INFINITY);
+  for (const pending of ctx.pendingPoints.values()) ms = Math.min(ms, pending[3]);
+  OLDEST.set(ctx, { reloads: ctx.reloads, ms });
+  return ms;
 }
 
 export function deleteAllPoints(

@@ -45,27 +45,48 @@ export function replicationStatements(e: Engine) {
        FROM pairs p JOIN servers m ON m.id = p.main_server_id LEFT JOIN servers s ON s.id = p.shadow_server_id
        WHERE p.status = 'REPLICATING' ORDER BY p.seq`,
     ),
-    // One statement, each part stopping at its first row (it runs before every tick).
-    ticksMatter: db
+    // Each part stops at its first row. Pairs and servers change only with `ctx.rowChanges`.
+    pairsOrWorkload: db
       .prepare<[], number>(
         `SELECT EXISTS (SELECT 1 FROM pairs WHERE status IN ('REPLICATING', 'REPLICATION_ERROR'))
-           OR EXISTS (SELECT 1 FROM servers WHERE workload_per_minute > 0)
-           OR EXISTS (SELECT 1 FROM recovery_points)`,
+           OR EXISTS (SELECT 1 FROM servers WHERE workload_per_minute > 0)`,
       )
       .pluck(),
+    anyPoint: db.prepare<[], number>('SELECT EXISTS (SELECT 1 FROM recovery_points)').pluck(),
   };
+}
+
+/** What the tick path last read of pairs and servers, valid while `ctx.rowChanges` stays. */
+interface RowCache {
+  rowChanges: number;
+  value: unknown;
+}
+const caches = {
+  replicating: new WeakMap<Engine['ctx'], RowCache>(),
+  pairsOrWorkload: new WeakMap<Engine['ctx'], RowCache>(),
+  inError: new WeakMap<Engine['ctx'], RowCache>(),
+  workload: new WeakMap<Engine['ctx'], RowCache>(),
+};
+
+/** `read()` again only when a pair or server row changed since it was last read. */
+function unlessRowsChanged<T>(e: Engine, cache: WeakMap<Engine['ctx'], RowCache>, read: () => T): T {
+  const cached = cache.get(e.ctx);
+  if (cached?.rowChanges === e.ctx.rowChanges) return cached.value as T;
+  const value = read();
+  cache.set(e.ctx, { rowChanges: e.ctx.rowChanges, value });
+  return value;
 }
 
 export type ReplicationStatements = ReturnType<typeof replicationStatements>;
 
 /** Whether a tick can change anything (so an idle simulation skips them). */
-export function ticksMatter(rs: ReplicationStatements): boolean {
+export function ticksMatter(e: Engine, rs: ReplicationStatements): boolean {
   // Points age out on ticks whatever the status, so a paused pair's points still need them.
-  return rs.ticksMatter.get() === 1;
+  return (
+    unlessRowsChanged(e, caches.pairsOrWorkload, () => rs.pairsOrWorkload.get() === 1) ||
+    rs.anyPoint.get() === 1
+  );
 }
-
-/** The replicating pairs as last read, and `ctx.rowChanges` when they were last right. */
-const replicatingCache = new WeakMap<Engine['ctx'], { rowChanges: number; rows: TickRow[] }>();
 
 /**
  * The replicating pairs, read again only when a pair or server row changed since the last tick
@@ -79,10 +100,11 @@ function replicatingPairs(
   written: Map<string, ServerRecord>,
 ): TickRow[] {
   const { ctx } = e;
-  const cached = replicatingCache.get(ctx);
+  const cached = caches.replicating.get(ctx);
   if (cached && cached.rowChanges === changesBefore && ctx.rowChanges === changesBefore + written.size) {
+    const rows = cached.value as TickRow[];
     if (written.size > 0) {
-      for (const row of cached.rows) {
+      for (const row of rows) {
         const server = written.get(row.main_id);
         if (server === undefined) continue;
         row.data_version = server.dataVersion;
@@ -90,10 +112,10 @@ function replicatingPairs(
       }
     }
     cached.rowChanges = ctx.rowChanges;
-    return cached.rows;
+    return rows;
   }
   const rows = rs.replicating.all();
-  replicatingCache.set(ctx, { rowChanges: ctx.rowChanges, rows });
+  caches.replicating.set(ctx, { rowChanges: ctx.rowChanges, value: rows });
   return rows;
 }
 
@@ -148,9 +170,12 @@ export function tick(e: Engine, rs: ReplicationStatements): void {
       true,
     );
   }
-  for (const row of e.st.pairsWithStatus.all('REPLICATION_ERROR')) {
+  const inError = unlessRowsChanged(e, caches.inError, () =>
+    e.st.pairsWithStatus.all('REPLICATION_ERROR').map((row) => row.id),
+  );
+  for (const id of inError) {
     e.ctx.flushPoints();
-    recoverIfPossible(e, row.id);
+    recoverIfPossible(e, id);
   }
   // Deferred points are from this chunk (at most a day old), so never old enough to age out.
   ageOut(e, now, (pairId) => {
@@ -237,9 +262,14 @@ export function onPowerChange(e: Engine, server: ServerRecord): void {
  */
 function runWorkload(e: Engine): Map<string, ServerRecord> {
   const written = new Map<string, ServerRecord>();
-  const rows = e.st.workloadServers.all('RUNNING');
-  for (const row of rows) {
-    const server = serverFromRow(row, e.ctx.clock.nowMs());
+  const { ctx } = e;
+  const before = ctx.rowChanges;
+  // The records are kept between ticks: writing one updates it in place (writeVersion), and any
+  // other change to a server or pair reads them again.
+  const servers = unlessRowsChanged(e, caches.workload, () =>
+    e.st.workloadServers.all('RUNNING').map((row) => serverFromRow(row, ctx.clock.nowMs())),
+  );
+  for (const server of servers) {
     const rate = server.workloadPerMinute;
     let writes = 0;
     for (let minute = 0; minute < 15; minute++) {
@@ -254,5 +284,7 @@ function runWorkload(e: Engine): Map<string, ServerRecord> {
     const sorted = [...changes.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     written.set(server.id, writeVersion(e, server, sorted, 'workload'));
   }
+  const cached = caches.workload.get(ctx);
+  if (cached && ctx.rowChanges === before + written.size) cached.rowChanges = ctx.rowChanges;
   return written;
 }

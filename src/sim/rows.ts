@@ -253,6 +253,8 @@ export function statements(db: Db) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     deletePoint: db.prepare('DELETE FROM recovery_points WHERE id = ?'),
+    oldestPointMs: db.prepare<[], number | null>('SELECT MIN(created_at_ms) FROM recovery_points').pluck(),
+    earliestScheduledMs: db.prepare<[], number | null>('SELECT MIN(at_ms) FROM schedule').pluck(),
     pointsCreatedBefore: db.prepare<[number], { id: string; pair_id: string; tenant: string }>(
       'SELECT id, pair_id, tenant FROM recovery_points WHERE created_at_ms < ? ORDER BY created_at_ms, id',
     ),

@@ -60,7 +60,7 @@ export function advanceTo(
       // History pruning reads the points (the file versions they need): deferred ones first.
       ctx.flushPoints();
       ctx.clock.setNow(chunkEnd);
-      if (!ticksMatter(rs)) ctx.counters[TICKED] = Math.floor(chunkEnd / TICK_MS) * TICK_MS;
+      if (!ticksMatter(e, rs)) ctx.counters[TICKED] = Math.floor(chunkEnd / TICK_MS) * TICK_MS;
       done = chunkEnd >= targetMs;
       if (chunkEnd === boundary && prunedDay < chunkEnd / CHUNK_MS) {
         pruneHistory(e);
@@ -71,15 +71,33 @@ export function advanceTo(
   return { from: iso(fromMs), to: ctx.clock.nowIso(), fired, done };
 }
 
+/**
+ * No scheduled item is due before this: the earliest when it was read. Only a new item can be
+ * earlier, and each takes a number from `counters.schedule`; firing one, an import or a
+ * rollback (`ctx.reloads`) reads it again. So ticks between job steps read no schedule.
+ */
+const EARLIEST = new WeakMap<Engine['ctx'], { schedule: number; reloads: number; ms: number }>();
+function earliestScheduledMs(e: Engine): number {
+  const { ctx } = e;
+  const schedule = ctx.counters.schedule ?? 0;
+  const cached = EARLIEST.get(ctx);
+  if (cached?.schedule === schedule && cached.reloads === ctx.reloads) return cached.ms;
+  const ms = e.st.earliestScheduledMs.get() ?? Number.POSITIVE_INFINITY;
+  EARLIEST.set(ctx, { schedule, reloads: ctx.reloads, ms });
+  return ms;
+}
+
 /** Fires the earliest due work up to `untilMs`; false when there is none. */
 function fireNext(e: Engine, rs: ReplicationStatements, untilMs: number): boolean {
   const { ctx } = e;
   const now = ctx.clock.nowMs();
   const ticked = ctx.counters[TICKED] ?? Math.floor(now / TICK_MS) * TICK_MS;
-  const active = ticksMatter(rs);
+  const active = ticksMatter(e, rs);
   const tickAt = active ? ticked + TICK_MS : Number.POSITIVE_INFINITY;
-  const next = e.st.nextScheduled.get(Math.min(untilMs, tickAt));
+  const until = Math.min(untilMs, tickAt);
+  const next = earliestScheduledMs(e) <= until ? e.st.nextScheduled.get(until) : undefined;
   if (next) {
+    EARLIEST.delete(ctx);
     ctx.clock.setNow(Math.max(next.at_ms, now));
     // While nothing replicates, ticks are not owed: the next one is the next boundary from here.
     if (!active) ctx.counters[TICKED] = Math.floor(ctx.clock.nowMs() / TICK_MS) * TICK_MS;
