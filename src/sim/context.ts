@@ -131,11 +131,16 @@ interface Runtime {
   settings: Settings;
 }
 
-export function createContext(
-  store: Store,
-  init: { seed: number; startMs: number; settings: Settings; mode: 'manual' | 'realtime'; speed: number },
-  wallClock?: WallClock,
-): Ctx {
+/** What a new database's runtime starts from (a saved runtime wins over it). */
+export interface ContextInit {
+  seed: number;
+  startMs: number;
+  settings: Settings;
+  mode: 'manual' | 'realtime';
+  speed: number;
+}
+
+export function createContext(store: Store, init: ContextInit, wallClock?: WallClock): Ctx {
   const saved = repaired(store, store.getMeta<Runtime & { seed: number }>('runtime'), init.startMs);
   const seed = saved?.seed ?? init.seed;
   const clock = new VirtualClock(

@@ -254,4 +254,50 @@ describe('worlds', () => {
     expect(worlds.get('other').clock().now).toBe('2026-01-05T01:00:00.000Z');
     expect(() => worlds.reset('nobody')).toThrow(expect.objectContaining({ code: 'TENANT_NOT_FOUND' }));
   });
+
+  it('resets any world to byte for byte the state a new world with its options has', () => {
+    const worldOptions = fc.record(
+      {
+        seed: fc.integer({ min: 0, max: 2 ** 40 }),
+        startTime: fc
+          .integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) })
+          .map((ms) => new Date(ms).toISOString()),
+        timeZone: fc.constantFrom('UTC', 'Asia/Ho_Chi_Minh', 'America/New_York'),
+        progression: fc.record({
+          default: fc.constantFrom('clock' as const, 'immediate' as const, 'manual' as const),
+        }),
+        clock: fc.record({ speed: fc.integer({ min: 1, max: 100 }) }),
+      },
+      { requiredKeys: [] },
+    );
+    const serverOptions = fc.record(
+      { seed: fc.integer({ min: 0, max: 1000 }), historyRetentionDays: fc.integer({ min: 1, max: 400 }) },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(
+        serverOptions,
+        fc.array(fc.tuple(fc.boolean(), worldOptions), { maxLength: 4 }),
+        (server, made) => {
+          const worlds = createWorlds(server);
+          const twin = createWorlds(server);
+          try {
+            made.forEach(([implicit, options], i) => {
+              const tenant = `t${i}`;
+              const sim = implicit ? worlds.get(tenant) : worlds.create(tenant, options);
+              sim.createServer(tenant, { name: 'a', region: 'HCM-3' });
+              sim.advance('3h');
+              worlds.reset(tenant);
+              const fresh = implicit ? twin.get(tenant) : twin.create(tenant, options);
+              expect([...sim.exportStateJson()].join('')).toBe([...fresh.exportStateJson()].join(''));
+            });
+          } finally {
+            worlds.close();
+            twin.close();
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
 });
