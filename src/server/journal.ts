@@ -90,24 +90,34 @@ export function answerSummary(value: unknown, depth = 0): unknown {
   return summary;
 }
 
+type Summary = JournalEntry['response'] | undefined;
+
 /**
- * The key fields of a JSON answer. `sent` is the text the route answered with when it built the
- * answer with `c.json`/`c.body` (captured by `captureAnswers`): reading it from there leaves the
- * Response untouched, where reading the body would turn @hono/node-server's lightweight Response
- * into a full one with web streams (a third of a small write's cost, docs/performance.md).
+ * The key fields of a JSON answer, or a function that works them out later. `sent` is the text
+ * the route answered with when it built the answer with `c.json`/`c.body` (captured by
+ * `captureAnswers`): reading it from there leaves the Response untouched, where reading the body
+ * would turn @hono/node-server's lightweight Response into a full one with web streams (a third
+ * of a small write's cost, docs/performance.md); and its summary is worked out only when the
+ * journal is read, not on every request.
  */
-async function summarize(
-  res: Response,
-  sent: string | undefined,
-): Promise<JournalEntry['response'] | undefined> {
+async function summarize(res: Response, sent: string | undefined): Promise<Summary | (() => Summary)> {
   const type = res.headers.get('content-type') ?? '';
   if (!/json/.test(type)) return undefined;
   if (sent === undefined && res.body === null) return undefined;
   const length = Number(res.headers.get('content-length') ?? 0);
   if (length > MAX_SUMMARIZED_ANSWER) return undefined;
+  if (sent !== undefined)
+    return sent.length > MAX_SUMMARIZED_ANSWER ? undefined : () => summaryOf(type, sent);
   try {
-    const text = sent ?? (await res.clone().text());
-    if (text.length > MAX_SUMMARIZED_ANSWER) return undefined;
+    return summaryOf(type, await res.clone().text());
+  } catch {
+    return undefined;
+  }
+}
+
+function summaryOf(type: string, text: string): Summary {
+  if (text.length > MAX_SUMMARIZED_ANSWER) return undefined;
+  try {
     const body = JSON.parse(text) as unknown;
     const code = (body as { code?: unknown } | null)?.code;
     return type.includes('problem') && typeof code === 'string' ? { code } : { body: answerSummary(body) };
@@ -123,18 +133,32 @@ export interface JournalFilter {
 
 export class RequestJournal {
   private readonly entries: JournalEntry[] = [];
+  /** Answers whose summary is worked out when the journal is read (`summarize`). */
+  private readonly pending = new WeakMap<JournalEntry, () => Summary>();
   private seq = 0;
 
   constructor(readonly capacity = 1000) {}
 
-  record(entry: Omit<JournalEntry, 'seq'>): void {
-    this.entries.push({ seq: ++this.seq, ...entry });
+  record(entry: Omit<JournalEntry, 'seq'>, summary?: () => Summary): void {
+    const kept = { seq: ++this.seq, ...entry };
+    this.entries.push(kept);
+    if (summary) this.pending.set(kept, summary);
     if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
   }
 
   find(filter: JournalFilter = {}): JournalEntry[] {
     const matches = filter.path === undefined ? () => true : pathMatcher(filter.path);
-    return this.entries.filter((entry) => methodMatches(filter.method, entry.method) && matches(entry.path));
+    const found = this.entries.filter(
+      (entry) => methodMatches(filter.method, entry.method) && matches(entry.path),
+    );
+    for (const entry of found) {
+      const summary = this.pending.get(entry);
+      if (!summary) continue;
+      this.pending.delete(entry);
+      const response = summary();
+      if (response) entry.response = response;
+    }
+    return found;
   }
 
   count(filter: JournalFilter = {}): number {
@@ -152,7 +176,7 @@ export class RequestJournal {
       const simTime = simNow();
       const started = performance.now();
       let status = 0; // stays 0 when chaos dropped the connection
-      let response: JournalEntry['response'];
+      let response: Summary | (() => Summary);
       const sent = captureAnswers(c);
       try {
         await next();
@@ -160,25 +184,27 @@ export class RequestJournal {
         response = await summarize(c.res, sent.by(c.res));
       } finally {
         const text = await readBody(c.req.bodyCache.text);
-        this.record({
-          simTime,
-          method: c.req.method,
-          path: c.req.path,
-          query: c.req.query(),
-          status,
-          durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-          tenant: c.get('caller')?.tenant ?? null,
-          idempotencyKey: c.req.header('idempotency-key') ?? null,
-          ...(text === undefined ? {} : { bodyLength: text.length }),
-          ...(text === undefined || text.length > MAX_KEPT_BODY ? {} : { body: parseOrKeep(text) }),
-          ...(response && { response }),
-        });
+        this.record(
+          {
+            simTime,
+            method: c.req.method,
+            path: c.req.path,
+            query: c.req.query(),
+            status,
+            durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+            tenant: c.get('caller')?.tenant ?? null,
+            idempotencyKey: c.req.header('idempotency-key') ?? null,
+            ...(text === undefined ? {} : { bodyLength: text.length }),
+            ...(text === undefined || text.length > MAX_KEPT_BODY ? {} : { body: parseOrKeep(text) }),
+            ...(typeof response === 'object' && { response }),
+          },
+          typeof response === 'function' ? response : undefined,
+        );
       }
     };
   }
 }
 
-/** The body text hono cached when a validator read it; nothing when nobody did. */
 /**
  * Remembers the text of each answer the route builds with `c.json` or `c.body` (a string body),
  * with the Response it became: `by(res)` is the text of `res` if it was built so, else undefined.
@@ -201,6 +227,7 @@ function captureAnswers(c: Context): { by(res: Response): string | undefined } {
   return { by: (res) => (last && last.res === res ? last.text : undefined) };
 }
 
+/** The body text hono cached when a validator read it; nothing when nobody did. */
 async function readBody(cached: unknown): Promise<string | undefined> {
   try {
     const text = await cached; // hono types the cache as values; it holds promises

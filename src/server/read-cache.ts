@@ -1,7 +1,7 @@
 /**
  * A small cache of serialised read responses, valid while the simulation's state and clock are
- * unchanged (`sim.stateVersion()`, `clock().now`). Dashboards and SDK tests poll lists far more
- * often than anything changes; a hit skips building and serialising the whole page.
+ * unchanged (`sim.stateVersion()`, `clock().now`). Dashboards and SDK tests poll lists and jobs
+ * far more often than anything changes; a hit skips reading, building and serialising the answer.
  */
 import type { Simulator } from '../sim/contract.js';
 import { worldOf } from './tenancy.js';

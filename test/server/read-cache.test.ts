@@ -29,3 +29,38 @@ describe('GET /v1/dr-pairs served from the read cache', () => {
     expect(page).toEqual(JSON.parse(JSON.stringify(sim.listPairs('t'))));
   });
 });
+
+describe('GET /v1/jobs/{id} served from the read cache', () => {
+  it('shows every step a job takes, by the clock or by hand, and equals the engine’s own job', async () => {
+    const sim = createSimulator({ seed: 4, progression: { default: 'clock', restartReplication: 'manual' } });
+    const app = createApp({ sim });
+    const headers = { Authorization: 'Bearer t' };
+    const get = async (id: string) =>
+      (await (await app.request(`/v1/jobs/${id}`, { headers })).json()) as {
+        status: string;
+        steps: { status: string }[];
+      };
+    const main = sim.createServer('t', { name: 'web', region: 'r' });
+    const pair = sim.attach('t', {
+      mainServerId: main.id,
+      shadow: { region: 'r', vpcId: 'v', subnetId: 's' },
+    });
+    const start = sim.act('t', pair.id, {
+      action: 'startReplication',
+      shadowName: 'web-dr',
+      intervalHours: 1,
+    });
+    expect((await get(start.id)).status).toBe('RUNNING');
+    sim.advance('2h');
+    expect((await get(start.id)).status).toBe('SUCCEEDED');
+    const restart = sim.act('t', pair.id, { action: 'restartReplication' });
+    const before = await get(restart.id);
+    expect(await get(restart.id)).toEqual(before);
+    sim.stepJob('t', restart.id);
+    const after = await get(restart.id);
+    expect(after.steps.filter((s) => s.status === 'SUCCEEDED').length).toBe(
+      before.steps.filter((s) => s.status === 'SUCCEEDED').length + 1,
+    );
+    expect(after).toEqual(JSON.parse(JSON.stringify(sim.getJob('t', restart.id))));
+  });
+});
