@@ -6,6 +6,7 @@ import { createLogger } from '../../server/logger.js';
 import { startServer } from '../../server/serve.js';
 import { DatabaseInUseError, DatabaseTooNewError } from '../../sim/index.js';
 import { parseServeArgs, SERVE_USAGE } from '../args.js';
+import { settleHeapForServing } from '../heap.js';
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseServeArgs(argv);
@@ -36,6 +37,8 @@ export async function run(argv: string[]): Promise<number> {
       return 1;
     }
     throw err;
+  } finally {
+    settleHeapForServing();
   }
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
