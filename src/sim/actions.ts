@@ -203,8 +203,9 @@ function withCredit(
   prepared: Prepared,
 ): ReturnType<typeof actionEvent> {
   const placement = prepared.result.placement as ResolvedPlacement | undefined;
+  if (!placement) return event;
   const main = serverById(e, pair.mainServerId);
-  if (!placement || !main) return event;
+  if (!main) return event;
   const fact = creditCheck(e, pair.tenant, {
     action: request.action,
     volumes: placement.volumes,
@@ -235,9 +236,13 @@ interface Prepared {
  * server's data version for a test of the current time.
  */
 function prepare(e: Engine, pair: PairRecord, request: ActionRequest): Prepared {
-  const main = serverById(e, pair.mainServerId);
   const result: Record<string, unknown> = {};
   const notes: string[] = [];
+  const current = 'recoveryPointId' in request && request.recoveryPointId === CURRENT_TIME;
+  const placed = request.action === 'startReplication' || request.action === 'testFailover';
+  // Most actions (stop, resume, detach, …) need nothing of the main server: not read for them.
+  if (!current && !placed) return { result, notes };
+  const main = serverById(e, pair.mainServerId);
   if ('recoveryPointId' in request && request.recoveryPointId === CURRENT_TIME && main) {
     result.capturedDataVersion = main.dataVersion;
     notes.push(`recovery point: current time (main server data version ${main.dataVersion})`);

@@ -12,6 +12,7 @@ import { rebuildShadowVolumes, shadowMatchesMain } from './pair-settings.js';
 import { loadPair, type PairRecord, savePair, sendEvent, snapshotOf } from './pairs.js';
 import { type ResolvedPlacement, resolvePlacement } from './placement.js';
 import { deleteAllPoints, loadPoint, takeRecoveryPoint } from './recovery-points.js';
+import { iso } from './rows.js';
 import { createServer, restoreFiles, type ServerRecord, serverById, setPower, setRole } from './servers.js';
 import { CURRENT_TIME, type NetworkChoice, type OperationErrorView } from './types.js';
 
@@ -510,6 +511,10 @@ const hooks: JobHooks = {
 };
 
 function clearCurrentJob(e: Engine, pair: PairRecord, job: JobRecord): void {
+  const current = pair.currentJobId === job.id || pair.currentTestJobId === job.id;
+  // An action done at once was never the pair's current job, and the pair was saved at this
+  // very time already: writing the same row again would change nothing.
+  if (!current && pair.updatedAt === iso(e.ctx.clock.nowMs())) return;
   if (pair.currentJobId === job.id) pair.currentJobId = null;
   if (pair.currentTestJobId === job.id) pair.currentTestJobId = null;
   savePair(e, pair);
