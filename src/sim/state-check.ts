@@ -29,250 +29,258 @@ import { SIM_EVENT_KINDS } from './types.js';
 
 const SHOWN = 10;
 
-const text = (max = 1024) => z.string().max(max);
-const id = z.string().min(1).max(128);
-const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 /**
- * Sequence numbers and counters stop at 2^50, well below the largest safe integer: an imported
- * counter at that integer was accepted, and the next id it numbered could never be imported again.
+ * The document's shape, built on its first use: only an import or a snapshot restore needs it,
+ * and building its zod schemas cost every start (`drsim serve`, `startDrsim()`) ~10 ms and heap.
  */
-const MAX_SEQ = 2 ** 50;
-const seq = z.number().int().positive().max(MAX_SEQ);
-/** An ISO 8601 time within the clock's range, written as the engine writes it. */
-const iso = z.string().refine((value) => {
-  const ms = Date.parse(value);
-  return isSimTime(ms) && new Date(ms).toISOString() === value;
-}, 'expected an ISO 8601 UTC time such as 2026-01-05T00:00:00.000Z, from 1970 to 9999');
-const record = z.record(z.string(), z.unknown());
-const operationError = z.object({ code: z.enum(OPERATION_ERROR_CODES), message: text(4096) }).nullable();
+function buildStateSchema() {
+  const text = (max = 1024) => z.string().max(max);
+  const id = z.string().min(1).max(128);
+  const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+  /**
+   * Sequence numbers and counters stop at 2^50, well below the largest safe integer: an imported
+   * counter at that integer was accepted, and the next id it numbered could never be imported again.
+   */
+  const MAX_SEQ = 2 ** 50;
+  const seq = z.number().int().positive().max(MAX_SEQ);
+  /** An ISO 8601 time within the clock's range, written as the engine writes it. */
+  const iso = z.string().refine((value) => {
+    const ms = Date.parse(value);
+    return isSimTime(ms) && new Date(ms).toISOString() === value;
+  }, 'expected an ISO 8601 UTC time such as 2026-01-05T00:00:00.000Z, from 1970 to 9999');
+  const record = z.record(z.string(), z.unknown());
+  const operationError = z.object({ code: z.enum(OPERATION_ERROR_CODES), message: text(4096) }).nullable();
 
-const server = z.object({
-  id,
-  seq,
-  tenant: id,
-  name: text(256),
-  region: text(128),
-  flavor: text(128),
-  volumes: z
-    .array(
-      z.object({
-        type: z.enum(['SSD', 'NVMe']),
-        iops: count,
-        sizeGb: count,
-        multiAttach: z.boolean(),
-      }),
-    )
-    // A server has its boot volume and at most 16 (servers.ts MAX_VOLUMES; decision 11).
-    .min(1)
-    .max(16),
-  network: z
+  const server = z.object({
+    id,
+    seq,
+    tenant: id,
+    name: text(256),
+    region: text(128),
+    flavor: text(128),
+    volumes: z
+      .array(
+        z.object({
+          type: z.enum(['SSD', 'NVMe']),
+          iops: count,
+          sizeGb: count,
+          multiAttach: z.boolean(),
+        }),
+      )
+      // A server has its boot volume and at most 16 (servers.ts MAX_VOLUMES; decision 11).
+      .min(1)
+      .max(16),
+    network: z
+      .object({
+        vpcId: text(256),
+        subnetId: text(256),
+        privateIp: text(64).nullable(),
+        floatingIp: text(64).nullable(),
+        securityGroupId: text(256).nullable(),
+      })
+      .nullable()
+      .optional(),
+    placementGroupId: text(256).nullable().optional(),
+    powerState: z.enum(['RUNNING', 'STOPPED', 'DOWN']),
+    role: z.enum(['STANDALONE', 'MAIN', 'SHADOW', 'PRIMARY', 'RETIRED', 'TEST']),
+    expiresAt: iso.nullable(),
+    pairId: id.nullable(),
+    dataVersion: count,
+    dataBytes: count,
+    workloadPerMinute: z.number().min(0).max(60),
+    createdAt: iso,
+    updatedAt: iso,
+  });
+
+  const file = z
     .object({
+      serverId: id,
+      path: text(1024),
+      version: count,
+      content: z.string().nullable(),
+      checksum: text(128).nullable(),
+      writtenAt: iso,
+    })
+    .refine(
+      (f) => f.checksum === (f.content === null ? null : checksumOf(f.content)),
+      'checksum: expected sha256: and the hex digest of the content (null for a deletion)',
+    );
+
+  const pair = z.object({
+    id,
+    seq,
+    tenant: id,
+    name: text(256),
+    mainServerId: id,
+    shadowServerId: id.nullable(),
+    testServerId: id.nullable(),
+    placement: z.object({
+      region: text(128),
       vpcId: text(256),
       subnetId: text(256),
-      privateIp: text(64).nullable(),
-      floatingIp: text(64).nullable(),
-      securityGroupId: text(256).nullable(),
-    })
-    .nullable()
-    .optional(),
-  placementGroupId: text(256).nullable().optional(),
-  powerState: z.enum(['RUNNING', 'STOPPED', 'DOWN']),
-  role: z.enum(['STANDALONE', 'MAIN', 'SHADOW', 'PRIMARY', 'RETIRED', 'TEST']),
-  expiresAt: iso.nullable(),
-  pairId: id.nullable(),
-  dataVersion: count,
-  dataBytes: count,
-  workloadPerMinute: z.number().min(0).max(60),
-  createdAt: iso,
-  updatedAt: iso,
-});
-
-const file = z
-  .object({
-    serverId: id,
-    path: text(1024),
-    version: count,
-    content: z.string().nullable(),
-    checksum: text(128).nullable(),
-    writtenAt: iso,
-  })
-  .refine(
-    (f) => f.checksum === (f.content === null ? null : checksumOf(f.content)),
-    'checksum: expected sha256: and the hex digest of the content (null for a deletion)',
-  );
-
-const pair = z.object({
-  id,
-  seq,
-  tenant: id,
-  name: text(256),
-  mainServerId: id,
-  shadowServerId: id.nullable(),
-  testServerId: id.nullable(),
-  placement: z.object({
-    region: text(128),
-    vpcId: text(256),
-    subnetId: text(256),
-    securityGroupId: text(256).nullable().optional(),
-    placementGroupId: text(256).nullable().optional(),
-    volumeType: z.enum(['SSD', 'NVMe']).nullable().optional(),
-    iops: z.number().int().min(100).max(100_000).nullable().optional(),
-  }),
-  intervalHours: z.number().int().min(1).max(12).nullable(),
-  machine: z.object({ value: z.unknown(), context: record }),
-  status: z.enum(STATUSES),
-  testState: z.enum(TEST_STATES),
-  currentJobId: id.nullable(),
-  currentTestJobId: id.nullable(),
-  replicationError: operationError,
-  createdAt: iso,
-  updatedAt: iso,
-});
-
-const point = z.object({
-  id,
-  pairId: id,
-  tenant: id,
-  createdAt: iso,
-  status: z.enum(['AVAILABLE', 'READ_ONLY']),
-  tags: z.array(z.enum(['interval', 'daily', 'weekly', 'first'])).max(4),
-  sizeBytes: count,
-  dataVersion: count,
-  corrupt: z.boolean(),
-});
-
-const jobStatus = z.enum(['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED']);
-const job = z.object({
-  id,
-  seq,
-  tenant: id,
-  pairId: id,
-  type: z.enum(USER_ACTIONS),
-  status: jobStatus,
-  steps: z
-    .array(
-      z.object({
-        name: text(256),
-        status: z.enum(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED']),
-        startedAt: iso.nullable(),
-        endedAt: iso.nullable(),
-        log: z.array(text(4096)).max(1000),
-        durationMs: count.max(366 * 86_400_000),
-      }),
-    )
-    .max(100),
-  error: operationError,
-  request: record,
-  result: record,
-  createdAt: iso,
-  endedAt: iso.nullable(),
-  hungBy: id.nullable(),
-});
-
-const fault = z
-  .object({
-    id,
-    tenant: id.nullable(),
-    target: z.string(),
-    selector: record,
-    trigger: record,
-    effect: record,
-    fired: count,
+      securityGroupId: text(256).nullable().optional(),
+      placementGroupId: text(256).nullable().optional(),
+      volumeType: z.enum(['SSD', 'NVMe']).nullable().optional(),
+      iops: z.number().int().min(100).max(100_000).nullable().optional(),
+    }),
+    intervalHours: z.number().int().min(1).max(12).nullable(),
+    machine: z.object({ value: z.unknown(), context: record }),
+    status: z.enum(STATUSES),
+    testState: z.enum(TEST_STATES),
+    currentJobId: id.nullable(),
+    currentTestJobId: id.nullable(),
+    replicationError: operationError,
     createdAt: iso,
-  })
-  .strict();
+    updatedAt: iso,
+  });
 
-const event = z.object({
-  seq,
-  at: iso,
-  tenant: id,
-  pairId: id.nullable(),
-  kind: z.enum(SIM_EVENT_KINDS),
-  data: record,
-});
+  const point = z.object({
+    id,
+    pairId: id,
+    tenant: id,
+    createdAt: iso,
+    status: z.enum(['AVAILABLE', 'READ_ONLY']),
+    tags: z.array(z.enum(['interval', 'daily', 'weekly', 'first'])).max(4),
+    sizeBytes: count,
+    dataVersion: count,
+    corrupt: z.boolean(),
+  });
 
-const scheduled = z.object({
-  atMs: z.number().refine(isSimTime, 'expected a time from 1970 to 9999 in milliseconds'),
-  seq,
-  kind: z.literal('job.step'),
-  payload: z.object({ jobId: id, step: count.max(100) }),
-});
+  const jobStatus = z.enum(['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED']);
+  const job = z.object({
+    id,
+    seq,
+    tenant: id,
+    pairId: id,
+    type: z.enum(USER_ACTIONS),
+    status: jobStatus,
+    steps: z
+      .array(
+        z.object({
+          name: text(256),
+          status: z.enum(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED']),
+          startedAt: iso.nullable(),
+          endedAt: iso.nullable(),
+          log: z.array(text(4096)).max(1000),
+          durationMs: count.max(366 * 86_400_000),
+        }),
+      )
+      .max(100),
+    error: operationError,
+    request: record,
+    result: record,
+    createdAt: iso,
+    endedAt: iso.nullable(),
+    hungBy: id.nullable(),
+  });
 
-const progressionMode = z.enum(['clock', 'immediate', 'manual']);
+  const fault = z
+    .object({
+      id,
+      tenant: id.nullable(),
+      target: z.string(),
+      selector: record,
+      trigger: record,
+      effect: record,
+      fired: count,
+      createdAt: iso,
+    })
+    .strict();
 
-const simTime = z.number().int().refine(isSimTime, 'expected a time from 1970 to 9999 in milliseconds');
-const amount = z.number().finite().nonnegative().max(1e15);
-const volumeType = z.enum(['SSD', 'NVMe']);
-const charge = z.object({
-  seq,
-  tenant: id,
-  pairId: id,
-  item: z.enum(USAGE_ITEMS as [UsageItem, ...UsageItem[]]),
-  serverId: text(128).nullable(),
-  volumeType: volumeType.nullable(),
-  quantity: amount,
-  unitPrice: amount,
-  startMs: simTime,
-  endMs: simTime.nullable(),
-});
-const account = z.object({
-  mode: z.enum(['postpaid', 'prepaid']),
-  credit: amount,
-  creditSetAtMs: simTime,
-  rates: z.object({
-    currency: z.string().regex(/^[A-Z]{3}$/),
-    volumeGbHour: z.object({ SSD: amount, NVMe: amount }),
-    serverHour: amount,
-    transmissionGb: amount,
-  }),
-});
+  const event = z.object({
+    seq,
+    at: iso,
+    tenant: id,
+    pairId: id.nullable(),
+    kind: z.enum(SIM_EVENT_KINDS),
+    data: record,
+  });
 
-const stateSchema = z.object({
-  format: z.literal('drsim-state'),
-  version: z.literal(1),
-  seed: z.number().int().refine(Number.isSafeInteger, 'expected a safe integer'),
-  rng: z.unknown().refine(isRngState, 'expected four unsigned 32-bit integers'),
-  clock: z.object({
-    nowMs: z.number().refine(isSimTime, 'expected a time from 1970 to 9999 in milliseconds'),
-    mode: z.enum(['manual', 'realtime']),
-    speed: z.number().positive().max(MAX_SPEED),
-  }),
-  settings: z.object({
-    timeZone: z.string().refine((zone) => {
-      try {
-        validateTimeZone(zone);
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'expected an IANA time zone such as UTC or Asia/Ho_Chi_Minh'),
-    progression: z.partialRecord(z.enum(['default', ...USER_ACTIONS]), progressionMode),
-    historyRetentionDays: z.number().int().min(1).max(36_600).optional(),
-    regions: z
-      .unknown()
-      .refine((catalogue) => {
+  const scheduled = z.object({
+    atMs: z.number().refine(isSimTime, 'expected a time from 1970 to 9999 in milliseconds'),
+    seq,
+    kind: z.literal('job.step'),
+    payload: z.object({ jobId: id, step: count.max(100) }),
+  });
+
+  const progressionMode = z.enum(['clock', 'immediate', 'manual']);
+
+  const simTime = z.number().int().refine(isSimTime, 'expected a time from 1970 to 9999 in milliseconds');
+  const amount = z.number().finite().nonnegative().max(1e15);
+  const volumeType = z.enum(['SSD', 'NVMe']);
+  const charge = z.object({
+    seq,
+    tenant: id,
+    pairId: id,
+    item: z.enum(USAGE_ITEMS as [UsageItem, ...UsageItem[]]),
+    serverId: text(128).nullable(),
+    volumeType: volumeType.nullable(),
+    quantity: amount,
+    unitPrice: amount,
+    startMs: simTime,
+    endMs: simTime.nullable(),
+  });
+  const account = z.object({
+    mode: z.enum(['postpaid', 'prepaid']),
+    credit: amount,
+    creditSetAtMs: simTime,
+    rates: z.object({
+      currency: z.string().regex(/^[A-Z]{3}$/),
+      volumeGbHour: z.object({ SSD: amount, NVMe: amount }),
+      serverHour: amount,
+      transmissionGb: amount,
+    }),
+  });
+
+  return z.object({
+    format: z.literal('drsim-state'),
+    version: z.literal(1),
+    seed: z.number().int().refine(Number.isSafeInteger, 'expected a safe integer'),
+    rng: z.unknown().refine(isRngState, 'expected four unsigned 32-bit integers'),
+    clock: z.object({
+      nowMs: z.number().refine(isSimTime, 'expected a time from 1970 to 9999 in milliseconds'),
+      mode: z.enum(['manual', 'realtime']),
+      speed: z.number().positive().max(MAX_SPEED),
+    }),
+    settings: z.object({
+      timeZone: z.string().refine((zone) => {
         try {
-          validateCatalogue(catalogue);
+          validateTimeZone(zone);
           return true;
         } catch {
           return false;
         }
-      }, 'expected a region catalogue (see PUT /_sim/regions)')
-      .optional(),
-    accounts: z.record(id, account).optional(),
-  }),
-  servers: z.array(server),
-  files: z.array(file),
-  pairs: z.array(pair),
-  recoveryPoints: z.array(point),
-  jobs: z.array(job),
-  faults: z.array(fault),
-  events: z.array(event),
-  schedule: z.array(scheduled),
-  idempotency: z.array(z.object({ tenant: id, key: text(256), pairId: id, action: text(64), jobId: id })),
-  charges: z.array(charge).optional(),
-  counters: z.record(z.string(), count.max(MAX_SEQ)),
-});
+      }, 'expected an IANA time zone such as UTC or Asia/Ho_Chi_Minh'),
+      progression: z.partialRecord(z.enum(['default', ...USER_ACTIONS]), progressionMode),
+      historyRetentionDays: z.number().int().min(1).max(36_600).optional(),
+      regions: z
+        .unknown()
+        .refine((catalogue) => {
+          try {
+            validateCatalogue(catalogue);
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'expected a region catalogue (see PUT /_sim/regions)')
+        .optional(),
+      accounts: z.record(id, account).optional(),
+    }),
+    servers: z.array(server),
+    files: z.array(file),
+    pairs: z.array(pair),
+    recoveryPoints: z.array(point),
+    jobs: z.array(job),
+    faults: z.array(fault),
+    events: z.array(event),
+    schedule: z.array(scheduled),
+    idempotency: z.array(z.object({ tenant: id, key: text(256), pairId: id, action: text(64), jobId: id })),
+    charges: z.array(charge).optional(),
+    counters: z.record(z.string(), count.max(MAX_SEQ)),
+  });
+}
+
+let stateSchema: ReturnType<typeof buildStateSchema> | undefined;
 
 /** Throws VALIDATION_FAILED or STATE_INCONSISTENT unless `input` may be imported as is. */
 export function checkState(input: unknown): SimState {
@@ -285,6 +293,7 @@ export function checkState(input: unknown): SimState {
       { errors: [{ path: 'format', message: "expected 'drsim-state' with version 1" }] },
     );
   }
+  stateSchema ??= buildStateSchema();
   const parsed = stateSchema.safeParse(input);
   if (!parsed.success) {
     const errors = parsed.error.issues.map((issue) => ({
