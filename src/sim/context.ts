@@ -10,6 +10,7 @@ import type { AddressBook } from './addresses.js';
 import { isSimTime, MAX_SPEED, VirtualClock, type WallClock } from './clock.js';
 import type { RegionCatalogue } from './regions.js';
 import { createRng, type Rng, type RngState } from './rng.js';
+import { PACKED_EVENTS } from './rows.js';
 import type { Store } from './store.js';
 import type { ClockMode, FaultRule, ProgressionSettings, SimEventKind } from './types.js';
 
@@ -62,6 +63,18 @@ export interface Ctx {
   flushPoints(): void;
   nextSeq(name?: string): number;
   emit(tenant: string, pairId: string | null, kind: SimEventKind, data: Record<string, unknown>): void;
+  /**
+   * `recoveryPoint.created` (data `created`) and right after it `recoveryPoint.deleted` (data
+   * `deleted`), stored as one row (rows.ts, PACKED_EVENTS); `between` runs after the first
+   * event's `onEmit` and before the second's, where the point's row is deleted.
+   */
+  emitCreatedDeleted(
+    tenant: string,
+    pairId: string,
+    created: Record<string, unknown>,
+    deleted: Record<string, unknown>,
+    between: () => void,
+  ): void;
   /** Runs after every emitted event, in the same transaction (the billing meters follow events). */
   onEmit:
     | ((tenant: string, pairId: string | null, kind: SimEventKind, data: Record<string, unknown>) => void)
@@ -189,6 +202,14 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
     emit(tenant, pairId, kind, data) {
       insertEvent.run(ctx.nextSeq('event'), clock.nowMs(), tenant, pairId, kind, JSON.stringify(data));
       ctx.onEmit?.(tenant, pairId, kind, data);
+    },
+    emitCreatedDeleted(tenant, pairId, created, deleted, between) {
+      ctx.nextSeq('event');
+      const data = `[${JSON.stringify(created)},${JSON.stringify(deleted)}]`;
+      insertEvent.run(ctx.nextSeq('event'), clock.nowMs(), tenant, pairId, PACKED_EVENTS, data);
+      ctx.onEmit?.(tenant, pairId, 'recoveryPoint.created', created);
+      between();
+      ctx.onEmit?.(tenant, pairId, 'recoveryPoint.deleted', deleted);
     },
     mutate(fn) {
       if (depth > 0) return fn();

@@ -17,6 +17,7 @@
  * time only). A cursor (`counters.historyPrunedSeq`) makes each pass scan only new events.
  */
 import type { Engine } from './engine.js';
+import { type EventRow, PACKED_EVENTS, unpackEvents } from './rows.js';
 
 export const DEFAULT_HISTORY_RETENTION_DAYS = 90;
 const DAY_MS = 86_400_000;
@@ -53,15 +54,20 @@ function pruneEvents(e: Engine, cutoffMs: number): void {
   const { db } = e.store;
   const { ctx } = e;
   const cursor = ctx.counters[CURSOR] ?? 0;
-  const rows = db
-    .prepare('SELECT seq, at_ms, pair_id, kind, data FROM events WHERE seq > ? ORDER BY seq')
-    .iterate(cursor) as IterableIterator<{
-    seq: number;
-    at_ms: number;
-    pair_id: string | null;
-    kind: string;
-    data: string;
-  }>;
+  const stored = db
+    .prepare('SELECT seq, at_ms, tenant, pair_id, kind, data FROM events WHERE seq > ? ORDER BY seq')
+    .iterate(cursor) as IterableIterator<EventRow>;
+  // The packed rows read (by seq), so deleting their events needs no second read.
+  const packed = new Map<number, EventRow>();
+  const rows = unpackEvents(
+    (function* remember() {
+      for (const row of stored) {
+        if (row.kind === PACKED_EVENTS) packed.set(row.seq, row);
+        yield row;
+      }
+    })(),
+    cursor,
+  );
   const doomed: number[] = [];
   const createdSeq = new Map<string, number>();
   const deletedPoints: { seq: number; pairId: string | null; pointId: string }[] = [];
@@ -86,19 +92,65 @@ function pruneEvents(e: Engine, cutoffMs: number): void {
   if (last === cursor) return;
   if (deletedPoints.length > 0) {
     const named = namedPoints(e);
-    const findCreated = db.prepare<[string | null, number, string], { seq: number }>(
-      "SELECT seq FROM events WHERE pair_id IS ? AND seq < ? AND kind = 'recoveryPoint.created' AND json_extract(data, '$.recoveryPointId') = ?",
+    const findCreated = db.prepare<[string | null, number, string, string, string], { seq: number }>(
+      `SELECT CASE kind WHEN 'recoveryPoint.created' THEN seq ELSE seq - 1 END AS seq FROM events
+       WHERE pair_id IS ? AND seq < ? AND (
+         (kind = 'recoveryPoint.created' AND json_extract(data, '$.recoveryPointId') = ?)
+         OR (kind = ? AND json_extract(data, '$[0].recoveryPointId') = ?))`,
     );
     for (const { seq, pairId, pointId } of deletedPoints) {
       if (named.has(pointId)) continue;
-      const created = createdSeq.get(pointId) ?? findCreated.get(pairId, seq, pointId)?.seq;
+      const created =
+        createdSeq.get(pointId) ?? findCreated.get(pairId, seq, pointId, PACKED_EVENTS, pointId)?.seq;
       if (created === undefined) continue;
       doomed.push(created, seq);
     }
   }
-  const remove = db.prepare('DELETE FROM events WHERE seq = ?');
-  for (const seq of doomed) remove.run(seq);
+  removeEvents(e, doomed, { fromSeq: cursor, toSeq: last, packed });
   ctx.counters[CURSOR] = last;
+}
+
+/**
+ * Deletes the events with these seqs. A packed row (rows.ts, PACKED_EVENTS) goes when both its
+ * events go; when one stays, the row becomes that event's own row. `scanned` is what the caller
+ * read: every row with seq in (fromSeq, toSeq], the packed ones given; other seqs are looked up.
+ */
+function removeEvents(
+  e: Engine,
+  seqs: readonly number[],
+  scanned: { fromSeq: number; toSeq: number; packed: Map<number, EventRow> },
+): void {
+  if (seqs.length === 0) return;
+  const { db } = e.store;
+  const gone = new Set(seqs);
+  const remove = db.prepare<[number]>('DELETE FROM events WHERE seq = ?');
+  const rowsAround = db.prepare<[number, number], { seq: number; kind: string; data: string }>(
+    'SELECT seq, kind, data FROM events WHERE seq IN (?, ?) ORDER BY seq',
+  );
+  const rewrite = db.prepare<[number, string, string, number]>(
+    'UPDATE events SET seq = ?, kind = ?, data = ? WHERE seq = ?',
+  );
+  for (const seq of seqs) {
+    // A packed row holding `seq` is keyed seq (its second event) or seq + 1 (its first).
+    const packed =
+      seq > scanned.fromSeq && seq <= scanned.toSeq
+        ? (scanned.packed.get(seq) ?? scanned.packed.get(seq + 1))
+        : rowsAround.all(seq, seq + 1).find((row) => row.kind === PACKED_EVENTS);
+    if (!packed || (packed.seq !== seq && packed.seq !== seq + 1)) {
+      remove.run(seq);
+      continue;
+    }
+    const other = packed.seq === seq ? seq - 1 : seq + 1;
+    scanned.packed.delete(packed.seq);
+    if (gone.has(other)) {
+      remove.run(packed.seq);
+      continue;
+    }
+    const [first, second] = JSON.parse(packed.data) as [unknown, unknown];
+    const [kind, data] =
+      other < packed.seq ? ['recoveryPoint.created', first] : ['recoveryPoint.deleted', second];
+    rewrite.run(other, kind, JSON.stringify(data), packed.seq);
+  }
 }
 
 /** Points whose history a checker may still need: named by a job, a fault rule or a statechart. */
@@ -224,8 +276,12 @@ function neededVersions(e: Engine): Map<string, number[]> {
     need(mainOf.get(row.pair_id), row.data_version);
   }
   const createdVersion = db
-    .prepare(
-      "SELECT json_extract(data, '$.dataVersion') FROM events WHERE pair_id = ? AND kind = 'recoveryPoint.created' AND json_extract(data, '$.recoveryPointId') = ?",
+    .prepare<[string, string, string, string], number>(
+      `SELECT CASE kind WHEN 'recoveryPoint.created' THEN json_extract(data, '$.dataVersion')
+         ELSE json_extract(data, '$[0].dataVersion') END FROM events
+       WHERE pair_id = ? AND (
+         (kind = 'recoveryPoint.created' AND json_extract(data, '$.recoveryPointId') = ?)
+         OR (kind = ? AND json_extract(data, '$[0].recoveryPointId') = ?))`,
     )
     .pluck();
   for (const row of db.prepare('SELECT pair_id, request, result FROM jobs').iterate() as Iterable<{
@@ -240,7 +296,10 @@ function neededVersions(e: Engine): Map<string, number[]> {
     need(main, result.capturedDataVersion);
     for (const pointId of new Set([request.recoveryPointId, result.recoveryPointId])) {
       if (typeof pointId !== 'string') continue;
-      need(main, pointVersion.get(pointId) ?? createdVersion.get(row.pair_id, pointId));
+      need(
+        main,
+        pointVersion.get(pointId) ?? createdVersion.get(row.pair_id, pointId, PACKED_EVENTS, pointId),
+      );
     }
   }
   return new Map([...needed].map(([server, set]) => [server, [...set].sort((a, b) => a - b)]));

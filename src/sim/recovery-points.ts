@@ -84,19 +84,31 @@ export function takeRecoveryPoint(
   ];
   if (defer) e.ctx.pendingPoints.set(id, row);
   else e.st.insertPoint.run(...row);
-  e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.created', {
-    recoveryPointId: id,
-    dataVersion: main.dataVersion,
-  });
-  if (rule) fired(e, rule.id, pair.tenant, pair.id, { recoveryPointId: id });
-  for (const { id: deletedId, reason } of deleted) {
-    deleteRow(e, deletedId);
-    e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.deleted', { recoveryPointId: deletedId, reason });
-    // In place: this runs for every pair every quarter hour.
+  const created = { recoveryPointId: id, dataVersion: main.dataVersion };
+  // In place: this runs for every pair every quarter hour.
+  const uncache = (deletedId: string) =>
     points.splice(
       points.findIndex((p) => p.id === deletedId),
       1,
     );
+  let first = 0;
+  if (!rule && deleted.length > 0) {
+    // The usual tick: the new point's event and the deletion right after it share one row.
+    const { id: deletedId, reason } = deleted[0]!;
+    e.ctx.emitCreatedDeleted(pair.tenant, pair.id, created, { recoveryPointId: deletedId, reason }, () =>
+      deleteRow(e, deletedId),
+    );
+    uncache(deletedId);
+    first = 1;
+  } else {
+    e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.created', created);
+    if (rule) fired(e, rule.id, pair.tenant, pair.id, { recoveryPointId: id });
+  }
+  for (let i = first; i < deleted.length; i++) {
+    const { id: deletedId, reason } = deleted[i]!;
+    deleteRow(e, deletedId);
+    e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.deleted', { recoveryPointId: deletedId, reason });
+    uncache(deletedId);
   }
   if (retagAll) {
     for (const ref of e.ctx.pointsOf(pair.id)) {

@@ -63,6 +63,14 @@ type RetentionResult = ReturnType<RetentionFn>;
 class ZoneOffsets {
   readonly #format: Intl.DateTimeFormat | null;
   readonly #byHour = new Map<number, number>();
+  /**
+   * A run of consecutive uniform hours [#runFrom, #runTo) with one offset, grown one hour at a
+   * time from the cache: retention reads the offset of every point of a pair after every point,
+   * and those are almost always inside the run, so most reads are two comparisons.
+   */
+  #runFrom = 0;
+  #runTo = 0;
+  #runOffset = 0;
 
   constructor(timeZone: string) {
     this.#format =
@@ -83,17 +91,40 @@ class ZoneOffsets {
   offsetMs(ms: number): number {
     if (this.#format === null) return 0;
     const hour = Math.floor(ms / HOUR_MS);
+    if (hour >= this.#runFrom && hour < this.#runTo) return this.#runOffset;
     const cached = this.#byHour.get(hour);
-    if (cached !== undefined && !Number.isNaN(cached)) return cached;
+    if (cached !== undefined && !Number.isNaN(cached)) {
+      this.#extendRun(hour, cached);
+      return cached;
+    }
     if (cached === undefined) {
       const start = this.#exact(hour * HOUR_MS);
       const end = this.#exact(hour * HOUR_MS + HOUR_MS - 1);
       // Bounded: a few years of simulated hours per zone.
       if (this.#byHour.size >= 100_000) this.#byHour.clear();
       this.#byHour.set(hour, start === end ? start : Number.NaN);
-      if (start === end) return start;
+      if (start === end) {
+        this.#extendRun(hour, start);
+        return start;
+      }
     }
     return this.#exact(ms);
+  }
+
+  /**
+   * `hour` is uniform at `offset`: it extends the run when adjacent with the same offset; a later
+   * hour starts a new run (time moves forward, and a pair's points are read oldest first, so the
+   * run settles on the newest hours); an earlier one leaves the run as it is.
+   */
+  #extendRun(hour: number, offset: number): void {
+    const empty = this.#runTo === this.#runFrom;
+    if (!empty && offset === this.#runOffset && hour === this.#runTo) this.#runTo++;
+    else if (!empty && offset === this.#runOffset && hour === this.#runFrom - 1) this.#runFrom--;
+    else if (empty || hour >= this.#runTo) {
+      this.#runFrom = hour;
+      this.#runTo = hour + 1;
+      this.#runOffset = offset;
+    }
   }
 
   #exact(ms: number): number {

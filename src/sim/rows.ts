@@ -73,6 +73,35 @@ export interface EventRow {
   data: string;
 }
 
+/**
+ * One stored row for two events, since history rows were most of what replication writes: a
+ * recovery point's `recoveryPoint.created` and, emitted right after it, the `recoveryPoint.deleted`
+ * of a point retention deleted (at every tick, the point before it, off the interval): same time,
+ * tenant and pair. The row's seq is the second event's; the first event's seq is the one before,
+ * which no other row has. Its data is the JSON array of the two events' data. No reader sees the
+ * row: `unpackEvents` turns it back into the two events, so every answer is as if they were two rows.
+ */
+export const PACKED_EVENTS = 'recoveryPoint.created+deleted';
+const PACKED_KINDS = ['recoveryPoint.created', 'recoveryPoint.deleted'] as const;
+
+/** The events of `rows` (ordered by seq) with seq above `afterSeq`, packed rows unpacked. */
+export function* unpackEvents(
+  rows: Iterable<EventRow>,
+  afterSeq: number,
+): Generator<EventRow, void, undefined> {
+  for (const row of rows) {
+    if (row.kind !== PACKED_EVENTS) {
+      yield row;
+      continue;
+    }
+    const [first, second] = JSON.parse(row.data) as [unknown, unknown];
+    if (row.seq - 1 > afterSeq) {
+      yield { ...row, seq: row.seq - 1, kind: PACKED_KINDS[0], data: JSON.stringify(first) };
+    }
+    yield { ...row, kind: PACKED_KINDS[1], data: JSON.stringify(second) };
+  }
+}
+
 interface JobRow {
   id: string;
   seq: number;

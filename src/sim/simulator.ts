@@ -34,6 +34,7 @@ import {
   serverFromRow,
   statements,
   toMs,
+  unpackEvents,
 } from './rows.js';
 import { advanceTo } from './scheduler.js';
 import { addVolume, removeVolume, renewServer, resizeVolume } from './server-changes.js';
@@ -341,7 +342,8 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     act: (tenant, pairId, request, opts) => mutate(() => jobView(act(e, tenant, pairId, request, opts))),
     history: (tenant, pairId, query = {}) => {
       const pair = loadPair(e, tenant, pairId);
-      return eventPage(e.st.eventsOfPair.iterate(pair.id, eventsFrom(query)), query);
+      const from = eventsFrom(query);
+      return eventPage(unpackEvents(e.st.eventsOfPair.iterate(pair.id, from), from), query);
     },
 
     listJobs: (tenant, pairId, page) => {
@@ -399,7 +401,7 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
         query.pairId !== undefined
           ? e.st.eventsOfPair.iterate(query.pairId, from)
           : e.st.eventsAfter.iterate(from);
-      return eventPage(rows, query);
+      return eventPage(unpackEvents(rows, from), query);
     },
     check: () => {
       // The verdicts depend on the stored state alone, which changes only with a commit.

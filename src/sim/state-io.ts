@@ -7,7 +7,17 @@ import type { SimState, StoredCharge, StoredFile } from './contract.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { createRng } from './rng.js';
-import { iso, jobFromRow, networkText, pairFromRow, pointFromRow, serverFromRow, toMs } from './rows.js';
+import {
+  type EventRow,
+  iso,
+  jobFromRow,
+  networkText,
+  pairFromRow,
+  pointFromRow,
+  serverFromRow,
+  toMs,
+  unpackEvents,
+} from './rows.js';
 import { checkState } from './state-check.js';
 import type { SimEvent } from './types.js';
 
@@ -101,7 +111,10 @@ export function* stateParts(e: Engine): Generator<StatePart> {
   yield* list('recoveryPoints', 'recovery_points', ['created_at_ms', 'id'], pointFromRow);
   yield* list('jobs', 'jobs', ['seq'], jobFromRow);
   yield* list<{ rule: string }>('faults', 'faults', ['seq'], (r) => JSON.parse(r.rule));
-  yield* list('events', 'events', ['seq'], eventFromRow);
+  yield { kind: 'list', key: 'events' } as const;
+  for (const row of unpackEvents(ordered<EventRow>(e, 'events', ['seq']), Number.NEGATIVE_INFINITY)) {
+    yield { kind: 'item', value: eventFromRow(row) } as const;
+  }
   yield* list<{ seq: number; at_ms: number; kind: string; payload: string }>(
     'schedule',
     'schedule',
