@@ -43,7 +43,7 @@ export function lastStartChoices(e: Engine, pairId: string): StartChoices & Reco
 export function expectedShadowVolumes(
   e: Engine,
   pair: PairRecord,
-  main: ServerRecord,
+  main: Pick<ServerRecord, 'volumes'>,
   region: string,
 ): Volume[] {
   const catalogue = catalogueOf(e);
@@ -80,10 +80,26 @@ const sameVolumes = (a: Volume[], b: Volume[]): boolean =>
 
 /** Whether the shadow's volumes are what the main's call for; null without a shadow. */
 export function shadowMatchesMain(e: Engine, pair: PairRecord): boolean | null {
-  const shadow = pair.shadowServerId ? serverById(e, pair.shadowServerId) : null;
-  const main = serverById(e, pair.mainServerId);
+  return volumesMatch(
+    e,
+    pair,
+    e.st.serverSummaryById.get(pair.mainServerId),
+    pair.shadowServerId ? e.st.serverSummaryById.get(pair.shadowServerId) : undefined,
+  );
+}
+
+/** `shadowMatchesMain` from the two servers' rows, read once for the pair's whole view. */
+export function volumesMatch(
+  e: Engine,
+  pair: PairRecord,
+  main: { volumes: string } | undefined,
+  shadow: { role: string; region: string; volumes: string } | undefined,
+): boolean | null {
   if (!shadow || !main || shadow.role !== 'SHADOW') return null;
-  return sameVolumes(shadow.volumes, expectedShadowVolumes(e, pair, main, shadow.region));
+  return sameVolumes(
+    JSON.parse(shadow.volumes),
+    expectedShadowVolumes(e, pair, { volumes: JSON.parse(main.volumes) }, shadow.region),
+  );
 }
 
 /** Rebuilds the shadow's volumes to the main's; returns a line for the job's log, or null if they matched. */

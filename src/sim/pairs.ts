@@ -19,10 +19,10 @@ import {
 import type { StoredPair } from './contract.js';
 import type { Engine } from './engine.js';
 import { DrError, isOperationErrorCode } from './errors.js';
-import { shadowMatchesMain } from './pair-settings.js';
+import { volumesMatch } from './pair-settings.js';
 import { catalogueOf } from './placement.js';
 import { knownRegion, subnetIn, vpcIn } from './regions.js';
-import { iso, pairFromRow } from './rows.js';
+import { iso, machineTexts, pairFromRow } from './rows.js';
 import { loadServer, type ServerRecord, setRole } from './servers.js';
 import type {
   AttachFailure,
@@ -88,7 +88,7 @@ const MEMO_LIMIT = 2000;
 const EVENT_MEMO_LIMIT = 64;
 
 function resolve(pair: PairRecord) {
-  const key = JSON.stringify(pair.machine);
+  const key = machineTexts.get(pair.machine as object) ?? JSON.stringify(pair.machine);
   let entry = resolved.get(key);
   if (!entry) {
     if (resolved.size >= MEMO_LIMIT) resolved.clear();
@@ -350,8 +350,9 @@ export function lastPointAtMs(e: Engine, pairId: string): number | null {
   return points.length > 0 ? points[points.length - 1]!.createdAtMs : null;
 }
 
-function summaryById(e: Engine, serverId: string): ServerSummary | null {
-  const row = e.st.serverSummaryById.get(serverId);
+type ServerSummaryRow = ReturnType<Engine['st']['serverSummaryById']['get']>;
+
+function summaryOf(row: ServerSummaryRow): ServerSummary | null {
   return row
     ? {
         id: row.id,
@@ -366,9 +367,11 @@ function summaryById(e: Engine, serverId: string): ServerSummary | null {
 /** The pair as the API shows it. */
 export function pairView(e: Engine, pair: PairRecord): DrPair {
   const snapshot = snapshotOf(pair);
-  const main = summaryById(e, pair.mainServerId);
-  const shadow = pair.shadowServerId ? summaryById(e, pair.shadowServerId) : null;
-  const test = pair.testServerId ? summaryById(e, pair.testServerId) : null;
+  const mainRow = e.st.serverSummaryById.get(pair.mainServerId);
+  const shadowRow = pair.shadowServerId ? e.st.serverSummaryById.get(pair.shadowServerId) : undefined;
+  const main = summaryOf(mainRow);
+  const shadow = summaryOf(shadowRow);
+  const test = pair.testServerId ? summaryOf(e.st.serverSummaryById.get(pair.testServerId)) : null;
   const lastMs = lastPointAtMs(e, pair.id);
   const now = e.ctx.clock.nowMs();
   const testState = testStateOf(snapshot);
@@ -400,7 +403,7 @@ export function pairView(e: Engine, pair: PairRecord): DrPair {
     shadowPlacement: pair.placement,
     replication: {
       intervalHours: pair.intervalHours,
-      shadowMatchesMain: shadowMatchesMain(e, pair),
+      shadowMatchesMain: volumesMatch(e, pair, mainRow, shadowRow),
       lastRecoveryPointAt: lastMs === null ? null : iso(lastMs),
       rpoSeconds: lastMs === null ? null : Math.floor((now - lastMs) / 1000),
       error: pair.replicationError,

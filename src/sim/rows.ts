@@ -155,7 +155,15 @@ export function serverFromRow(
   };
 }
 
+/**
+ * A pair's statechart snapshot → the stored text it was parsed from, so resolving it (pairs.ts,
+ * memoised by that text) need not serialise it again. Snapshots are replaced, never changed.
+ */
+export const machineTexts = new WeakMap<object, string>();
+
 export function pairFromRow(row: PairRow): StoredPair & { seq: number } {
+  const machine = JSON.parse(row.machine);
+  machineTexts.set(machine, row.machine);
   return {
     id: row.id,
     seq: row.seq,
@@ -166,7 +174,7 @@ export function pairFromRow(row: PairRow): StoredPair & { seq: number } {
     testServerId: row.test_server_id,
     placement: JSON.parse(row.placement),
     intervalHours: row.interval_hours,
-    machine: JSON.parse(row.machine),
+    machine,
     status: row.status as DrPairStatus,
     testState: row.test_state as TestFailoverState,
     currentJobId: row.current_job_id,
@@ -215,10 +223,11 @@ export function jobFromRow(row: JobRow): StoredJob & { seq: number; hungBy: stri
 export function statements(db: Db) {
   return {
     serverById: db.prepare<[string], ServerRow>('SELECT * FROM servers WHERE id = ?'),
+    // What a pair's view shows of its servers, and the volumes it compares (pairs.ts pairView).
     serverSummaryById: db.prepare<
       [string],
-      { id: string; name: string; region: string; role: string; power_state: string }
-    >('SELECT id, name, region, role, power_state FROM servers WHERE id = ?'),
+      { id: string; name: string; region: string; role: string; power_state: string; volumes: string }
+    >('SELECT id, name, region, role, power_state, volumes FROM servers WHERE id = ?'),
     serversOfTenant: db.prepare<[string, number, number], ServerRow>(
       'SELECT * FROM servers WHERE tenant = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
