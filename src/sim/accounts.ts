@@ -419,7 +419,9 @@ const GIB = 1024 ** 3;
  */
 function transmit(e: Engine, tenant: string, pairId: string, pointId: string): void {
   const points = e.ctx.pointsOf(pairId);
-  const index = points.findIndex((p) => p.id === pointId);
+  // A new point is the last of its pair's list.
+  const index =
+    points[points.length - 1]?.id === pointId ? points.length - 1 : points.findIndex((p) => p.id === pointId);
   const pointVersion = dataVersionOf(e, pointId);
   if (pointVersion === undefined) return;
   // Nothing written since the point before: nothing sent, so no need to read the pair's regions

@@ -4,7 +4,7 @@
  * point is available to a pair. The cache of each pair's points is updated with the rows.
  */
 import type { RecoveryPointFact } from '../machine/index.js';
-import type { PendingPoint } from './context.js';
+import type { PendingPoint, PointRef } from './context.js';
 import type { StoredRecoveryPoint } from './contract.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
@@ -85,12 +85,6 @@ export function takeRecoveryPoint(
   if (defer) e.ctx.pendingPoints.set(id, row);
   else e.st.insertPoint.run(...row);
   const created = { recoveryPointId: id, dataVersion: main.dataVersion };
-  // In place: this runs for every pair every quarter hour.
-  const uncache = (deletedId: string) =>
-    points.splice(
-      points.findIndex((p) => p.id === deletedId),
-      1,
-    );
   let first = 0;
   if (!rule && deleted.length > 0) {
     // The usual tick: the new point's event and the deletion right after it share one row.
@@ -98,7 +92,7 @@ export function takeRecoveryPoint(
     e.ctx.emitCreatedDeleted(pair.tenant, pair.id, created, { recoveryPointId: deletedId, reason }, () =>
       deleteRow(e, deletedId),
     );
-    uncache(deletedId);
+    uncache(points, deletedId);
     first = 1;
   } else {
     e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.created', created);
@@ -108,7 +102,7 @@ export function takeRecoveryPoint(
     const { id: deletedId, reason } = deleted[i]!;
     deleteRow(e, deletedId);
     e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.deleted', { recoveryPointId: deletedId, reason });
-    uncache(deletedId);
+    uncache(points, deletedId);
   }
   if (retagAll) {
     for (const ref of e.ctx.pointsOf(pair.id)) {
@@ -124,6 +118,16 @@ export function takeRecoveryPoint(
     }
   }
   return id;
+}
+
+/** Drops a deleted point from the pair's cached list, in place (this runs for every pair every tick). */
+function uncache(points: PointRef[], id: string): void {
+  for (let i = 0; i < points.length; i++) {
+    if (points[i]!.id === id) {
+      points.splice(i, 1);
+      return;
+    }
+  }
 }
 
 /** A point's data version, whether its row is written or still deferred (undefined: no such point). */
