@@ -65,6 +65,9 @@ export class VirtualClock {
   #anchorWallMs: number | null = null;
   /** The last target `realtimeTarget` returned: catching up to it keeps the anchor. */
   #lastTargetMs: number;
+  /** `nowIso()` of `#isoMs`, kept until the time moves. */
+  #iso = '';
+  #isoMs = Number.NaN;
 
   constructor(init: { nowMs: number; mode?: ClockMode; speed?: number }, wallClock?: WallClock) {
     this.#wallClock = wallClock;
@@ -94,7 +97,12 @@ export class VirtualClock {
   }
 
   nowIso(): string {
-    return new Date(this.#nowMs).toISOString();
+    // Asked several times per request (answers, the journal, X-Drsim-Time) while time stands.
+    if (this.#isoMs !== this.#nowMs) {
+      this.#iso = new Date(this.#nowMs).toISOString();
+      this.#isoMs = this.#nowMs;
+    }
+    return this.#iso;
   }
 
   /** Moves simulated time to `ms`; throws if that is in the past (time never goes backwards). */
