@@ -2,7 +2,7 @@
  * The many-worlds goals: tenant reset with many tenants on one server, and the scenario
  * library's CPU per run in-process.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenarios } from '../../src/scenarios/discover.js';
@@ -23,6 +23,10 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+/** This process's resident memory (MB) and open file descriptors (Linux /proc). */
+const rssMb = () =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? Number.NaN) / 1024;
+const openFiles = () => readdirSync('/proc/self/fd').length;
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 /** What each tenant's world holds before it is reset: one pair replicating for six hours. */
 const POPULATE = (sim: ReturnType<typeof createSimulator>, tenant: string) => {
@@ -39,6 +43,8 @@ const POPULATE = (sim: ReturnType<typeof createSimulator>, tenant: string) => {
 export async function tenantReset(tenants: number): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), 'drsim-bench-worlds-'));
   try {
+    const rss0 = rssMb();
+    const fds0 = openFiles();
     const t0 = performance.now();
     const worlds = createWorlds({
       db: join(dir, 'server.db'),
@@ -46,6 +52,7 @@ export async function tenantReset(tenants: number): Promise<Row> {
     });
     for (let i = 0; i < tenants; i++) POPULATE(worlds.get(`t${i}`), `t${i}`);
     const setupMs = performance.now() - t0;
+    const perWorld = `${(((rssMb() - rss0) * 1024) / tenants).toFixed(0)} KB RSS and ${((openFiles() - fds0) / tenants).toFixed(1)} open files per world`;
     const samples = Math.min(tenants, 41);
     const times: number[] = [];
     const cpu: number[] = [];
@@ -78,7 +85,7 @@ export async function tenantReset(tenants: number): Promise<Row> {
     const figure = median(times);
     const floor = median(floorTimes);
     note(
-      `tenant-reset: ${tenants} tenants (setup ${(setupMs / 1000).toFixed(1)} s): reset median ${figure.toFixed(2)} ms (max ${Math.max(...times).toFixed(1)}, CPU median ${median(cpu).toFixed(2)} ms), floor median ${floor.toFixed(2)} ms`,
+      `tenant-reset: ${tenants} tenants (setup ${(setupMs / 1000).toFixed(1)} s; ${perWorld}): reset median ${figure.toFixed(2)} ms (max ${Math.max(...times).toFixed(1)}, CPU median ${median(cpu).toFixed(2)} ms), floor median ${floor.toFixed(2)} ms`,
     );
     return {
       goal: `${tenants.toLocaleString('en')} tenants: reset one`,
@@ -89,7 +96,7 @@ export async function tenantReset(tenants: number): Promise<Row> {
       ratio: round(figure / floor),
       target: '≤ 5 ms',
       met: figure <= 5,
-      note: `CPU median ${median(cpu).toFixed(2)} ms; ${samples} resets`,
+      note: `CPU median ${median(cpu).toFixed(2)} ms; ${samples} resets; ${perWorld}`,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -182,7 +182,7 @@ async function scaling(): Promise<void> {
       `${((r.simMs / 100 / 3) * 1000).toFixed(0)} µs/pair-day`,
     );
   }
-  for (const tenants of [10, 50, 200]) {
+  for (const tenants of [10, 100, 1000]) {
     const row = await tenantReset(tenants);
     table.push(
       `| tenants (reset one) | ${tenants} | ${row.figure} ms | ${row.floor} ms | ${row.ratio} | per reset |`,
