@@ -20,6 +20,32 @@ import type { Engine } from './engine.js';
 import { type EventRow, PACKED_EVENTS, unpackEvents } from './rows.js';
 
 export const DEFAULT_HISTORY_RETENTION_DAYS = 90;
+
+/**
+ * Pruning runs once per simulated day of every advance, and preparing its dozen statements cost
+ * more than running them in a long run of one pair: each is prepared once per database. (No two
+ * uses of one statement overlap: each iteration ends before the statement runs again.)
+ */
+const PREPARED = new WeakMap<Engine['store']['db'], Map<string, unknown>>();
+function preparedOnce(e: Engine): Pick<Engine['store']['db'], 'prepare'> {
+  const db = e.store.db;
+  let cache = PREPARED.get(db);
+  if (!cache) {
+    cache = new Map();
+    PREPARED.set(db, cache);
+  }
+  const statements = cache;
+  return {
+    prepare: ((source: string) => {
+      let statement = statements.get(source);
+      if (!statement) {
+        statement = db.prepare(source);
+        statements.set(source, statement);
+      }
+      return statement;
+    }) as Engine['store']['db']['prepare'],
+  };
+}
 const DAY_MS = 86_400_000;
 const CURSOR = 'historyPrunedSeq';
 const RETENTION_REASONS = new Set(['interval', 'daily', 'weekly', 'age', 'count']);
@@ -51,7 +77,7 @@ export function pruneHistory(e: Engine): void {
 }
 
 function pruneEvents(e: Engine, cutoffMs: number): void {
-  const { db } = e.store;
+  const db = preparedOnce(e);
   const { ctx } = e;
   const cursor = ctx.counters[CURSOR] ?? 0;
   const stored = db
@@ -121,7 +147,7 @@ function removeEvents(
   scanned: { fromSeq: number; toSeq: number; packed: Map<number, EventRow> },
 ): void {
   if (seqs.length === 0) return;
-  const { db } = e.store;
+  const db = preparedOnce(e);
   const gone = new Set(seqs);
   const remove = db.prepare<[number]>('DELETE FROM events WHERE seq = ?');
   const rowsAround = db.prepare<[number, number], { seq: number; kind: string; data: string }>(
@@ -130,7 +156,9 @@ function removeEvents(
   const rewrite = db.prepare<[number, string, string, number]>(
     'UPDATE events SET seq = ?, kind = ?, data = ? WHERE seq = ?',
   );
+  const done = new Set<number>();
   for (const seq of seqs) {
+    if (done.has(seq)) continue;
     // A packed row holding `seq` is keyed seq (its second event) or seq + 1 (its first).
     const packed =
       seq > scanned.fromSeq && seq <= scanned.toSeq
@@ -144,6 +172,7 @@ function removeEvents(
     scanned.packed.delete(packed.seq);
     if (gone.has(other)) {
       remove.run(packed.seq);
+      done.add(other);
       continue;
     }
     const [first, second] = JSON.parse(packed.data) as [unknown, unknown];
@@ -159,7 +188,7 @@ function namedPoints(e: Engine): Set<string> {
   const add = (value: unknown) => {
     if (typeof value === 'string') named.add(value);
   };
-  for (const row of e.store.db.prepare('SELECT request, result FROM jobs').iterate() as Iterable<{
+  for (const row of preparedOnce(e).prepare('SELECT request, result FROM jobs').iterate() as Iterable<{
     request: string;
     result: string;
   }>) {
@@ -169,7 +198,7 @@ function namedPoints(e: Engine): Set<string> {
     add(result.recoveryPointId);
   }
   for (const rule of e.ctx.faults) add(rule.selector.recoveryPointId);
-  for (const row of e.store.db.prepare('SELECT machine FROM pairs').iterate() as Iterable<{
+  for (const row of preparedOnce(e).prepare('SELECT machine FROM pairs').iterate() as Iterable<{
     machine: string;
   }>) {
     const context = (JSON.parse(row.machine) as { context?: Record<string, unknown> }).context ?? {};
@@ -180,7 +209,7 @@ function namedPoints(e: Engine): Set<string> {
 
 /** Ended jobs before the cutoff that no pair is running, with their keys and step events. */
 function pruneJobs(e: Engine, cutoffMs: number): void {
-  const { db } = e.store;
+  const db = preparedOnce(e);
   const ids = db
     .prepare(
       `SELECT id FROM jobs WHERE status IN ('SUCCEEDED', 'FAILED') AND ended_at_ms < ?
@@ -213,7 +242,7 @@ function pruneJobs(e: Engine, cutoffMs: number): void {
  * kept), so each pass reads the kept old rows and one day's new ones, by index.
  */
 function pruneFiles(e: Engine, cutoffMs: number): void {
-  const { db } = e.store;
+  const db = preparedOnce(e);
   const old = db.prepare<[string, number], { path: string; version: number }>(
     'SELECT path, version FROM files WHERE server_id = ? AND written_at_ms < ? ORDER BY path, version',
   );
@@ -247,7 +276,7 @@ function anyWithin(versions: number[], from: number, to: number): boolean {
 
 /** serverId → the data versions some reader needs, sorted. */
 function neededVersions(e: Engine): Map<string, number[]> {
-  const { db } = e.store;
+  const db = preparedOnce(e);
   const needed = new Map<string, Set<number>>();
   const need = (server: unknown, version: unknown) => {
     if (typeof server !== 'string' || typeof version !== 'number') return;
