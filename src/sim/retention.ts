@@ -98,10 +98,15 @@ class ZoneOffsets {
       return cached;
     }
     if (cached === undefined) {
-      const start = this.#exact(hour * HOUR_MS);
-      const end = this.#exact(hour * HOUR_MS + HOUR_MS - 1);
+      // The next hour's start stands for this hour's end: an offset that changes at that instant
+      // only makes this hour computed per instant. Each hour start is formatted once.
+      const start = this.#atHourStart(hour);
+      const end = this.#atHourStart(hour + 1);
       // Bounded: a few years of simulated hours per zone.
-      if (this.#byHour.size >= 100_000) this.#byHour.clear();
+      if (this.#byHour.size >= 100_000) {
+        this.#byHour.clear();
+        this.#hourStarts.clear();
+      }
       this.#byHour.set(hour, start === end ? start : Number.NaN);
       if (start === end) {
         this.#extendRun(hour, start);
@@ -125,6 +130,16 @@ class ZoneOffsets {
       this.#runTo = hour + 1;
       this.#runOffset = offset;
     }
+  }
+
+  readonly #hourStarts = new Map<number, number>();
+  #atHourStart(hour: number): number {
+    let offset = this.#hourStarts.get(hour);
+    if (offset === undefined) {
+      offset = this.#exact(hour * HOUR_MS);
+      this.#hourStarts.set(hour, offset);
+    }
+    return offset;
   }
 
   #exact(ms: number): number {
