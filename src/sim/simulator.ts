@@ -8,12 +8,12 @@ import { accountView, onBillingEvent, setAccount, usageReport } from './accounts
 import { act } from './actions.js';
 import { runCheckers } from './checkers/index.js';
 import { LATEST_MS } from './clock.js';
-import { type ContextInit, type Ctx, createContext } from './context.js';
-import type { AdvanceResult, CreateSimulatorOptions, SimState, Simulator } from './contract.js';
+import type { AdvanceResult, CreateSimulatorOptions, Simulator } from './contract.js';
 import { parseDuration } from './duration.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { validateFaultRule } from './faults.js';
+import { initialRuntime, openContext } from './fresh-state.js';
 import { answerStore } from './http-answers.js';
 import { checkFaultStep } from './job-plans.js';
 import { jobView, loadJob, releaseHung, resumeProgression, stepJob } from './jobs.js';
@@ -25,12 +25,10 @@ import { catalogueOf } from './placement.js';
 import { fired, listPoints, loadPoint } from './recovery-points.js';
 import { validateCatalogue } from './regions.js';
 import { onPowerChange, replicationStatements } from './replication.js';
-import { DEFAULT_TIME_ZONE, validateTimeZone } from './retention.js';
 import {
   type EventRow,
   jobFromRow,
   pairFromRow,
-  type Statements,
   serverFromRow,
   statements,
   toMs,
@@ -51,7 +49,7 @@ import {
   writeVersion,
 } from './servers.js';
 import * as stateIo from './state-io.js';
-import { openStore, type Store } from './store.js';
+import { openStore } from './store.js';
 import type {
   EventQuery,
   FaultRule,
@@ -64,71 +62,10 @@ import type {
 } from './types.js';
 import { check, isRecord, requireString } from './validate.js';
 
-const DEFAULT_START = '2026-01-05T00:00:00.000Z';
 const PROGRESSION_MODES: readonly ProgressionMode[] = ['clock', 'immediate', 'manual'];
 const MAX_FILE_BYTES = 1_048_576;
 /** One call fires every quarter hour it covers; a bound keeps a typo from running for hours. */
 const MAX_ADVANCE_MS = 366 * 24 * 60 * 60 * 1000;
-
-/** A new simulator's runtime (seed, start, settings, clock), its options checked. */
-function initialRuntime(options: CreateSimulatorOptions): ContextInit {
-  const seed = options.seed ?? 1;
-  check(Number.isSafeInteger(seed), 'seed', 'an integer');
-  const startMs = toMs(options.startTime ?? DEFAULT_START);
-  check(Number.isFinite(startMs), 'startTime', 'an ISO 8601 time');
-  const timeZone = validateTimeZone(options.timeZone ?? DEFAULT_TIME_ZONE);
-  const retention = options.historyRetentionDays;
-  check(
-    retention === undefined || (Number.isInteger(retention) && retention >= 1 && retention <= 36_600),
-    'historyRetentionDays',
-    'a whole number of days from 1 to 36600',
-  );
-  return {
-    seed,
-    startMs,
-    settings: {
-      timeZone,
-      progression: { default: 'clock', ...options.progression },
-      ...(options.historyRetentionDays === undefined ? {} : { historyRetentionDays: retention }),
-    },
-    mode: options.clock?.mode ?? 'manual',
-    speed: options.clock?.speed ?? 1,
-  };
-}
-
-function openContext(store: Store, options: CreateSimulatorOptions, init: ContextInit): Ctx {
-  const ctx = createContext(store, init, options.wallClock);
-  // An existing database keeps its own setting unless the caller names one.
-  if (options.historyRetentionDays !== undefined)
-    ctx.settings.historyRetentionDays = options.historyRetentionDays;
-  return ctx;
-}
-
-/** An empty in-memory database to make new simulators' states on (`newSimulatorState`). */
-export interface Scratch {
-  store: Store;
-  st: Statements;
-}
-
-export function openScratch(): Scratch {
-  const store = openStore(':memory:');
-  return { store, st: statements(store.db) };
-}
-
-/**
- * The state `createSimulator(options)` starts with, made on `scratch` instead of a database of
- * its own (opening one, with its migrations and statements, costs several times more). A
- * world's reset imports it.
- */
-export function newSimulatorState(options: CreateSimulatorOptions, scratch: Scratch): SimState {
-  const ctx = openContext(scratch.store, options, initialRuntime(options));
-  try {
-    return stateIo.exportState({ ctx, st: scratch.st, store: scratch.store });
-  } finally {
-    // Empty again: the next context starts new rather than from this one's runtime.
-    scratch.store.tx(() => scratch.store.db.prepare("DELETE FROM meta WHERE key = 'runtime'").run());
-  }
-}
 
 export function createSimulator(options: CreateSimulatorOptions = {}): Simulator {
   const init = initialRuntime(options);
