@@ -50,8 +50,15 @@ export function advanceTo(
       const chunkEnd = Math.min(targetMs, boundary);
       for (;;) {
         if (fired >= maxWork) {
-          sliced = true;
-          return;
+          // A slice stops only before work still due in this chunk. With nothing more due, the
+          // chunk ends here as it would in an advance that is not sliced, its day's pruning
+          // included: a slice that stopped at the target's day start left that pruning undone
+          // (the next call had no time left to advance), and the history grew past retention.
+          if (hasDue(e, rs, chunkEnd)) {
+            sliced = true;
+            return;
+          }
+          break;
         }
         const step = fireNext(e, rs, chunkEnd);
         if (!step) break;
@@ -85,6 +92,17 @@ function earliestScheduledMs(e: Engine): number {
   const ms = e.st.earliestScheduledMs.get() ?? Number.POSITIVE_INFINITY;
   EARLIEST.set(ctx, { schedule, reloads: ctx.reloads, ms });
   return ms;
+}
+
+/** Whether `fireNext` would fire anything up to `untilMs` (it changes nothing). */
+function hasDue(e: Engine, rs: ReplicationStatements, untilMs: number): boolean {
+  const { ctx } = e;
+  const now = ctx.clock.nowMs();
+  const ticked = ctx.counters[TICKED] ?? Math.floor(now / TICK_MS) * TICK_MS;
+  const tickAt = ticksMatter(e, rs) ? ticked + TICK_MS : Number.POSITIVE_INFINITY;
+  const until = Math.min(untilMs, tickAt);
+  if (earliestScheduledMs(e) <= until && e.st.nextScheduled.get(until)) return true;
+  return tickAt <= untilMs;
 }
 
 /** Fires the earliest due work up to `untilMs`; false when there is none. */
