@@ -95,7 +95,15 @@ function pruneEvents(e: Engine, cutoffMs: number): void {
     cursor,
   );
   const doomed: number[] = [];
-  const createdSeq = new Map<string, number>();
+  // Creations of points not deleted yet, carried from the pass before when it ended where this
+  // one starts (nothing reloaded since): a point retention deletes a day or two after it was made
+  // is then found without a search of the pair's events.
+  const carried = CREATED.get(ctx);
+  const createdSeq =
+    carried && carried.reloads === ctx.reloads && carried.cursor === cursor
+      ? carried.seqs
+      : new Map<string, number>();
+  CREATED.delete(ctx);
   const deletedPoints: { seq: number; pairId: string | null; pointId: string }[] = [];
   let last = cursor;
   for (const row of rows) {
@@ -112,7 +120,7 @@ function pruneEvents(e: Engine, cutoffMs: number): void {
       const data = JSON.parse(row.data) as { recoveryPointId?: unknown; reason?: unknown };
       if (typeof data.recoveryPointId === 'string' && RETENTION_REASONS.has(String(data.reason))) {
         deletedPoints.push({ seq: row.seq, pairId: row.pair_id, pointId: data.recoveryPointId });
-      }
+      } else if (typeof data.recoveryPointId === 'string') createdSeq.delete(data.recoveryPointId);
     }
   }
   if (last === cursor) return;
@@ -125,16 +133,21 @@ function pruneEvents(e: Engine, cutoffMs: number): void {
          OR (kind = ? AND json_extract(data, '$[0].recoveryPointId') = ?))`,
     );
     for (const { seq, pairId, pointId } of deletedPoints) {
+      const carriedSeq = createdSeq.get(pointId);
+      createdSeq.delete(pointId);
       if (named.has(pointId)) continue;
-      const created =
-        createdSeq.get(pointId) ?? findCreated.get(pairId, seq, pointId, PACKED_EVENTS, pointId)?.seq;
+      const created = carriedSeq ?? findCreated.get(pairId, seq, pointId, PACKED_EVENTS, pointId)?.seq;
       if (created === undefined) continue;
       doomed.push(created, seq);
     }
   }
   removeEvents(e, doomed, { fromSeq: cursor, toSeq: last, packed });
   ctx.counters[CURSOR] = last;
+  CREATED.set(ctx, { reloads: ctx.reloads, cursor: last, seqs: createdSeq });
 }
+
+/** What `pruneEvents` carries to its next pass (by context). */
+const CREATED = new WeakMap<Engine['ctx'], { reloads: number; cursor: number; seqs: Map<string, number> }>();
 
 /**
  * Deletes the events with these seqs. A packed row (rows.ts, PACKED_EVENTS) goes when both its
