@@ -35,7 +35,10 @@ export function advanceTo(
   const { ctx } = e;
   const fromMs = ctx.clock.nowMs();
   let fired = 0;
-  if (!Number.isFinite(targetMs) || targetMs <= fromMs)
+  // A slice that stopped before work due at the target itself leaves that work to the next
+  // slice, which has no time left to advance but must still fire it (and prune, at a day start).
+  const leftAtTarget = targetMs === fromMs && Number.isFinite(maxWork) && hasDue(e, rs, fromMs);
+  if (!Number.isFinite(targetMs) || (targetMs <= fromMs && !leftAtTarget))
     return { from: iso(fromMs), to: iso(fromMs), fired, done: true };
   let done = false;
   let sliced = false;
