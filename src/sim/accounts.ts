@@ -28,6 +28,7 @@ import { DrError } from './errors.js';
 import { dataVersionOf } from './recovery-points.js';
 import { dayStartMs, timeZoneOffsetMs } from './retention.js';
 import { iso } from './rows.js';
+import { preparedOnce } from './store.js';
 import type { VolumeType } from './types.js';
 import { check, isRecord } from './validate.js';
 
@@ -304,30 +305,8 @@ function billedPairs(e: Engine, tenant: string): string[] {
     .all(tenant, tenant);
 }
 
-/**
- * Billing runs on every metered event of every write, so its statements are prepared once per
- * database (preparing one costs more than running it; docs/performance.md).
- */
-const PREPARED = new WeakMap<Engine['store']['db'], Map<string, unknown>>();
-function statementsOf(e: Engine): Pick<Engine['store']['db'], 'prepare'> {
-  const db = e.store.db;
-  let cache = PREPARED.get(db);
-  if (!cache) {
-    cache = new Map();
-    PREPARED.set(db, cache);
-  }
-  const statements = cache;
-  return {
-    prepare: ((source: string) => {
-      let statement = statements.get(source);
-      if (!statement) {
-        statement = db.prepare(source);
-        statements.set(source, statement);
-      }
-      return statement;
-    }) as Engine['store']['db']['prepare'],
-  };
-}
+/** Billing runs on every metered event of every write: its statements are prepared once. */
+const statementsOf = (e: Engine) => preparedOnce(e.store.db);
 
 const CACHE = new WeakMap<Engine['store'], ReturnType<typeof prepare>>();
 function prepare(db: Engine['store']['db']) {

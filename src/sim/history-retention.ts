@@ -18,34 +18,12 @@
  */
 import type { Engine } from './engine.js';
 import { type EventRow, PACKED_EVENTS, unpackEvents } from './rows.js';
+import { preparedOnce } from './store.js';
 
 export const DEFAULT_HISTORY_RETENTION_DAYS = 90;
 
-/**
- * Pruning runs once per simulated day of every advance, and preparing its dozen statements cost
- * more than running them in a long run of one pair: each is prepared once per database. (No two
- * uses of one statement overlap: each iteration ends before the statement runs again.)
- */
-const PREPARED = new WeakMap<Engine['store']['db'], Map<string, unknown>>();
-function preparedOnce(e: Engine): Pick<Engine['store']['db'], 'prepare'> {
-  const db = e.store.db;
-  let cache = PREPARED.get(db);
-  if (!cache) {
-    cache = new Map();
-    PREPARED.set(db, cache);
-  }
-  const statements = cache;
-  return {
-    prepare: ((source: string) => {
-      let statement = statements.get(source);
-      if (!statement) {
-        statement = db.prepare(source);
-        statements.set(source, statement);
-      }
-      return statement;
-    }) as Engine['store']['db']['prepare'],
-  };
-}
+/** Pruning runs once per simulated day of every advance: its statements are prepared once. */
+const preparedFor = (e: Engine) => preparedOnce(e.store.db);
 const DAY_MS = 86_400_000;
 const CURSOR = 'historyPrunedSeq';
 const RETENTION_REASONS = new Set(['interval', 'daily', 'weekly', 'age', 'count']);
@@ -77,7 +55,7 @@ export function pruneHistory(e: Engine): void {
 }
 
 function pruneEvents(e: Engine, cutoffMs: number): void {
-  const db = preparedOnce(e);
+  const db = preparedFor(e);
   const { ctx } = e;
   const cursor = ctx.counters[CURSOR] ?? 0;
   const stored = db
@@ -160,7 +138,7 @@ function removeEvents(
   scanned: { fromSeq: number; toSeq: number; packed: Map<number, EventRow> },
 ): void {
   if (seqs.length === 0) return;
-  const db = preparedOnce(e);
+  const db = preparedFor(e);
   const gone = new Set(seqs);
   const remove = db.prepare<[number]>('DELETE FROM events WHERE seq = ?');
   const rowsAround = db.prepare<[number, number], { seq: number; kind: string; data: string }>(
@@ -201,7 +179,7 @@ function namedPoints(e: Engine): Set<string> {
   const add = (value: unknown) => {
     if (typeof value === 'string') named.add(value);
   };
-  for (const row of preparedOnce(e).prepare('SELECT request, result FROM jobs').iterate() as Iterable<{
+  for (const row of preparedFor(e).prepare('SELECT request, result FROM jobs').iterate() as Iterable<{
     request: string;
     result: string;
   }>) {
@@ -211,7 +189,7 @@ function namedPoints(e: Engine): Set<string> {
     add(result.recoveryPointId);
   }
   for (const rule of e.ctx.faults) add(rule.selector.recoveryPointId);
-  for (const row of preparedOnce(e).prepare('SELECT machine FROM pairs').iterate() as Iterable<{
+  for (const row of preparedFor(e).prepare('SELECT machine FROM pairs').iterate() as Iterable<{
     machine: string;
   }>) {
     const context = (JSON.parse(row.machine) as { context?: Record<string, unknown> }).context ?? {};
@@ -222,7 +200,7 @@ function namedPoints(e: Engine): Set<string> {
 
 /** Ended jobs before the cutoff that no pair is running, with their keys and step events. */
 function pruneJobs(e: Engine, cutoffMs: number): void {
-  const db = preparedOnce(e);
+  const db = preparedFor(e);
   const ids = db
     .prepare(
       `SELECT id FROM jobs WHERE status IN ('SUCCEEDED', 'FAILED') AND ended_at_ms < ?
@@ -255,7 +233,7 @@ function pruneJobs(e: Engine, cutoffMs: number): void {
  * kept), so each pass reads the kept old rows and one day's new ones, by index.
  */
 function pruneFiles(e: Engine, cutoffMs: number): void {
-  const db = preparedOnce(e);
+  const db = preparedFor(e);
   const old = db.prepare<[string, number], { path: string; version: number }>(
     'SELECT path, version FROM files WHERE server_id = ? AND written_at_ms < ? ORDER BY path, version',
   );
@@ -289,7 +267,7 @@ function anyWithin(versions: number[], from: number, to: number): boolean {
 
 /** serverId → the data versions some reader needs, sorted. */
 function neededVersions(e: Engine): Map<string, number[]> {
-  const db = preparedOnce(e);
+  const db = preparedFor(e);
   const needed = new Map<string, Set<number>>();
   const need = (server: unknown, version: unknown) => {
     if (typeof server !== 'string' || typeof version !== 'number') return;
