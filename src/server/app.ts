@@ -146,6 +146,8 @@ export function createApp(options: CreateAppOptions): OpenAPIHono<AppEnv> {
   registerDocsRoutes(app);
   app.route('/console', lazyConsoleApp({ api: app }));
   app.get('/', (c) => c.redirect('/console'));
+  // Routing is strict about a trailing slash; the console's address typed with one still opens it.
+  app.get('/console/', (c) => c.redirect('/console'));
 
   app.notFound(notFoundOrWrongMethod(app));
   app.onError((err, c) =>

@@ -29,4 +29,11 @@ describe('the console mounted lazily', () => {
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('GET, HEAD');
   });
+
+  it('opens from its address typed with a trailing slash', async () => {
+    const { call } = makeApp();
+    const slash = await call('GET', '/console/');
+    expect(slash.status).toBe(302);
+    expect(slash.headers.get('location')).toBe('/console');
+  });
 });
