@@ -15,20 +15,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createClient } from '../../src/client/index.js';
 import type { Job } from '../../src/sim/types.js';
-import {
-  cpuMs,
-  emit,
-  freePort,
-  HOST,
-  log,
-  peakRssMb,
-  quick,
-  rssMb,
-  sleep,
-  spawnNode,
-  stopChild,
-  waitFor2xx,
-} from './lib.mjs';
+import { cpuMs, emit, log, peakRssMb, quick, rssMb, sleep, spawnServer, stopChild } from './lib.mjs';
 import { BENCH_TOKEN, seedPairs } from './seed-pairs.js';
 
 const CONNECTIONS = 50;
@@ -103,14 +90,6 @@ async function load(
   };
 }
 
-async function startChild(args: string[], health: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawnNode(args.map((arg) => arg.replace('{port}', String(port))));
-  const url = `http://${HOST}:${port}`;
-  await waitFor2xx(`${url}${health}`, child);
-  return { child, url };
-}
-
 /** Each connection its own pair, alternating stop and resume so every action is allowed. */
 function actionCycle(pairIds: string[]): (client: autocannon.Client) => void {
   let next = 0;
@@ -141,7 +120,7 @@ const cpuNote = (f: Figures, floor: Figures) =>
 const children: ChildProcess[] = [];
 const workDir = mkdtempSync(join(tmpdir(), 'drsim-bench-http-'));
 try {
-  const drsim = await startChild(
+  const drsim = await spawnServer(
     ['bin/drsim.js', 'serve', '--port', '{port}', '--db', ':memory:', '--log-level', 'error'],
     '/_sim/health',
   );
@@ -155,12 +134,12 @@ try {
     restarts.push(await client.pairs.restartReplication(pair.id));
   const dataFile = join(workDir, 'floor-data.json');
   writeFileSync(dataFile, JSON.stringify({ pairsPage, jobs: restarts }));
-  const memory = await startChild(
+  const memory = await spawnServer(
     ['scripts/bench/floors/hono-http.mjs', 'memory', '{port}', dataFile],
     '/v1/dr-pairs',
   );
   children.push(memory.child);
-  const sqlite = await startChild(
+  const sqlite = await spawnServer(
     ['scripts/bench/floors/hono-http.mjs', 'sqlite', '{port}', dataFile],
     '/v1/dr-pairs',
   );

@@ -25,6 +25,11 @@ export function spawnNode(
   options?: { stdout?: 'ignore' | 'pipe' | 'inherit'; env?: Record<string, string> },
 ): ChildProcess;
 export function waitFor2xx(url: string, child: ChildProcess, timeoutMs?: number): Promise<void>;
+export function spawnServer(
+  args: string[],
+  health: string,
+  timeoutMs?: number,
+): Promise<{ child: ChildProcess; url: string }>;
 export function stopChild(child: ChildProcess | undefined): Promise<void>;
 export function rssMb(pid: number | undefined): number;
 export function peakRssMb(pid: number | undefined): number;

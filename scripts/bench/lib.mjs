@@ -68,6 +68,18 @@ export async function waitFor2xx(url, child, timeoutMs = 60_000) {
   throw new Error(`${url} gave no 2xx within ${timeoutMs} ms`);
 }
 
+/**
+ * `node ARGS` from the repository root on a free port (`{port}` in ARGS), once HEALTH answers
+ * 2xx: the process and its base URL.
+ */
+export async function spawnServer(args, health, timeoutMs) {
+  const port = await freePort();
+  const child = spawnNode(args.map((arg) => arg.replace('{port}', String(port))));
+  const url = `http://${HOST}:${port}`;
+  await waitFor2xx(`${url}${health}`, child, timeoutMs);
+  return { child, url };
+}
+
 export async function stopChild(child) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));

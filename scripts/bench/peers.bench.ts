@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createClient } from '../../src/client/index.js';
-import { emit, freePort, HOST, log, quick, ROOT, spawnNode, stopChild, waitFor2xx } from './lib.mjs';
+import { emit, log, quick, ROOT, spawnServer, stopChild } from './lib.mjs';
 import { BENCH_TOKEN, seedPairs } from './seed-pairs.js';
 
 const PEERS = ['json-server', 'mockoon-cli', 'wiremock', 'prism'];
@@ -28,12 +28,9 @@ interface Measured {
 }
 
 async function seededDatabase(file: string): Promise<void> {
-  const port = await freePort();
-  const args = ['bin/drsim.js', 'serve', '--port', String(port), '--db', file, '--log-level', 'error'];
-  const child = spawnNode(args);
+  const args = ['bin/drsim.js', 'serve', '--port', '{port}', '--db', file, '--log-level', 'error'];
+  const { child, url } = await spawnServer(args, '/_sim/health');
   try {
-    const url = `http://${HOST}:${port}`;
-    await waitFor2xx(`${url}/_sim/health`, child);
     await seedPairs(createClient({ baseUrl: url, token: BENCH_TOKEN }), 100);
   } finally {
     await stopChild(child);

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createWorlds } from '../../src/sim/index.js';
 import type { DrPair } from '../../src/sim/types.js';
-import { cpuMs, emit, freePort, HOST, log, quick, spawnNode, stopChild, waitFor2xx } from './lib.mjs';
+import { cpuMs, emit, log, quick, spawnServer, stopChild } from './lib.mjs';
 import { addPairs } from './sim-world.js';
 
 const PAIRS = Number(process.env.BENCH_LIST_PAIRS ?? (quick ? 1_000 : 10_000));
@@ -67,14 +67,6 @@ async function load(target: Target, paths: string[]): Promise<Figures> {
     bad: result.non2xx + result.errors,
     cpuUs: ((cpuMs(target.child.pid) - before) * 1000) / Math.max(1, result.requests.total),
   };
-}
-
-async function startChild(args: string[], health: string): Promise<Target> {
-  const port = await freePort();
-  const child = spawnNode(args.map((arg) => arg.replace('{port}', String(port))));
-  const url = `http://${HOST}:${port}`;
-  await waitFor2xx(`${url}${health}`, child, 120_000);
-  return { child, url };
 }
 
 /** The server's database with PAIRS replicating pairs in one tenant (1-hour interval, 3 h of points). */
@@ -138,23 +130,26 @@ try {
   log(`seeding ${PAIRS.toLocaleString('en')} pairs in one tenant …`);
   const seeded = seed(db);
   log(`  seeded in ${(seeded.ms / 1000).toFixed(1)} s (CPU ${(seeded.cpuMs / 1000).toFixed(1)} s)`);
-  const drsim = await startChild(
+  const drsim = await spawnServer(
     ['bin/drsim.js', 'serve', '--port', '{port}', '--db', db, '--log-level', 'error'],
     '/_sim/health',
+    120_000,
   );
   children.push(drsim.child);
   const { paths, pairs } = await pagePaths(drsim.url);
   if (pairs.length !== PAIRS) throw new Error(`the list holds ${pairs.length} pairs, not ${PAIRS}`);
   const dataFile = join(workDir, 'floor-data.json');
   writeFileSync(dataFile, JSON.stringify({ pairs, limit: LIMIT }));
-  const memory = await startChild(
+  const memory = await spawnServer(
     ['scripts/bench/floors/hono-list.mjs', 'memory', '{port}', dataFile],
     '/v1/dr-pairs',
+    120_000,
   );
   children.push(memory.child);
-  const sqlite = await startChild(
+  const sqlite = await spawnServer(
     ['scripts/bench/floors/hono-list.mjs', 'sqlite', '{port}', dataFile],
     '/v1/dr-pairs',
+    120_000,
   );
   children.push(sqlite.child);
   const floorPages = floorPaths(paths.length);
