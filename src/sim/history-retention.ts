@@ -17,7 +17,8 @@
  * time only). A cursor (`counters.historyPrunedSeq`) makes each pass scan only new events.
  */
 import type { Engine } from './engine.js';
-import { type EventRow, PACKED_EVENTS, unpackEvents } from './rows.js';
+import { pruneEventRows } from './history-events.js';
+import { PACKED_EVENTS } from './rows.js';
 import { preparedOnce } from './store.js';
 
 export const DEFAULT_HISTORY_RETENTION_DAYS = 90;
@@ -26,15 +27,6 @@ export const DEFAULT_HISTORY_RETENTION_DAYS = 90;
 const preparedFor = (e: Engine) => preparedOnce(e.store.db);
 const DAY_MS = 86_400_000;
 const CURSOR = 'historyPrunedSeq';
-const RETENTION_REASONS = new Set(['interval', 'daily', 'weekly', 'age', 'count']);
-const UNREAD_KINDS = new Set([
-  'file.written',
-  'fault.fired',
-  'server.power',
-  'server.outage',
-  'server.recovered',
-  'clock.advanced',
-]);
 
 export function retentionDays(e: Engine): number {
   const days = e.ctx.settings.historyRetentionDays;
@@ -55,123 +47,27 @@ export function pruneHistory(e: Engine): void {
 }
 
 function pruneEvents(e: Engine, cutoffMs: number): void {
-  const db = preparedFor(e);
   const { ctx } = e;
   const cursor = ctx.counters[CURSOR] ?? 0;
-  const stored = db
-    .prepare('SELECT seq, at_ms, tenant, pair_id, kind, data FROM events WHERE seq > ? ORDER BY seq')
-    .iterate(cursor) as IterableIterator<EventRow>;
-  // The packed rows read (by seq), so deleting their events needs no second read.
-  const packed = new Map<number, EventRow>();
-  const rows = unpackEvents(
-    (function* remember() {
-      for (const row of stored) {
-        if (row.kind === PACKED_EVENTS) packed.set(row.seq, row);
-        yield row;
-      }
-    })(),
-    cursor,
-  );
-  const doomed: number[] = [];
   // Creations of points not deleted yet, carried from the pass before when it ended where this
   // one starts (nothing reloaded since): a point retention deletes a day or two after it was made
   // is then found without a search of the pair's events.
   const carried = CREATED.get(ctx);
-  const createdSeq =
-    carried && carried.reloads === ctx.reloads && carried.cursor === cursor
-      ? carried.seqs
-      : new Map<string, number>();
   CREATED.delete(ctx);
-  const deletedPoints: { seq: number; pairId: string | null; pointId: string }[] = [];
-  let last = cursor;
-  for (const row of rows) {
-    if (row.at_ms >= cutoffMs) {
-      rows.return?.();
-      break;
-    }
-    last = row.seq;
-    if (UNREAD_KINDS.has(row.kind)) doomed.push(row.seq);
-    else if (row.kind === 'recoveryPoint.created') {
-      const id = (JSON.parse(row.data) as { recoveryPointId?: unknown }).recoveryPointId;
-      if (typeof id === 'string') createdSeq.set(id, row.seq);
-    } else if (row.kind === 'recoveryPoint.deleted') {
-      const data = JSON.parse(row.data) as { recoveryPointId?: unknown; reason?: unknown };
-      if (typeof data.recoveryPointId === 'string' && RETENTION_REASONS.has(String(data.reason))) {
-        deletedPoints.push({ seq: row.seq, pairId: row.pair_id, pointId: data.recoveryPointId });
-      } else if (typeof data.recoveryPointId === 'string') createdSeq.delete(data.recoveryPointId);
-    }
-  }
-  if (last === cursor) return;
-  if (deletedPoints.length > 0) {
-    const named = namedPoints(e);
-    const findCreated = db.prepare<[string | null, number, string, string, string], { seq: number }>(
-      `SELECT CASE kind WHEN 'recoveryPoint.created' THEN seq ELSE seq - 1 END AS seq FROM events
-       WHERE pair_id IS ? AND seq < ? AND (
-         (kind = 'recoveryPoint.created' AND json_extract(data, '$.recoveryPointId') = ?)
-         OR (kind = ? AND json_extract(data, '$[0].recoveryPointId') = ?))`,
-    );
-    for (const { seq, pairId, pointId } of deletedPoints) {
-      const carriedSeq = createdSeq.get(pointId);
-      createdSeq.delete(pointId);
-      if (named.has(pointId)) continue;
-      const created = carriedSeq ?? findCreated.get(pairId, seq, pointId, PACKED_EVENTS, pointId)?.seq;
-      if (created === undefined) continue;
-      doomed.push(created, seq);
-    }
-  }
-  removeEvents(e, doomed, { fromSeq: cursor, toSeq: last, packed });
-  ctx.counters[CURSOR] = last;
-  CREATED.set(ctx, { reloads: ctx.reloads, cursor: last, seqs: createdSeq });
+  const pass = pruneEventRows(e.store.db, {
+    cutoffMs,
+    cursor,
+    carried:
+      carried && carried.reloads === ctx.reloads && carried.cursor === cursor ? carried.seqs : undefined,
+    named: () => namedPoints(e),
+  });
+  if (!pass) return;
+  ctx.counters[CURSOR] = pass.cursor;
+  CREATED.set(ctx, { reloads: ctx.reloads, cursor: pass.cursor, seqs: pass.carried });
 }
 
 /** What `pruneEvents` carries to its next pass (by context). */
 const CREATED = new WeakMap<Engine['ctx'], { reloads: number; cursor: number; seqs: Map<string, number> }>();
-
-/**
- * Deletes the events with these seqs. A packed row (rows.ts, PACKED_EVENTS) goes when both its
- * events go; when one stays, the row becomes that event's own row. `scanned` is what the caller
- * read: every row with seq in (fromSeq, toSeq], the packed ones given; other seqs are looked up.
- */
-function removeEvents(
-  e: Engine,
-  seqs: readonly number[],
-  scanned: { fromSeq: number; toSeq: number; packed: Map<number, EventRow> },
-): void {
-  if (seqs.length === 0) return;
-  const db = preparedFor(e);
-  const gone = new Set(seqs);
-  const remove = db.prepare<[number]>('DELETE FROM events WHERE seq = ?');
-  const rowsAround = db.prepare<[number, number], { seq: number; kind: string; data: string }>(
-    'SELECT seq, kind, data FROM events WHERE seq IN (?, ?) ORDER BY seq',
-  );
-  const rewrite = db.prepare<[number, string, string, number]>(
-    'UPDATE events SET seq = ?, kind = ?, data = ? WHERE seq = ?',
-  );
-  const done = new Set<number>();
-  for (const seq of seqs) {
-    if (done.has(seq)) continue;
-    // A packed row holding `seq` is keyed seq (its second event) or seq + 1 (its first).
-    const packed =
-      seq > scanned.fromSeq && seq <= scanned.toSeq
-        ? (scanned.packed.get(seq) ?? scanned.packed.get(seq + 1))
-        : rowsAround.all(seq, seq + 1).find((row) => row.kind === PACKED_EVENTS);
-    if (!packed || (packed.seq !== seq && packed.seq !== seq + 1)) {
-      remove.run(seq);
-      continue;
-    }
-    const other = packed.seq === seq ? seq - 1 : seq + 1;
-    scanned.packed.delete(packed.seq);
-    if (gone.has(other)) {
-      remove.run(packed.seq);
-      done.add(other);
-      continue;
-    }
-    const [first, second] = JSON.parse(packed.data) as [unknown, unknown];
-    const [kind, data] =
-      other < packed.seq ? ['recoveryPoint.created', first] : ['recoveryPoint.deleted', second];
-    rewrite.run(other, kind, JSON.stringify(data), packed.seq);
-  }
-}
 
 /** Points whose history a checker may still need: named by a job, a fault rule or a statechart. */
 function namedPoints(e: Engine): Set<string> {
