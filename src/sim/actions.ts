@@ -292,7 +292,9 @@ function begin(
   prepared: Prepared,
 ): JobRecord {
   const { action, ...args } = request;
-  const job = createJob(e, pair, action, args, planSteps(e, pair, { type: action, request: args }));
+  const job = createJob(e, pair, action, args, planSteps(e, pair, { type: action, request: args }), {
+    store: !AT_ONCE.has(action),
+  });
   job.result = prepared.result;
   job.steps.find((s) => s.status === 'PENDING')?.log.push(...prepared.notes);
   if (AT_ONCE.has(action)) {

@@ -10,7 +10,7 @@ import type { AddressBook } from './addresses.js';
 import { isSimTime, MAX_SPEED, VirtualClock, type WallClock } from './clock.js';
 import type { RegionCatalogue } from './regions.js';
 import { createRng, type Rng, type RngState } from './rng.js';
-import { PACKED_EVENTS } from './rows.js';
+import { JOB_EVENT_KINDS, PACKED_EVENTS, PACKED_JOB_EVENTS, packJobEvents } from './rows.js';
 import type { Store } from './store.js';
 import type { ClockMode, FaultRule, ProgressionSettings, SimEventKind } from './types.js';
 
@@ -137,6 +137,16 @@ function repaired<T extends Runtime>(store: Store, saved: T | undefined, startMs
   };
 }
 
+/** An event emitted and not stored yet (see `held` in createContext). */
+interface HeldEvent {
+  seq: number;
+  atMs: number;
+  tenant: string;
+  pairId: string | null;
+  kind: SimEventKind;
+  data: Record<string, unknown>;
+}
+
 interface Runtime {
   clock: { nowMs: number; mode: 'manual' | 'realtime'; speed: number };
   rng: RngState;
@@ -173,6 +183,36 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
   );
   const selectFaults = store.db.prepare<[], { rule: string }>('SELECT rule FROM faults ORDER BY seq');
   let depth = 0;
+  /**
+   * The start of an action's `job.created`, `pair.transition`, `job.ended` run (rows.ts,
+   * PACKED_JOB_EVENTS), not stored yet: stored as one row when the run completes, one row each
+   * when another event comes between or the transaction commits. Each keeps its seq and time.
+   */
+  let held: HeldEvent[] = [];
+  const store1 = (h: HeldEvent): void => {
+    insertEvent.run(h.seq, h.atMs, h.tenant, h.pairId, h.kind, JSON.stringify(h.data));
+  };
+  function storeHeld(): void {
+    for (const h of held) store1(h);
+    held = [];
+  }
+  /** Holds `h` when it starts or continues a run (stored with the run once it is whole). */
+  function hold(h: HeldEvent): boolean {
+    const first = held[0];
+    if (h.pairId === null || h.kind !== JOB_EVENT_KINDS[held.length]) return false;
+    if (first && (first.tenant !== h.tenant || first.pairId !== h.pairId || first.atMs !== h.atMs))
+      return false;
+    held.push(h);
+    if (held.length < 3) return true;
+    const [created, transition] = held as [HeldEvent, HeldEvent];
+    const data = packJobEvents(created.data, transition.data, h.data);
+    if (data === null) storeHeld();
+    else {
+      insertEvent.run(h.seq, h.atMs, h.tenant, h.pairId, PACKED_JOB_EVENTS, data);
+      held = [];
+    }
+    return true;
+  }
 
   const ctx: Ctx = {
     store,
@@ -200,10 +240,15 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
       return next;
     },
     emit(tenant, pairId, kind, data) {
-      insertEvent.run(ctx.nextSeq('event'), clock.nowMs(), tenant, pairId, kind, JSON.stringify(data));
+      const event: HeldEvent = { seq: ctx.nextSeq('event'), atMs: clock.nowMs(), tenant, pairId, kind, data };
+      if (!hold(event)) {
+        storeHeld();
+        if (!hold(event)) store1(event);
+      }
       ctx.onEmit?.(tenant, pairId, kind, data);
     },
     emitCreatedDeleted(tenant, pairId, created, deleted, between) {
+      storeHeld();
       ctx.nextSeq('event');
       const data = `[${JSON.stringify(created)},${JSON.stringify(deleted)}]`;
       insertEvent.run(ctx.nextSeq('event'), clock.nowMs(), tenant, pairId, PACKED_EVENTS, data);
@@ -219,6 +264,7 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
       try {
         const result = store.tx(() => {
           const value = fn();
+          storeHeld();
           ctx.flushPoints();
           store.setMetaJson('runtime', runtimeJson());
           return value;
@@ -226,6 +272,7 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
         ctx.version++;
         return result;
       } catch (error) {
+        held = [];
         restoreRuntime({ ...before, settings: JSON.parse(settingsBefore) as Settings });
         ctx.reloadCaches();
         throw error;

@@ -78,7 +78,18 @@ export function jobView(job: JobRecord): Job {
   };
 }
 
+/**
+ * Jobs made and finished in the same call (actions done at once): their row is inserted once,
+ * finished, instead of inserted and then updated in the same transaction (the same row either
+ * way; one statement less on every stop and resume).
+ */
+const notStored = new WeakSet<JobRecord>();
+
 function saveJob(e: Engine, job: JobRecord): void {
+  if (notStored.delete(job)) {
+    insertJob(e, job);
+    return;
+  }
   e.st.updateJob.run({
     id: job.id,
     status: job.status,
@@ -94,12 +105,17 @@ export function progressionOf(e: Engine, type: UserAction): ProgressionMode {
   return e.ctx.settings.progression[type] ?? e.ctx.settings.progression.default ?? 'clock';
 }
 
+/**
+ * A new job, QUEUED. With `store: false` its row is written by its first save: only for a job
+ * finished in the same call (`finishAtOnce`), which nothing reads before.
+ */
 export function createJob(
   e: Engine,
   pair: { id: string; tenant: string },
   type: UserAction,
   request: Record<string, unknown>,
   steps: { name: string; durationMs: number; skipped?: boolean }[],
+  { store = true }: { store?: boolean } = {},
 ): JobRecord {
   const now = e.ctx.clock.nowMs();
   const id = e.ctx.rng.id('job');
@@ -125,23 +141,28 @@ export function createJob(
     result: {},
     hungBy: null,
   };
-  e.st.insertJob.run({
-    id,
-    seq: job.seq,
-    tenant: pair.tenant,
-    pair_id: pair.id,
-    type,
-    status: job.status,
-    steps: JSON.stringify(job.steps),
-    error: null,
-    request: JSON.stringify(request),
-    result: '{}',
-    created_at_ms: now,
-    ended_at_ms: null,
-    hung_by: null,
-  });
+  if (store) insertJob(e, job);
+  else notStored.add(job);
   e.ctx.emit(pair.tenant, pair.id, 'job.created', { jobId: id, type, request });
   return job;
+}
+
+function insertJob(e: Engine, job: JobRecord): void {
+  e.st.insertJob.run({
+    id: job.id,
+    seq: job.seq,
+    tenant: job.tenant,
+    pair_id: job.pairId,
+    type: job.type,
+    status: job.status,
+    steps: JSON.stringify(job.steps),
+    error: job.error ? JSON.stringify(job.error) : null,
+    request: JSON.stringify(job.request),
+    result: JSON.stringify(job.result),
+    created_at_ms: Date.parse(job.createdAt),
+    ended_at_ms: job.endedAt === null ? null : Date.parse(job.endedAt),
+    hung_by: job.hungBy,
+  });
 }
 
 /** Starts a job's first step; with `immediate` progression the whole job runs now. */

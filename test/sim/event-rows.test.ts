@@ -1,13 +1,16 @@
 /**
  * A tick's `recoveryPoint.created` and the `recoveryPoint.deleted` right after it are stored as
- * one row (src/sim/rows.ts, PACKED_EVENTS). Readers must see two events with their own seqs: every
- * cursor, `afterSeq`, kind filter and page size answers as if each event had its own row, before
- * and after history retention prunes half of such a pair.
+ * one row (src/sim/rows.ts, PACKED_EVENTS), and so are an action's `job.created`,
+ * `pair.transition` and `job.ended` when it is done at once (PACKED_JOB_EVENTS). Readers must see
+ * each event with its own seq: every cursor, `afterSeq`, kind filter and page size answers as if
+ * each event had its own row, before and after history retention prunes half of such a pair.
  */
 
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/sim/contract.js';
 import { createSimulator } from '../../src/sim/index.js';
+import { JOB_EVENT_KINDS, packJobEvents, unpackJobEvents } from '../../src/sim/rows.js';
 import type { SimEvent } from '../../src/sim/types.js';
 import { attachMain, createMain, expectChecksPass, TENANT } from './support/world.js';
 
@@ -84,5 +87,88 @@ describe('events stored two to a row', () => {
     );
     expect(createdOfKept.length).toBe(kept.size);
     expectChecksPass(sim);
+  });
+});
+
+describe('an action done at once: its three events stored in one row', () => {
+  it('reads as three events with their own seqs: pages, afterSeq, kinds, history, export', () => {
+    const { sim, pair } = replicating();
+    sim.advance('1h');
+    const stop = sim.act(TENANT, pair.id, { action: 'stopReplication' });
+    const resume = sim.act(TENANT, pair.id, { action: 'resumeReplication' });
+    const all = expectConsistentReads(sim, pair.id);
+    for (const [job, from, to] of [
+      [stop, 'REPLICATING', 'PAUSED'],
+      [resume, 'PAUSED', 'REPLICATING'],
+    ] as const) {
+      const created = all.findIndex((event) => event.kind === 'job.created' && event.data.jobId === job.id);
+      expect(all.slice(created, created + 3)).toMatchObject([
+        { kind: 'job.created', data: { jobId: job.id, type: job.type, request: {} } },
+        { kind: 'pair.transition', seq: all[created]!.seq + 1, data: { from, to, jobId: job.id } },
+        {
+          kind: 'job.ended',
+          seq: all[created]!.seq + 2,
+          data: { jobId: job.id, status: 'SUCCEEDED', error: null },
+        },
+      ]);
+    }
+    const other = createSimulator({ seed: 1 });
+    other.importState(sim.exportState());
+    for (const s of [sim, other]) {
+      s.act(TENANT, pair.id, { action: 'stopReplication' });
+      s.advance('1d');
+    }
+    expect(expectConsistentReads(other, pair.id)).toEqual(expectConsistentReads(sim, pair.id));
+    expectChecksPass(sim);
+  });
+
+  it('a refused or failed action stores exactly what it stored before', () => {
+    const { sim, pair } = replicating();
+    sim.advance('1h');
+    sim.addFault({ target: 'stopReplication', effect: { kind: 'fail' } });
+    const failed = sim.act(TENANT, pair.id, { action: 'stopReplication' });
+    expect(failed.status).toBe('FAILED');
+    expect(() => sim.act(TENANT, pair.id, { action: 'resumeReplication' })).toThrow();
+    const all = expectConsistentReads(sim, pair.id);
+    expect(all.filter((event) => event.data.jobId === failed.id).map((event) => event.kind)).toEqual([
+      'job.created',
+      'fault.fired',
+      'job.ended',
+    ]);
+    expect(sim.getJob(TENANT, failed.id)).toEqual(failed);
+  });
+
+  const json = fc.jsonValue();
+  const string = fc.string();
+  it('packing keeps every event text byte for byte, or declines', () => {
+    fc.assert(
+      fc.property(
+        string,
+        string,
+        json,
+        fc.array(json, { minLength: 6, maxLength: 6 }),
+        json,
+        json,
+        (jobId, type, request, [event, from, to, testFrom, testTo, active], status, error) => {
+          const created = { jobId, type, request };
+          const transition = { event, from, to, testFrom, testTo, activeRecoveryPointId: active, jobId };
+          const ended = { jobId, type, status, error };
+          const packed = packJobEvents(created, transition, ended);
+          expect(packed).not.toBeNull();
+          expect(unpackJobEvents(packed!)).toEqual(
+            [created, transition, ended].map((d) => JSON.stringify(d)),
+          );
+          // Another job, another key order, a missing or an undefined value: not packed.
+          expect(packJobEvents(created, { ...transition, jobId: `${jobId}x` }, ended)).toBeNull();
+          expect(packJobEvents({ type, jobId, request }, transition, ended)).toBeNull();
+          expect(packJobEvents(created, transition, { jobId, type, status })).toBeNull();
+          expect(
+            packJobEvents(created, { ...transition, activeRecoveryPointId: undefined }, ended),
+          ).toBeNull();
+          expect(packJobEvents(created, transition, { ...ended, extra: 1 })).toBeNull();
+        },
+      ),
+    );
+    expect(JOB_EVENT_KINDS).toEqual(['job.created', 'pair.transition', 'job.ended']);
   });
 });
