@@ -28,6 +28,7 @@ import { DrError } from './errors.js';
 import { dataVersionOf } from './recovery-points.js';
 import { dayStartMs, timeZoneOffsetMs } from './retention.js';
 import { iso } from './rows.js';
+import { workloadBytesAt } from './servers.js';
 import { preparedOnce } from './store.js';
 import type { VolumeType } from './types.js';
 import { check, isRecord } from './validate.js';
@@ -391,6 +392,28 @@ export function onBillingEvent(
 
 const GIB = 1024 ** 3;
 
+/** What transmission reads of a pair: its servers, their regions and the main's volumes. */
+export interface PairRegions {
+  main_server_id: string;
+  shadow_server_id: string | null;
+  main_region: string;
+  main_volumes: string;
+  shadow_region: string | null;
+}
+
+/**
+ * The regions of the replicating pairs as a tick read them (replication.ts), by pair id, valid
+ * while no pair or server row changed since (`ctx.rowChanges`): then they are what the `regions`
+ * query would answer, and a tick's points need no query each.
+ */
+const TICK_REGIONS = new WeakMap<
+  Engine['ctx'],
+  { rowChanges: number; byPair: ReadonlyMap<string, PairRegions> }
+>();
+export function tickRegions(e: Engine, byPair: ReadonlyMap<string, PairRegions>): void {
+  TICK_REGIONS.set(e.ctx, { rowChanges: e.ctx.rowChanges, byPair });
+}
+
 /**
  * Cross-region transmission (shadow region ≠ main region): a point with no point before it is a
  * full copy, which sends the main server's whole volume capacity; a later point sends the bytes
@@ -408,13 +431,18 @@ function transmit(e: Engine, tenant: string, pairId: string, pointId: string): v
   const previous = index > 0 ? dataVersionOf(e, points[index - 1]!.id) : undefined;
   if (previous === pointVersion) return;
   const q = queries(e);
-  const pair = q.regions.get(pairId);
+  const hint = TICK_REGIONS.get(e.ctx);
+  const pair =
+    (hint?.rowChanges === e.ctx.rowChanges ? hint.byPair.get(pairId) : undefined) ?? q.regions.get(pairId);
   if (!pair || pair.shadow_region === null || pair.shadow_region === pair.main_region) return;
   let gb: number;
   if (index <= 0) {
     gb = (JSON.parse(pair.main_volumes) as { sizeGb: number }[]).reduce((sum, v) => sum + v.sizeGb, 0);
   } else {
-    const bytes = q.bytesWritten.get(pair.main_server_id, previous ?? 0, pointVersion) ?? 0;
+    const bytes =
+      (previous === pointVersion - 1 ? workloadBytesAt(e, pair.main_server_id, pointVersion) : undefined) ??
+      q.bytesWritten.get(pair.main_server_id, previous ?? 0, pointVersion) ??
+      0;
     gb = bytes / GIB;
   }
   if (gb <= 0) return;

@@ -4,6 +4,7 @@
  * main server's data, with the retention rules applied. A pair whose main server is down or
  * whose shadow was started by hand fails instead; a pair whose main server is back recovers. Outages act at once, not at the next tick, as a client would observe them.
  */
+import { type PairRegions, tickRegions } from './accounts.js';
 import type { Engine } from './engine.js';
 import { matchFault } from './faults.js';
 import { type PairRecord, pairById, sendEvent, snapshotOf } from './pairs.js';
@@ -20,7 +21,7 @@ const WORKLOAD_FILES = 8;
 /** The first tick strictly after `ms`. */
 export const nextTickAfter = (ms: number): number => (Math.floor(ms / TICK_MS) + 1) * TICK_MS;
 
-interface TickRow {
+interface TickRow extends PairRegions {
   id: string;
   main_id: string;
   tenant: string;
@@ -41,7 +42,8 @@ export function replicationStatements(e: Engine) {
     replicating: db.prepare<[], TickRow>(
       `SELECT p.id, m.id AS main_id, p.tenant, p.status, CASE WHEN p.test_state = 'NONE' THEN NULL ELSE p.machine END AS machine,
          p.interval_hours, m.power_state AS main_power, m.data_version, m.data_bytes,
-         s.power_state AS shadow_power
+         s.power_state AS shadow_power, p.main_server_id, p.shadow_server_id, m.region AS main_region,
+         m.volumes AS main_volumes, COALESCE(s.region, json_extract(p.placement, '$.region')) AS shadow_region
        FROM pairs p JOIN servers m ON m.id = p.main_server_id LEFT JOIN servers s ON s.id = p.shadow_server_id
        WHERE p.status = 'REPLICATING' ORDER BY p.seq`,
     ),
@@ -119,12 +121,26 @@ function replicatingPairs(
   return rows;
 }
 
+/** The rows by pair id, made once per read of the replicating pairs. */
+const BY_PAIR = new WeakMap<TickRow[], Map<string, TickRow>>();
+function byPair(rows: TickRow[]): Map<string, TickRow> {
+  let map = BY_PAIR.get(rows);
+  if (!map) {
+    map = new Map(rows.map((row) => [row.id, row]));
+    BY_PAIR.set(rows, map);
+  }
+  return map;
+}
+
 /** One 15-minute boundary: workload, then recovery points, then recoveries. */
 export function tick(e: Engine, rs: ReplicationStatements): void {
   const changesBefore = e.ctx.rowChanges;
   const written = runWorkload(e);
   const now = e.ctx.clock.nowMs();
-  for (const row of replicatingPairs(e, rs, changesBefore, written)) {
+  const rows = replicatingPairs(e, rs, changesBefore, written);
+  // Billing reads each new point's pair regions: these rows hold them while no row changes.
+  tickRegions(e, byPair(rows));
+  for (const row of rows) {
     const cause = failureCause(row);
     if (cause) {
       // Anything but taking a point may read points from SQLite: the deferred ones go first.

@@ -60,6 +60,9 @@ type RetentionResult = ReturnType<RetentionFn>;
  * an hour whose two ends agree has one offset throughout (no zone changes its offset twice within
  * an hour); an hour in which a change happens is computed per instant.
  */
+/** How far back `uniformOffsetMs` grows a run: the age rule keeps 30 days of points. */
+const MAX_RUN_HOURS = 32 * 24;
+
 class ZoneOffsets {
   readonly #format: Intl.DateTimeFormat | null;
   readonly #byHour = new Map<number, number>();
@@ -114,6 +117,26 @@ class ZoneOffsets {
       }
     }
     return this.#exact(ms);
+  }
+
+  /**
+   * The one offset of every instant in [fromMs, toMs], or null when no uniform run holds them
+   * all. The run is grown back to `fromMs` hour by hour (each hour formatted once per zone), so
+   * retention can add one offset to all of a pair's points instead of reading each one's.
+   */
+  uniformOffsetMs(fromMs: number, toMs: number): number | null {
+    if (this.#format === null) return 0;
+    const fromHour = Math.floor(fromMs / HOUR_MS);
+    const toHour = Math.floor(toMs / HOUR_MS);
+    if (fromHour < toHour - MAX_RUN_HOURS) return null;
+    this.offsetMs(toMs);
+    if (toHour < this.#runFrom || toHour >= this.#runTo) return null;
+    while (fromHour < this.#runFrom) {
+      const before = this.#runFrom;
+      this.offsetMs((before - 1) * HOUR_MS);
+      if (this.#runFrom === before) return null;
+    }
+    return this.#runOffset;
   }
 
   /**
@@ -456,10 +479,13 @@ export function applyRetentionFast(input: RetentionInput): RetentionResult | nul
   const deleted: RetentionResult['deleted'] = [];
   let sameDay = false;
   let sameWeek = false;
-  const utc = timeZone === 'UTC';
+  // Points come oldest first; one offset for all of them when the zone kept it from the first to now.
+  const fromMs = points[0]!.createdAtMs;
+  const offset = zone.uniformOffsetMs(fromMs, nowMs);
   for (let i = 0; i < count - 1; i++) {
     const point = points[i]!;
-    const local = utc ? point.createdAtMs : point.createdAtMs + zone.offsetMs(point.createdAtMs);
+    const ms = point.createdAtMs;
+    const local = offset !== null && ms >= fromMs && ms <= nowMs ? ms + offset : ms + zone.offsetMs(ms);
     const day = Math.floor(local / DAY_MS);
     if ((local - day * DAY_MS) % intervalMs !== 0) {
       deleted.push({ id: point.id, reason: 'interval' });

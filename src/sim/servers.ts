@@ -201,10 +201,15 @@ export function writeVersion(
   const version = server.dataVersion + 1;
   const now = e.ctx.clock.nowMs();
   let bytes = server.dataBytes;
+  let written = 0;
   for (const [path, content] of changes) {
     const head = e.st.fileHead.get(server.id, path);
     if (head?.content) bytes -= Buffer.byteLength(head.content);
-    if (content !== null) bytes += Buffer.byteLength(content);
+    if (content !== null) {
+      const size = Buffer.byteLength(content);
+      bytes += size;
+      written += size;
+    }
     e.st.insertFile.run(
       server.id,
       path,
@@ -217,6 +222,7 @@ export function writeVersion(
   server.dataVersion = version;
   server.dataBytes = Math.max(0, bytes);
   saveServer(e, server);
+  if (source === 'workload') rememberWorkloadWrite(e, server.id, version, written, now);
   if (source !== 'workload') {
     e.ctx.emit(server.tenant, server.pairId, 'file.written', {
       serverId: server.id,
@@ -226,6 +232,34 @@ export function writeVersion(
     });
   }
   return server;
+}
+
+/**
+ * The bytes of content the workload wrote as each server's last version, at the instant it wrote
+ * them: billing's transmission (accounts.ts) sends the bytes written since the point before,
+ * which on a tick is just this version, and so need not sum the version's file rows. Versions of
+ * a server only grow, so (server, version) names one write; a rollback or import (`ctx.reloads`)
+ * and any later instant drop what is remembered.
+ */
+const WORKLOAD_WRITES = new WeakMap<
+  Engine['ctx'],
+  { reloads: number; atMs: number; byServer: Map<string, { version: number; bytes: number }> }
+>();
+function rememberWorkloadWrite(e: Engine, serverId: string, version: number, bytes: number, atMs: number) {
+  let writes = WORKLOAD_WRITES.get(e.ctx);
+  if (writes?.reloads !== e.ctx.reloads || writes.atMs !== atMs) {
+    writes = { reloads: e.ctx.reloads, atMs, byServer: new Map() };
+    WORKLOAD_WRITES.set(e.ctx, writes);
+  }
+  writes.byServer.set(serverId, { version, bytes });
+}
+
+/** The bytes of content a server's file rows at `version` hold, when the workload wrote them just now. */
+export function workloadBytesAt(e: Engine, serverId: string, version: number): number | undefined {
+  const writes = WORKLOAD_WRITES.get(e.ctx);
+  if (writes?.reloads !== e.ctx.reloads || writes.atMs !== e.ctx.clock.nowMs()) return undefined;
+  const write = writes.byServer.get(serverId);
+  return write?.version === version ? write.bytes : undefined;
 }
 
 interface FileRow {
