@@ -12,7 +12,7 @@ import type { Engine } from './engine.js';
 import { DrError, isOperationErrorCode, type OperationErrorCode } from './errors.js';
 import { matchFault } from './faults.js';
 import { fired } from './recovery-points.js';
-import { iso, jobFromRow } from './rows.js';
+import { iso, jobFromRow, stepsText } from './rows.js';
 import type { Job, JobStep, OperationErrorView, ProgressionMode } from './types.js';
 
 export interface StepState extends JobStep {
@@ -93,7 +93,7 @@ function saveJob(e: Engine, job: JobRecord): void {
   e.st.updateJob.run({
     id: job.id,
     status: job.status,
-    steps: JSON.stringify(job.steps),
+    steps: stepsText(job.steps),
     error: job.error ? JSON.stringify(job.error) : null,
     result: JSON.stringify(job.result),
     ended_at_ms: job.endedAt === null ? null : Date.parse(job.endedAt),
@@ -155,7 +155,7 @@ function insertJob(e: Engine, job: JobRecord): void {
     pair_id: job.pairId,
     type: job.type,
     status: job.status,
-    steps: JSON.stringify(job.steps),
+    steps: stepsText(job.steps),
     error: job.error ? JSON.stringify(job.error) : null,
     request: JSON.stringify(job.request),
     result: JSON.stringify(job.result),

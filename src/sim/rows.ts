@@ -288,6 +288,48 @@ export function pointFromRow(row: PointRow): StoredRecoveryPoint {
   };
 }
 
+/**
+ * A job's steps as stored. A step of the usual shape (the keys of `STEP_KEYS`, in that order) is
+ * the array of its values, its times as epoch milliseconds when that gives back the same ISO
+ * text: a stop or resume's one step took ~180 bytes as an object, ~90 as an array, and served
+ * worlds keep every job (docs/performance.md, "Memory over time"). Any other step is stored as
+ * it is, so `stepsFromText` gives back each step with the same keys, order and values.
+ */
+const STEP_KEYS = ['name', 'status', 'startedAt', 'endedAt', 'log', 'durationMs'];
+
+export function stepsText(steps: readonly object[]): string {
+  return JSON.stringify(steps.map(packStep));
+}
+
+function packStep(step: object): unknown {
+  const s = step as Record<string, unknown>;
+  if (!hasExactly(s, STEP_KEYS) || !isTime(s.startedAt) || !isTime(s.endedAt)) return step;
+  return [s.name, s.status, msOf(s.startedAt), msOf(s.endedAt), s.log, s.durationMs];
+}
+
+const isTime = (value: unknown): value is string | null => value === null || typeof value === 'string';
+const msOf = (value: string | null): string | number | null => {
+  if (value === null) return null;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) && iso(ms) === value ? ms : value;
+};
+const timeOf = (value: unknown): unknown => (typeof value === 'number' ? iso(value) : value);
+
+export function stepsFromText(text: string): unknown[] {
+  return (JSON.parse(text) as unknown[]).map((step) =>
+    Array.isArray(step)
+      ? {
+          name: step[0],
+          status: step[1],
+          startedAt: timeOf(step[2]),
+          endedAt: timeOf(step[3]),
+          log: step[4],
+          durationMs: step[5],
+        }
+      : step,
+  );
+}
+
 export function jobFromRow(row: JobRow): StoredJob & { seq: number; hungBy: string | null } {
   return {
     id: row.id,
@@ -295,7 +337,7 @@ export function jobFromRow(row: JobRow): StoredJob & { seq: number; hungBy: stri
     type: row.type as StoredJob['type'],
     pairId: row.pair_id,
     status: row.status as StoredJob['status'],
-    steps: JSON.parse(row.steps),
+    steps: stepsFromText(row.steps) as StoredJob['steps'],
     error: row.error ? JSON.parse(row.error) : null,
     request: JSON.parse(row.request),
     createdAt: iso(row.created_at_ms),

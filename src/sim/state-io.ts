@@ -15,6 +15,7 @@ import {
   pairFromRow,
   pointFromRow,
   serverFromRow,
+  stepsText,
   toMs,
   unpackEvents,
 } from './rows.js';
@@ -315,7 +316,7 @@ function writeState(e: Engine, state: SimState, verify?: () => void): void {
         pair_id: j.pairId,
         type: j.type,
         status: j.status,
-        steps: JSON.stringify(j.steps),
+        steps: stepsText(j.steps),
         error: j.error ? JSON.stringify(j.error) : null,
         request: JSON.stringify(j.request),
         result: JSON.stringify(j.result),
