@@ -58,10 +58,11 @@ export function takeRecoveryPoint(
   // or count rule moved a daily point; otherwise only the new point has tags to store.
   const fast = applyRetentionFast(input);
   const newDay = fast === null && dayStartMs(now, input.timeZone) === now;
-  const { deleted, tags: newTags } = fast ?? applyRetention({ ...input, onlyNewTags: !newDay });
+  const full = fast === null ? applyRetention({ ...input, onlyNewTags: !newDay }) : null;
+  const deleted = fast?.deleted ?? full!.deleted;
   const retagAll = newDay || deleted.some((d) => d.reason !== 'interval');
-  const tags = retagAll && !newDay ? applyRetention(input).tags : newTags;
-  point.tags = tagsText(tags[id]);
+  const tags = retagAll && !newDay ? applyRetention(input).tags : (full?.tags ?? {});
+  point.tags = tagsText(fast !== null && !retagAll ? fast.newPointTags : tags[id]);
   const rule =
     e.ctx.faults.length > 0
       ? matchFault(

@@ -42,7 +42,7 @@ describe('applyRetentionFast', () => {
             if (fast) {
               applied++;
               expect(fast.deleted).toEqual(full.deleted);
-              expect(fast.tags[id]).toEqual(full.tags[id]);
+              expect(fast.newPointTags).toEqual(full.tags[id]);
             }
             const gone = new Set(full.deleted.map((d) => d.id));
             points = points.filter((p) => !gone.has(p.id));
