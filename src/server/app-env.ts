@@ -12,5 +12,7 @@ export interface AppEnv {
     policy: Policy;
     /** The world the request acted on, for `X-Drsim-Time`. */
     world: Simulator;
+    /** False when read answers must be made as ordinary Responses (src/server/plain-answer.ts). */
+    plainAnswers: boolean;
   };
 }

@@ -20,6 +20,7 @@ import { chaosMiddleware } from './http-chaos.js';
 import { IdempotencyStore } from './idempotency.js';
 import { journalMiddleware } from './journal.js';
 import { type Logger, silentLogger } from './logger.js';
+import { plainAnswerOf, setPlainHeader, settledHeaders } from './plain-answer.js';
 import { HTTP_ERROR_CODES, HttpProblem, handleError, problemResponse, validationHook } from './problem.js';
 import { refuseUnknownQuery } from './query-guard.js';
 import { registerAccountRoutes } from './routes/account.js';
@@ -109,6 +110,12 @@ export function createApp(options: CreateAppOptions): OpenAPIHono<AppEnv> {
         maxAge: 600,
       }),
     );
+    // cors makes the answer's Response before the route runs, so the route's answer is copied
+    // into it: made the ordinary way, it is copied as it always was (src/server/plain-answer.ts).
+    app.use(async (c, next) => {
+      c.set('plainAnswers', false);
+      await next();
+    });
   }
   app.use(async (c, next) => {
     const caller = identify(identity, c.req.header('authorization'), c.req.header('x-drsim-admin-token'));
@@ -183,6 +190,11 @@ function logRequests(logger: Logger): MiddlewareHandler<AppEnv> {
  * copying way.
  */
 function setHeader(c: Context, name: string, value: string): void {
+  const plain = plainAnswerOf(c.res);
+  if (plain) {
+    setPlainHeader(plain, name, value);
+    return;
+  }
   try {
     c.res.headers.set(name, value);
   } catch {
@@ -200,7 +212,7 @@ function closeUnreadBodies(): MiddlewareHandler {
   return async (c, next) => {
     await next();
     const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
-    if (incoming && !incoming.complete && !c.res.headers.has('connection')) {
+    if (incoming && !incoming.complete && !settledHeaders(c.res).has('connection')) {
       c.res.headers.set('Connection', 'close');
     }
   };

@@ -8,6 +8,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.js';
 import { methodMatches, pathMatcher } from './path-pattern.js';
+import { plainAnswerOf, SUMMARY_TEXT_LIMIT } from './plain-answer.js';
 
 export interface JournalEntry {
   seq: number;
@@ -38,7 +39,7 @@ const MAX_KEPT_BODY = 16 * 1024;
  * cost a 100-pair list page five times its own CPU and held up to 1000 page summaries in
  * memory; the answers a replay checks (one pair, one job, a short page) are far smaller.
  */
-const MAX_SUMMARIZED_ANSWER = 16 * 1024;
+const MAX_SUMMARIZED_ANSWER = SUMMARY_TEXT_LIMIT;
 /** Fields that say which thing an answer is about and what state it is in; never times or secrets. */
 const KEY_FIELDS = new Set([
   'id',
@@ -101,6 +102,15 @@ type Summary = JournalEntry['response'] | undefined;
  * journal is read, not on every request.
  */
 async function summarize(res: Response, sent: string | undefined): Promise<Summary | (() => Summary)> {
+  // A plain answer (src/server/plain-answer.ts) is JSON without a Content-Length header yet, and
+  // keeps its text when short enough: the same summary, without making its headers a Headers.
+  const plain = plainAnswerOf(res);
+  if (plain) {
+    const { type, text } = plain;
+    return text === undefined || text.length > MAX_SUMMARIZED_ANSWER
+      ? undefined
+      : () => summaryOf(type, text);
+  }
   const type = res.headers.get('content-type') ?? '';
   if (!/json/.test(type)) return undefined;
   if (sent === undefined && res.body === null) return undefined;

@@ -7,6 +7,7 @@ import type { Simulator } from '../../sim/contract.js';
 import { keysetPage } from '../../sim/pagination.js';
 import type { AppEnv } from '../app-env.js';
 import { requirePermission } from '../auth.js';
+import { jsonAnswer } from '../plain-answer.js';
 import { ReadCache } from '../read-cache.js';
 import { IdempotencyHeadersSchema } from '../schemas/actions.js';
 import {
@@ -56,9 +57,9 @@ export function registerDrPairRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
   app.openapi(listPairs, (c) => {
     const tenant = c.get('tenant');
     const query = c.req.valid('query');
-    const body = cache.json(tenant, JSON.stringify(query), () => sim.listPairs(tenant, query));
+    const json = cache.json(tenant, JSON.stringify(query), () => sim.listPairs(tenant, query));
     // The same document c.json would send, served from the cache when nothing changed.
-    return c.body(body, 200, { 'Content-Type': 'application/json' }) as never;
+    return jsonAnswer(c, json) as never;
   });
 
   const attach = createRoute({

@@ -5,6 +5,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Simulator } from '../../sim/contract.js';
 import type { AppEnv } from '../app-env.js';
 import { requirePermission } from '../auth.js';
+import { jsonAnswer } from '../plain-answer.js';
 import { ReadCache } from '../read-cache.js';
 import { EXAMPLE_IDS, idParam, json, problems, V1_READ_ONE } from '../schemas/common.js';
 import { JobSchema } from '../schemas/dr-pairs.js';
@@ -30,8 +31,10 @@ export function registerJobRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): voi
   app.openapi(getJob, (c) => {
     const tenant = c.get('tenant');
     const { id } = c.req.valid('param');
-    const body = cache.json(tenant, `job ${id}`, () => sim.getJob(tenant, id));
     // The same document c.json would send.
-    return c.body(body, 200, { 'Content-Type': 'application/json' }) as never;
+    return jsonAnswer(
+      c,
+      cache.json(tenant, `job ${id}`, () => sim.getJob(tenant, id)),
+    ) as never;
   });
 }
