@@ -324,6 +324,7 @@ function begin(
           message: rule.effect.message ?? `${action} failed (fault rule ${rule.id}).`,
         },
         [],
+        pair,
       );
       return job;
     }
@@ -331,7 +332,7 @@ function begin(
     // Resumed onto an outage (or a shadow started by hand meanwhile): replication fails at once.
     if (action === 'resumeReplication') failIfUnhealthy(e, pair);
     const log = action === 'detach' ? detach(e, pair) : [`status is now ${pair.status}`];
-    finishAtOnce(e, job, null, log);
+    finishAtOnce(e, job, null, log, pair);
     return job;
   }
   if (action === 'restartReplication') {

@@ -498,13 +498,13 @@ const hooks: JobHooks = {
     // Skips were decided when the job was planned (planSteps); a skipped step never runs.
     PLANS[job.type].steps[index]?.run?.(world, log);
   },
-  succeed(e, job) {
-    const pair = loadPair(e, job.tenant, job.pairId);
+  succeed(e, job, held) {
+    const pair = held ?? loadPair(e, job.tenant, job.pairId);
     clearCurrentJob(e, pair, job);
     PLANS[job.type].succeed({ e, job, pair });
   },
-  fail(e, job, error) {
-    const pair = loadPair(e, job.tenant, job.pairId);
+  fail(e, job, error, held) {
+    const pair = held ?? loadPair(e, job.tenant, job.pairId);
     clearCurrentJob(e, pair, job);
     PLANS[job.type].fail({ e, job, pair }, error);
   },

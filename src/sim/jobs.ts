@@ -11,6 +11,7 @@ import { parseDuration } from './duration.js';
 import type { Engine } from './engine.js';
 import { DrError, isOperationErrorCode, type OperationErrorCode } from './errors.js';
 import { matchFault } from './faults.js';
+import type { PairRecord } from './pairs.js';
 import { fired } from './recovery-points.js';
 import { iso, jobFromRow, stepsText } from './rows.js';
 import type { Job, JobStep, OperationErrorView, ProgressionMode } from './types.js';
@@ -42,8 +43,9 @@ export interface StepSpec<W> {
 /** What the job machinery needs of a plan; plans live in job-plans.ts. */
 export interface JobHooks {
   runStep(e: Engine, job: JobRecord, index: number, log: (line: string) => void): void;
-  succeed(e: Engine, job: JobRecord): void;
-  fail(e: Engine, job: JobRecord, error: OperationErrorView): void;
+  /** `pair`: the job's pair as the caller holds it, saved (else it is read). */
+  succeed(e: Engine, job: JobRecord, pair?: PairRecord): void;
+  fail(e: Engine, job: JobRecord, error: OperationErrorView, pair?: PairRecord): void;
 }
 
 let hooks: JobHooks | null = null;
@@ -281,15 +283,15 @@ export function completeStep(e: Engine, job: JobRecord, index: number): void {
   beginStep(e, job, next);
 }
 
-function finishJob(e: Engine, job: JobRecord, error: OperationErrorView | null): void {
+function finishJob(e: Engine, job: JobRecord, error: OperationErrorView | null, pair?: PairRecord): void {
   for (const step of job.steps) if (step.status === 'PENDING') step.status = 'SKIPPED';
   const failed = error !== null || job.steps.some((s) => s.status === 'FAILED');
   job.status = failed ? 'FAILED' : 'SUCCEEDED';
   job.error = failed ? (error ?? { code: 'STEP_FAILED', message: 'A step failed.' }) : null;
   job.endedAt = iso(e.ctx.clock.nowMs());
   job.hungBy = null;
-  if (failed) hooks?.fail(e, job, job.error!);
-  else hooks?.succeed(e, job);
+  if (failed) hooks?.fail(e, job, job.error!, pair);
+  else hooks?.succeed(e, job, pair);
   saveJob(e, job);
   e.ctx.emit(job.tenant, job.pairId, 'job.ended', {
     jobId: job.id,
@@ -350,12 +352,17 @@ export function resumeProgression(e: Engine): void {
   }
 }
 
-/** Creates a job that completed at once (actions with no processing state: stop, resume, detach). */
+/**
+ * Creates a job that completed at once (actions with no processing state: stop, resume, detach).
+ * `pair` is the job's pair as the action left it (every change saved): the plan's end needs it,
+ * and reading it again was a tenth of a stop or resume.
+ */
 export function finishAtOnce(
   e: Engine,
   job: JobRecord,
   error: OperationErrorView | null,
   log: string[],
+  pair: PairRecord,
 ): void {
   const now = iso(e.ctx.clock.nowMs());
   job.status = 'RUNNING';
@@ -365,5 +372,5 @@ export function finishAtOnce(
     step.endedAt = now;
     step.log.push(...log);
   }
-  finishJob(e, job, error);
+  finishJob(e, job, error, pair);
 }
