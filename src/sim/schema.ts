@@ -104,4 +104,10 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (name, part)
   ) WITHOUT ROWID;
   `,
+  // 9: only the jobs still to run are looked up by status (rows.ts runningJobs, in seq order): an
+  // index of those alone, instead of every job's status, which each finished job added to.
+  `
+  DROP INDEX jobs_status;
+  CREATE INDEX jobs_active ON jobs (seq) WHERE status IN ('QUEUED', 'RUNNING');
+  `,
 ];
