@@ -8,7 +8,7 @@
  */
 import type { HttpBindings } from '@hono/node-server';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { lazyConsoleApp } from '../console/lazy.js';
@@ -117,10 +117,10 @@ export function createApp(options: CreateAppOptions): OpenAPIHono<AppEnv> {
       await next();
     });
   }
-  app.use(async (c, next) => {
+  app.use((c, next) => {
     const caller = identify(identity, c.req.header('authorization'), c.req.header('x-drsim-admin-token'));
     c.set('caller', caller);
-    await next();
+    return next();
   });
   app.use(logRequests(logger));
   app.use(closeUnreadBodies());
@@ -128,9 +128,9 @@ export function createApp(options: CreateAppOptions): OpenAPIHono<AppEnv> {
   app.use(chaosMiddleware(tenancy));
   // Authentication first: nobody gets a byte of their body read before they are known.
   app.use('/v1/*', authenticate());
-  app.use('/v1/*', async (c, next) => {
+  app.use('/v1/*', (c, next) => {
     c.set('world', tenancy.world(c.get('tenant')));
-    await next();
+    return next();
   });
   app.use('/_sim/*', requireControlAccess());
   app.use(limitBody());
@@ -165,6 +165,9 @@ export function createApp(options: CreateAppOptions): OpenAPIHono<AppEnv> {
 
 /** One line per request; also stamps every answer about a world with that world's simulated time. */
 function logRequests(logger: Logger): MiddlewareHandler<AppEnv> {
+  // A logger at `warn` or `error` prints only the lines of failed requests: the others' lines are
+  // not made.
+  const infoLines = logger.level === 'info' || logger.level === 'debug';
   return async (c, next) => {
     const started = performance.now();
     await next();
@@ -174,6 +177,7 @@ function logRequests(logger: Logger): MiddlewareHandler<AppEnv> {
     } catch {
       // The simulator is closed while the server drains; the answer stands without the header.
     }
+    if (!infoLines && c.res.status < 500) return;
     const ms = (performance.now() - started).toFixed(1);
     const line = `${c.req.method} ${c.req.path} ${c.res.status} ${ms}ms tenant=${c.get('caller')?.tenant ?? '-'}`;
     if (c.res.status >= 500) logger.error(line);
@@ -253,19 +257,24 @@ function limitBody(): MiddlewareHandler {
  * Only the APIs: pages mounted beside them may take forms.
  */
 function requireJsonBody(): MiddlewareHandler {
-  return async (c, next) => {
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && (await hasBody(c))) {
-      const type = c.req.header('content-type') ?? '';
-      if (!JSON_MEDIA_TYPE.test(type)) {
-        throw new HttpProblem(
-          415,
-          HTTP_ERROR_CODES.UNSUPPORTED_MEDIA_TYPE,
-          `Request bodies must be application/json${type ? `, not ${type}` : ''}.`,
-        );
-      }
-    }
-    await next();
+  return (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    return refuseOtherMedia(c, next);
   };
+}
+
+async function refuseOtherMedia(c: Context, next: Next): Promise<void> {
+  if (await hasBody(c)) {
+    const type = c.req.header('content-type') ?? '';
+    if (!JSON_MEDIA_TYPE.test(type)) {
+      throw new HttpProblem(
+        415,
+        HTTP_ERROR_CODES.UNSUPPORTED_MEDIA_TYPE,
+        `Request bodies must be application/json${type ? `, not ${type}` : ''}.`,
+      );
+    }
+  }
+  await next();
 }
 
 /**

@@ -61,12 +61,26 @@ export interface IdentityConfig extends AuthConfig {
   isEphemeralTenant(tenant: string): boolean;
 }
 
+const NO_GRANTS = new Map<string, TokenGrant>();
+const grantMaps = new WeakMap<TokenGrant[], Map<string, TokenGrant>>();
+
+/** The configured tokens by token; made once per list, since every request asks. */
+function grantsOf(tokens: TokenGrant[] | undefined): Map<string, TokenGrant> {
+  if (!tokens) return NO_GRANTS;
+  let grants = grantMaps.get(tokens);
+  if (!grants) {
+    grants = new Map(tokens.map((grant) => [grant.token, grant]));
+    grantMaps.set(tokens, grants);
+  }
+  return grants;
+}
+
 export function identify(
   config: IdentityConfig,
   authorization: string | undefined,
   adminHeader: string | undefined,
 ): Caller {
-  const grants = new Map((config.tokens ?? []).map((grant) => [grant.token, grant]));
+  const grants = grantsOf(config.tokens);
   const development = grants.size === 0;
   const isProtected = !development || config.adminToken !== undefined;
   const caller: Caller = {
@@ -104,7 +118,7 @@ export function identify(
 
 /** Refuses a `/v1` request without a tenant's token: 401 with a Bearer challenge. */
 export function authenticate(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return (c, next) => {
     const caller = c.get('caller');
     if (caller.refused !== null) {
       throw new HttpProblem(401, HTTP_ERROR_CODES.UNAUTHORIZED, caller.refused, {}, CHALLENGE);
@@ -124,7 +138,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
         },
       );
     }
-    await next();
+    return next();
   };
 }
 
@@ -183,7 +197,7 @@ export const policyName = (policy: Policy): 'full' | 'read-only' | 'none' | 'cus
  * nothing about its payload.
  */
 export function requirePermission(iamAction: string): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return (c, next) => {
     const policy = c.get('policy');
     if (!allows(policy, iamAction)) {
       throw new HttpProblem(
@@ -193,7 +207,7 @@ export function requirePermission(iamAction: string): MiddlewareHandler<AppEnv> 
         { action: iamAction, policy: policyName(policy) },
       );
     }
-    await next();
+    return next();
   };
 }
 

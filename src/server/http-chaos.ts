@@ -7,7 +7,7 @@
  * whatever other tenants do. The control API (`/_sim/*`) is never subject to chaos.
  */
 import type { HttpBindings } from '@hono/node-server';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { AppEnv } from './app-env.js';
 import { methodMatches, type PathMatcher, pathMatcher } from './path-pattern.js';
 import { DroppedConnection, HTTP_ERROR_CODES, HttpProblem } from './problem.js';
@@ -142,43 +142,50 @@ export class HttpChaos {
 
   /** Latency adds up; the first status or drop rule decides the answer. */
   middleware(): MiddlewareHandler {
-    return async (c, next) => {
-      if (c.req.path.startsWith('/_sim/')) return next();
-      const fired = this.firing(c.req.method, c.req.path);
-      if (fired.length === 0) return next();
-      const latencyMs = Math.min(
-        MAX_CHAOS_LATENCY_MS,
-        fired.reduce((sum, rule) => sum + (rule.effect.kind === 'latency' ? rule.effect.ms : 0), 0),
-      );
-      if (latencyMs > 0) await sleep(latencyMs, this.signal);
-      const fault = fired.find((rule) => rule.effect.kind !== 'latency');
-      if (!fault) return next();
-      if (fault.phase === 'after') await next();
-      if (fault.effect.kind === 'drop') {
-        (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket.destroy();
-        throw new DroppedConnection(`chaos rule ${fault.id} dropped the connection`);
-      }
-      if (fault.effect.kind !== 'status') return;
-      const { status, retryAfterSeconds } = fault.effect;
-      const headers: Record<string, string> =
-        status === 500 ? {} : { 'Retry-After': String(retryAfterSeconds ?? 1) };
-      // Thrown after next() too: the response the route made is replaced, as a proxy losing it would.
-      throw new HttpProblem(
-        status,
-        HTTP_ERROR_CODES.CHAOS_INJECTED,
-        `Injected by chaos rule ${fault.id}${fault.phase === 'after' ? ' after the request was applied' : ''}.`,
-        { ruleId: fault.id },
-        headers,
-      );
-    };
+    return (c, next) => this.around(c, next);
+  }
+
+  /** Runs `next` under the rules that fire for this request (none: `next` alone). */
+  around(c: Context, next: Next): Promise<void> {
+    if (c.req.path.startsWith('/_sim/') || this.rules.length === 0) return next();
+    return this.#strike(c, next);
+  }
+
+  async #strike(c: Context, next: Next): Promise<void> {
+    const fired = this.firing(c.req.method, c.req.path);
+    if (fired.length === 0) return next();
+    const latencyMs = Math.min(
+      MAX_CHAOS_LATENCY_MS,
+      fired.reduce((sum, rule) => sum + (rule.effect.kind === 'latency' ? rule.effect.ms : 0), 0),
+    );
+    if (latencyMs > 0) await sleep(latencyMs, this.signal);
+    const fault = fired.find((rule) => rule.effect.kind !== 'latency');
+    if (!fault) return next();
+    if (fault.phase === 'after') await next();
+    if (fault.effect.kind === 'drop') {
+      (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket.destroy();
+      throw new DroppedConnection(`chaos rule ${fault.id} dropped the connection`);
+    }
+    if (fault.effect.kind !== 'status') return;
+    const { status, retryAfterSeconds } = fault.effect;
+    const headers: Record<string, string> =
+      status === 500 ? {} : { 'Retry-After': String(retryAfterSeconds ?? 1) };
+    // Thrown after next() too: the response the route made is replaced, as a proxy losing it would.
+    throw new HttpProblem(
+      status,
+      HTTP_ERROR_CODES.CHAOS_INJECTED,
+      `Injected by chaos rule ${fault.id}${fault.phase === 'after' ? ' after the request was applied' : ''}.`,
+      { ruleId: fault.id },
+      headers,
+    );
   }
 }
 
 /** Applies the rules of the caller's tenant; a request without a tenant meets no chaos. */
 export function chaosMiddleware(tenancy: { chaos(tenant: string): HttpChaos }): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return (c, next) => {
     const tenant = c.get('caller')?.tenant;
     if (!tenant || c.req.path.startsWith('/_sim/')) return next();
-    return tenancy.chaos(tenant).middleware()(c, next);
+    return tenancy.chaos(tenant).around(c, next);
   };
 }

@@ -41,6 +41,12 @@ export class IdempotencyStore {
   }
 
   middleware(): MiddlewareHandler<AppEnv> {
+    const answerOnce = this.#answerOnce();
+    // Only a POST or DELETE can carry a key: other requests pass without a promise of their own.
+    return (c, next) => (c.req.method === 'POST' || c.req.method === 'DELETE' ? answerOnce(c, next) : next());
+  }
+
+  #answerOnce(): MiddlewareHandler<AppEnv> {
     return async (c, next) => {
       const key = c.req.header('idempotency-key');
       if (key === undefined || (c.req.method !== 'POST' && c.req.method !== 'DELETE')) return next();

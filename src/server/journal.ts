@@ -8,7 +8,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.js';
 import { methodMatches, pathMatcher } from './path-pattern.js';
-import { plainAnswerOf, SUMMARY_TEXT_LIMIT } from './plain-answer.js';
+import { type PlainAnswer, plainAnswerOf, SUMMARY_TEXT_LIMIT } from './plain-answer.js';
 
 export interface JournalEntry {
   seq: number;
@@ -102,15 +102,6 @@ type Summary = JournalEntry['response'] | undefined;
  * journal is read, not on every request.
  */
 async function summarize(res: Response, sent: string | undefined): Promise<Summary | (() => Summary)> {
-  // A plain answer (src/server/plain-answer.ts) is JSON without a Content-Length header yet, and
-  // keeps its text when short enough: the same summary, without making its headers a Headers.
-  const plain = plainAnswerOf(res);
-  if (plain) {
-    const { type, text } = plain;
-    return text === undefined || text.length > MAX_SUMMARIZED_ANSWER
-      ? undefined
-      : () => summaryOf(type, text);
-  }
   const type = res.headers.get('content-type') ?? '';
   if (!/json/.test(type)) return undefined;
   if (sent === undefined && res.body === null) return undefined;
@@ -123,6 +114,14 @@ async function summarize(res: Response, sent: string | undefined): Promise<Summa
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `summarize` of a plain answer (src/server/plain-answer.ts): JSON without a Content-Length header
+ * yet, its text kept when short enough; the same summary, without making its headers a Headers.
+ */
+function summarizePlain({ type, text }: PlainAnswer): (() => Summary) | undefined {
+  return text === undefined || text.length > MAX_SUMMARIZED_ANSWER ? undefined : () => summaryOf(type, text);
 }
 
 function summaryOf(type: string, text: string): Summary {
@@ -142,29 +141,49 @@ export interface JournalFilter {
 }
 
 export class RequestJournal {
-  private readonly entries: JournalEntry[] = [];
-  /** Answers whose summary is worked out when the journal is read (`summarize`). */
-  private readonly pending = new WeakMap<JournalEntry, () => Summary>();
+  /**
+   * The kept entries, oldest at `start`, as a ring: a full journal overwrites its oldest entry
+   * instead of moving the other 999 (each request did, once full). Beside each entry, the
+   * function that works out its answer's summary when the journal is read (`summarize`).
+   */
+  private readonly ring: JournalEntry[] = [];
+  private readonly pending: ((() => Summary) | undefined)[] = [];
+  private start = 0;
+  private size = 0;
+  private readonly room: number;
   private seq = 0;
 
-  constructor(readonly capacity = 1000) {}
+  constructor(readonly capacity = 1000) {
+    this.room = Number.isNaN(capacity) ? Number.POSITIVE_INFINITY : Math.max(0, Math.floor(capacity));
+  }
 
   record(entry: Omit<JournalEntry, 'seq'>, summary?: () => Summary): void {
-    const kept = { seq: ++this.seq, ...entry };
-    this.entries.push(kept);
-    if (summary) this.pending.set(kept, summary);
-    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+    this.#keep({ seq: ++this.seq, ...entry }, summary);
+  }
+
+  #keep(kept: JournalEntry, summary: (() => Summary) | undefined): void {
+    if (this.room === 0) return;
+    let slot: number;
+    if (this.size < this.room) slot = (this.start + this.size++) % this.room;
+    else {
+      slot = this.start;
+      this.start = (this.start + 1) % this.room;
+    }
+    this.ring[slot] = kept;
+    this.pending[slot] = summary;
   }
 
   find(filter: JournalFilter = {}): JournalEntry[] {
     const matches = filter.path === undefined ? () => true : pathMatcher(filter.path);
-    const found = this.entries.filter(
-      (entry) => methodMatches(filter.method, entry.method) && matches(entry.path),
-    );
-    for (const entry of found) {
-      const summary = this.pending.get(entry);
+    const found: JournalEntry[] = [];
+    for (let i = 0; i < this.size; i++) {
+      const slot = (this.start + i) % this.room;
+      const entry = this.ring[slot] as JournalEntry;
+      if (!methodMatches(filter.method, entry.method) || !matches(entry.path)) continue;
+      found.push(entry);
+      const summary = this.pending[slot];
       if (!summary) continue;
-      this.pending.delete(entry);
+      this.pending[slot] = undefined;
       const response = summary();
       if (response) entry.response = response;
     }
@@ -176,42 +195,52 @@ export class RequestJournal {
   }
 
   clear(): void {
-    this.entries.length = 0;
+    this.ring.length = 0;
+    this.pending.length = 0;
+    this.start = 0;
+    this.size = 0;
   }
 
   /** Records every request outside `/_sim`, whatever answered it. */
   middleware(simNow: () => string): MiddlewareHandler<AppEnv> {
-    return async (c, next) => {
-      if (c.req.path.startsWith('/_sim/') || c.req.path === '/_sim') return next();
-      const simTime = simNow();
-      const started = performance.now();
-      let status = 0; // stays 0 when chaos dropped the connection
-      let response: Summary | (() => Summary);
-      const sent = captureAnswers(c);
-      try {
-        await next();
-        status = c.res.status;
-        response = await summarize(c.res, sent.by(c.res));
-      } finally {
-        const text = await readBody(c.req.bodyCache.text);
-        this.record(
-          {
-            simTime,
-            method: c.req.method,
-            path: c.req.path,
-            query: c.req.query(),
-            status,
-            durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-            tenant: c.get('caller')?.tenant ?? null,
-            idempotencyKey: c.req.header('idempotency-key') ?? null,
-            ...(text === undefined ? {} : { bodyLength: text.length }),
-            ...(text === undefined || text.length > MAX_KEPT_BODY ? {} : { body: parseOrKeep(text) }),
-            ...(typeof response === 'object' && { response }),
-          },
-          typeof response === 'function' ? response : undefined,
-        );
+    return (c, next) => this.around(c, next, simNow);
+  }
+
+  /** Runs `next` and records the request; `simNow` is the simulated time it arrived at. */
+  async around(c: Context<AppEnv>, next: () => Promise<void>, simNow: () => string): Promise<void> {
+    if (c.req.path.startsWith('/_sim/') || c.req.path === '/_sim') return next();
+    const simTime = simNow();
+    const started = performance.now();
+    let status = 0; // stays 0 when chaos dropped the connection
+    let response: Summary | (() => Summary);
+    const sent = captureAnswers(c);
+    try {
+      await next();
+      status = c.res.status;
+      const plain = plainAnswerOf(c.res);
+      response = plain ? summarizePlain(plain) : await summarize(c.res, sent.by(c.res));
+    } finally {
+      // Nothing to wait for when no validator read the body (every GET).
+      const cached = c.req.bodyCache.text;
+      const text = cached === undefined ? undefined : await readBody(cached);
+      const entry: JournalEntry = {
+        seq: ++this.seq,
+        simTime,
+        method: c.req.method,
+        path: c.req.path,
+        query: c.req.query(),
+        status,
+        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+        tenant: c.get('caller')?.tenant ?? null,
+        idempotencyKey: c.req.header('idempotency-key') ?? null,
+      };
+      if (text !== undefined) {
+        entry.bodyLength = text.length;
+        if (text.length <= MAX_KEPT_BODY) entry.body = parseOrKeep(text);
       }
-    };
+      if (typeof response === 'object') entry.response = response;
+      this.#keep(entry, typeof response === 'function' ? response : undefined);
+    }
   }
 }
 
@@ -260,9 +289,9 @@ export function journalMiddleware(tenancy: {
   journal(tenant: string): RequestJournal;
   world(tenant: string): { clock(): { now: string } };
 }): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return (c, next) => {
     const tenant = c.get('caller')?.tenant;
     if (!tenant || c.req.path.startsWith('/_sim/') || c.req.path === '/_sim') return next();
-    return tenancy.journal(tenant).middleware(() => tenancy.world(tenant).clock().now)(c, next);
+    return tenancy.journal(tenant).around(c, next, () => tenancy.world(tenant).clock().now);
   };
 }

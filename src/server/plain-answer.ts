@@ -37,7 +37,9 @@ export interface PlainAnswer {
   readonly headers: Record<string, string>;
 }
 
-const answers = new WeakMap<Response, PlainAnswer>();
+/** Kept on the Response itself: a WeakMap entry per read was a cost of its own to the GC. */
+const PLAIN = Symbol('plainAnswer');
+type Marked = Response & { [PLAIN]?: PlainAnswer | undefined };
 const lazyHeaders = new WeakMap<typeof Response, boolean>();
 
 /** Whether `Response` reads a plain headers object when the answer is written, not when made. */
@@ -61,13 +63,13 @@ export function jsonAnswer(c: Context<AppEnv>, json: JsonBytes): Response {
     return c.body(text, 200, { 'Content-Type': 'application/json' });
   }
   const headers = { 'content-type': 'application/json', 'Content-Length': String(json.bytes.byteLength) };
-  const res = new Response(json.bytes, { status: 200, headers });
-  answers.set(res, { type: 'application/json', text: json.text, headers });
+  const res: Marked = new Response(json.bytes, { status: 200, headers });
+  res[PLAIN] = { type: 'application/json', text: json.text, headers };
   return res;
 }
 
 /** The plain answer `res` is, if it still is one. */
-export const plainAnswerOf = (res: Response): PlainAnswer | undefined => answers.get(res);
+export const plainAnswerOf = (res: Response): PlainAnswer | undefined => (res as Marked)[PLAIN];
 
 /** Sets a header of a plain answer: lower-case (as `Headers` writes it), before `Content-Length`. */
 export function setPlainHeader(answer: PlainAnswer, name: string, value: string): void {
@@ -83,10 +85,10 @@ export function setPlainHeader(answer: PlainAnswer, name: string, value: string)
  * the headers it would have had (node-server adds `Content-Length` when it writes the answer).
  */
 export function settledHeaders(res: Response): Headers {
-  const answer = answers.get(res);
+  const answer = (res as Marked)[PLAIN];
   if (answer) {
     delete answer.headers['Content-Length'];
-    answers.delete(res);
+    (res as Marked)[PLAIN] = undefined;
   }
   return res.headers;
 }

@@ -16,7 +16,7 @@ interface KnownQuery {
 
 export function refuseUnknownQuery(app: OpenAPIHono<AppEnv>): MiddlewareHandler<AppEnv> {
   let known: KnownQuery[] | undefined;
-  return async (c, next) => {
+  return (c, next) => {
     // No query string, no unknown parameter: the common case skips matching every route.
     if (!c.req.url.includes('?')) return next();
     known ??= knownQueries(app);
@@ -40,7 +40,7 @@ export function refuseUnknownQuery(app: OpenAPIHono<AppEnv>): MiddlewareHandler<
         );
       }
     }
-    await next();
+    return next();
   };
 }
 
