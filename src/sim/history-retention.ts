@@ -137,14 +137,16 @@ function pruneFiles(e: Engine, cutoffMs: number): void {
   let needed: Map<string, number[]> | undefined;
   for (const server of db.prepare('SELECT id FROM servers').pluck().all() as string[]) {
     const rows = old.all(server, cutoffMs);
-    if (rows.length < 2) continue;
-    needed ??= neededVersions(e);
-    const versions = needed.get(server) ?? [];
     for (let i = 0; i + 1 < rows.length; i++) {
       const row = rows[i]!;
       const next = rows[i + 1]!;
       if (next.path !== row.path) continue;
-      if (!anyWithin(versions, row.version, next.version)) remove.run(server, row.path, row.version);
+      // Read only once some path has an older version: a server whose files were written once
+      // (every pair's main without a workload) needs no pass over every job and point each day.
+      needed ??= neededVersions(e);
+      if (!anyWithin(needed.get(server) ?? [], row.version, next.version)) {
+        remove.run(server, row.path, row.version);
+      }
     }
   }
 }
