@@ -14,14 +14,24 @@ interface KnownQuery {
   names: Set<string>;
 }
 
+/** Paths whose matching routes are kept: a list polled with a query matches once, not each time. */
+const MATCHES_KEPT = 512;
+
 export function refuseUnknownQuery(app: OpenAPIHono<AppEnv>): MiddlewareHandler<AppEnv> {
   let known: KnownQuery[] | undefined;
+  const matched = new Map<string, KnownQuery[]>();
   return (c, next) => {
     // No query string, no unknown parameter: the common case skips matching every route.
     if (!c.req.url.includes('?')) return next();
     known ??= knownQueries(app);
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
-    const matching = known.filter((route) => route.method === method && route.matches.test(c.req.path));
+    const key = `${method} ${c.req.path}`;
+    let matching = matched.get(key);
+    if (!matching) {
+      matching = known.filter((route) => route.method === method && route.matches.test(c.req.path));
+      if (matched.size >= MATCHES_KEPT) matched.clear();
+      matched.set(key, matching);
+    }
     if (matching.length > 0) {
       const unknown = Object.keys(c.req.queries()).filter(
         (name) => !matching.some((route) => route.names.has(name)),
