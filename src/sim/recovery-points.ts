@@ -46,14 +46,16 @@ export function takeRecoveryPoint(
   const points = e.ctx.pointsOf(pair.id);
   const point = { id, createdAtMs: now, tags: '[]' };
   points.push(point);
-  const input = {
+  const unpinned = {
     points,
     newPointId: id,
     nowMs: now,
     intervalHours: pair.intervalHours ?? 1,
     timeZone: e.ctx.settings.timeZone,
-    ...(pair.pinned !== undefined && pair.pinned.size > 0 && { pinned: pair.pinned }),
   };
+  // Spread only for a pair with points in use: an object spread on every tick of every pair costs.
+  const input =
+    pair.pinned !== undefined && pair.pinned.size > 0 ? { ...unpinned, pinned: pair.pinned } : unpinned;
   // Older points' tags change only when the day or week rules ran (a new local day) or the age
   // or count rule moved a daily point; otherwise only the new point has tags to store.
   const fast = applyRetentionFast(input);

@@ -9,7 +9,7 @@ import type { Engine } from './engine.js';
 import { matchFault } from './faults.js';
 import { type PairRecord, pairById, sendEvent, snapshotOf } from './pairs.js';
 import { pinnedIds } from './pinning.js';
-import { ageOut, fired, takeRecoveryPoint } from './recovery-points.js';
+import { ageOut, fired, type PairForPoint, takeRecoveryPoint } from './recovery-points.js';
 import { serverFromRow } from './rows.js';
 import { type ServerRecord, serverById, writeVersion } from './servers.js';
 
@@ -169,22 +169,19 @@ export function tick(e: Engine, rs: ReplicationStatements): void {
         if (rule.effect.kind === 'stall' || rule.effect.kind === 'hang') continue;
       }
     }
-    takeRecoveryPoint(
-      e,
-      {
-        id: row.id,
-        tenant: row.tenant,
-        intervalHours: row.interval_hours,
-        ...(row.machine !== null && {
-          pinned: pinnedIds({ status: row.status as PairRecord['status'], machine: JSON.parse(row.machine) }),
-        }),
-      },
-      {
-        dataVersion: row.data_version,
-        dataBytes: row.data_bytes,
-      },
-      true,
-    );
+    const pair: PairForPoint =
+      row.machine === null
+        ? { id: row.id, tenant: row.tenant, intervalHours: row.interval_hours }
+        : {
+            id: row.id,
+            tenant: row.tenant,
+            intervalHours: row.interval_hours,
+            pinned: pinnedIds({
+              status: row.status as PairRecord['status'],
+              machine: JSON.parse(row.machine),
+            }),
+          };
+    takeRecoveryPoint(e, pair, { dataVersion: row.data_version, dataBytes: row.data_bytes }, true);
   }
   const inError = unlessRowsChanged(e, caches.inError, () =>
     e.st.pairsWithStatus.all('REPLICATION_ERROR').map((row) => row.id),
