@@ -7,7 +7,19 @@ import type { StoredJob, StoredPair, StoredRecoveryPoint, StoredServer } from '.
 import type { Db } from './store.js';
 import type { PowerState, RecoveryPointTag, ServerRole } from './types.js';
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+/**
+ * The ISO text of a time, the last two remembered: a write asks for the same instant (now) a
+ * dozen times (the job's times, its steps', the pair's), and a row for its created/updated pair.
+ */
+let isoA = { ms: Number.NaN, text: '' };
+let isoB = isoA;
+const iso = (ms: number): string => {
+  if (ms === isoA.ms) return isoA.text;
+  if (ms === isoB.ms) return isoB.text;
+  isoB = isoA;
+  isoA = { ms, text: new Date(ms).toISOString() };
+  return isoA.text;
+};
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 export const toMs = (value: string): number => Date.parse(value);
 
