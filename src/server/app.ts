@@ -7,8 +7,7 @@
  * Tests drive it with `app.request()`; src/server/serve.ts puts it on a port.
  */
 import type { HttpBindings } from '@hono/node-server';
-import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler, Next } from 'hono';
+import { type Context, type ErrorHandler, Hono, type MiddlewareHandler, type Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { lazyConsoleApp } from '../console/lazy.js';
@@ -21,18 +20,10 @@ import { IdempotencyStore } from './idempotency.js';
 import { journalMiddleware } from './journal.js';
 import { type Logger, silentLogger } from './logger.js';
 import { plainAnswerOf, setPlainHeader, settledHeaders } from './plain-answer.js';
-import { HTTP_ERROR_CODES, HttpProblem, handleError, problemResponse, validationHook } from './problem.js';
+import { HTTP_ERROR_CODES, HttpProblem, handleError, problemResponse } from './problem.js';
 import { refuseUnknownQuery } from './query-guard.js';
-import { registerAccountRoutes } from './routes/account.js';
-import { registerControlRoutes } from './routes/control.js';
 import { registerDocsRoutes } from './routes/docs.js';
-import { registerDrPairRoutes } from './routes/dr-pairs.js';
-import { registerJobRoutes } from './routes/jobs.js';
-import { registerPairActionRoutes } from './routes/pair-actions.js';
-import { registerRegionRoutes } from './routes/regions.js';
-import { registerServerRoutes } from './routes/servers.js';
-import { registerTenantRoutes } from './routes/tenants.js';
-import { registerComponents } from './schemas/common.js';
+import { declareApiRoutes } from './routes/lazy.js';
 import { sharedWorld, Tenancy } from './tenancy.js';
 
 export interface CreateAppOptions {
@@ -75,13 +66,13 @@ const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
  * const app = createApp({ worlds: createWorlds({ seed: 7 }) });
  * const res = await app.request('/v1/dr-pairs', { headers: { Authorization: 'Bearer demo' } });
  */
-export function createApp(options: CreateAppOptions): OpenAPIHono<AppEnv> {
+export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   const { logger = silentLogger } = options;
   const worlds = options.worlds ?? (options.sim ? sharedWorld(options.sim) : undefined);
   if (!worlds) throw new Error('createApp needs worlds (createWorlds()) or a sim');
   const tenancy = new Tenancy(worlds, options.journalCapacity, options.signal);
   const sim = tenancy.router();
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = new Hono<AppEnv>();
   const identity = {
     ...options.auth,
     ...(options.adminToken !== undefined && { adminToken: options.adminToken }),
@@ -136,30 +127,23 @@ export function createApp(options: CreateAppOptions): OpenAPIHono<AppEnv> {
   app.use(limitBody());
   app.use('/v1/*', requireJsonBody());
   app.use('/_sim/*', requireJsonBody());
-  app.use('/v1/*', refuseUnknownQuery(app));
-  app.use('/_sim/*', refuseUnknownQuery(app));
+  app.use('/v1/*', refuseUnknownQuery());
+  app.use('/_sim/*', refuseUnknownQuery());
   app.use('/v1/*', idempotency.middleware());
   app.use('/_sim/*', idempotency.middleware());
 
-  registerComponents(app.openAPIRegistry);
-  registerServerRoutes(app, sim);
-  registerDrPairRoutes(app, sim);
-  registerPairActionRoutes(app, sim);
-  registerJobRoutes(app, sim);
-  registerRegionRoutes(app, sim);
-  registerAccountRoutes(app, sim);
-  registerControlRoutes(app, tenancy);
-  registerTenantRoutes(app, tenancy);
-  registerDocsRoutes(app);
+  const onError: ErrorHandler<AppEnv> = (err, c) =>
+    handleError(err, c, (error) => logger.error(`${c.req.method} ${c.req.path} failed: ${describe(error)}`));
+  // Each route's schemas and validators are built on its first request (routes/lazy.ts).
+  const api = declareApiRoutes(app, { sim, tenancy }, onError);
+  registerDocsRoutes(app, api);
   app.route('/console', lazyConsoleApp({ api: app }));
   app.get('/', (c) => c.redirect('/console'));
   // Routing is strict about a trailing slash; the console's address typed with one still opens it.
   app.get('/console/', (c) => c.redirect('/console'));
 
   app.notFound(notFoundOrWrongMethod(app));
-  app.onError((err, c) =>
-    handleError(err, c, (error) => logger.error(`${c.req.method} ${c.req.path} failed: ${describe(error)}`)),
-  );
+  app.onError(onError);
   return app;
 }
 
@@ -301,7 +285,7 @@ function declaredLength(c: Context): string | undefined {
 }
 
 /** hono answers unknown paths and wrong methods alike; tell them apart (404 vs 405 + Allow). */
-function notFoundOrWrongMethod(app: OpenAPIHono<AppEnv>) {
+function notFoundOrWrongMethod(app: Hono<AppEnv>) {
   let routes: { method: string; matches: RegExp }[] | undefined;
   return (c: Context) => {
     routes ??= app.routes

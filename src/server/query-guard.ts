@@ -1,12 +1,12 @@
 /**
  * Unknown query parameters are refused like unknown body fields (400 VALIDATION_FAILED), so a
- * typo such as `?limt=5` is not silently ignored. The parameters each operation knows come from
- * the same route declarations as the OpenAPI document.
+ * typo such as `?limt=5` is not silently ignored. The parameters each operation knows are those
+ * its OpenAPI declaration lists (routes/lazy.ts, checked against the declarations by a test).
  */
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.js';
 import { HttpProblem } from './problem.js';
+import { API_ROUTES } from './routes/lazy.js';
 
 interface KnownQuery {
   method: string;
@@ -17,13 +17,13 @@ interface KnownQuery {
 /** Paths whose matching routes are kept: a list polled with a query matches once, not each time. */
 const MATCHES_KEPT = 512;
 
-export function refuseUnknownQuery(app: OpenAPIHono<AppEnv>): MiddlewareHandler<AppEnv> {
+export function refuseUnknownQuery(): MiddlewareHandler<AppEnv> {
   let known: KnownQuery[] | undefined;
   const matched = new Map<string, KnownQuery[]>();
   return (c, next) => {
     // No query string, no unknown parameter: the common case skips matching every route.
     if (!c.req.url.includes('?')) return next();
-    known ??= knownQueries(app);
+    known ??= knownQueries();
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
     const key = `${method} ${c.req.path}`;
     let matching = matched.get(key);
@@ -54,18 +54,10 @@ export function refuseUnknownQuery(app: OpenAPIHono<AppEnv>): MiddlewareHandler<
   };
 }
 
-function knownQueries(app: OpenAPIHono<AppEnv>): KnownQuery[] {
-  return app.openAPIRegistry.definitions.flatMap((definition) => {
-    if (definition.type !== 'route') return [];
-    const { method, path, request } = definition.route;
-    const shape = (request?.query as { shape?: Record<string, unknown> } | undefined)?.shape ?? {};
-    const source = path.replace(/[.+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+');
-    return [
-      {
-        method: method.toUpperCase(),
-        matches: new RegExp(`^${source}/?$`),
-        names: new Set(Object.keys(shape)),
-      },
-    ];
+function knownQueries(): KnownQuery[] {
+  return API_ROUTES.flatMap(({ method, path, query }) => {
+    if (query === undefined) return [];
+    const source = path.replace(/[.+?^$()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+');
+    return [{ method, matches: new RegExp(`^${source}/?$`), names: new Set(query) }];
   });
 }

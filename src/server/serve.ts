@@ -7,7 +7,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server';
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Hono } from 'hono';
 import type { Simulator } from '../sim/contract.js';
 import { createWorlds, type Worlds } from '../sim/index.js';
 import type { ProgressionSettings } from '../sim/types.js';
@@ -56,7 +56,7 @@ export interface RunningServer {
   worlds: Worlds;
   /** Tenant-scoped calls (`sim.createServer('demo', …)`) go to that tenant's world. */
   sim: Simulator;
-  app: OpenAPIHono<AppEnv>;
+  app: Hono<AppEnv>;
   /** Stops accepting, waits for in-flight requests, closes the simulator. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -5,7 +5,6 @@
  * A malformed document is VALIDATION_FAILED (400); a well-formed but inconsistent one is
  * STATE_INCONSISTENT (422). Each names what is wrong (the first few problems, with paths).
  */
-import { z } from 'zod';
 import {
   drPairMachine,
   STATUSES,
@@ -20,6 +19,7 @@ import { isSimTime, MAX_SPEED } from './clock.js';
 import type { SimState } from './contract.js';
 import { DrError, isOperationErrorCode, OPERATION_ERROR_CODES } from './errors.js';
 import { validateFaultRule } from './faults.js';
+import { zodNow } from './lazy-zod.js';
 import { validateCatalogue } from './regions.js';
 import { TICK_MS } from './replication.js';
 import { validateTimeZone } from './retention.js';
@@ -34,6 +34,7 @@ const SHOWN = 10;
  * and building its zod schemas cost every start (`drsim serve`, `startDrsim()`) ~10 ms and heap.
  */
 function buildStateSchema() {
+  const { z } = zodNow();
   const text = (max = 1024) => z.string().max(max);
   const id = z.string().min(1).max(128);
   const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);

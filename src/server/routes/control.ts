@@ -59,6 +59,7 @@ import { RegionCatalogueInputSchema, RegionCatalogueSchema } from '../schemas/re
 import { ServerSchema } from '../schemas/servers.js';
 import { spooled } from '../spool.js';
 import type { Tenancy } from '../tenancy.js';
+import { healthHandler } from './health.js';
 
 const tags = ['Control (/_sim)'];
 /**
@@ -164,27 +165,7 @@ export function registerControlRoutes(app: OpenAPIHono<AppEnv>, tenancy: Tenancy
       security: [],
       responses: { 200: json(HealthSchema, 'Up.'), ...problems(400, 500) },
     }),
-    (c) => {
-      const caller = c.get('caller');
-      const tenant = c.req.query('tenant') ?? caller.tenant;
-      const visible =
-        caller.refused === null && typeof tenant === 'string' && (caller.admin || tenant === caller.tenant);
-      const world = visible && tenancy.worlds.has(tenant) ? tenancy.world(tenant) : null;
-      if (world) c.set('world', world);
-      return c.json(
-        {
-          status: 'ok' as const,
-          seed: tenancy.worlds.seed,
-          ...(world && {
-            tenant: tenant as string,
-            time: world.clock().now,
-            worldSeed: world.seed,
-            stateVersion: world.stateVersion(),
-          }),
-        },
-        200,
-      );
-    },
+    healthHandler(tenancy),
   );
 
   app.openapi(

@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Hono } from 'hono';
 import type { AppEnv } from '../app-env.js';
+import type { DocumentConfig, LazyApi } from './lazy.js';
 
 const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -40,49 +41,51 @@ Control API under \`/_sim\` for tests: the clock, faults, chaos, snapshots, the 
 Errors are RFC 9457 problem documents with a stable \`code\`. Every response carries the
 simulated time in \`X-Drsim-Time\`. See docs/api.md.`;
 
-export function registerDocsRoutes(app: OpenAPIHono<AppEnv>): void {
-  let document: Record<string, unknown> | undefined;
-  app.get('/openapi.json', (c) => {
-    document ??= app.getOpenAPI31Document({
-      openapi: '3.1.0',
-      info: {
-        title: 'drsim',
-        version: '1',
-        description: DESCRIPTION,
-        license: { name: 'MIT', url: 'https://opensource.org/license/mit' },
-        contact: { name: 'drsim', url: 'https://www.npmjs.com/package/drsim' },
-      },
-      security: [{ bearerToken: [] }],
-      // OpenAPI has no place for the answer to a method a path does not declare; say it here.
-      'x-drsim-method-not-allowed': { $ref: '#/components/responses/MethodNotAllowed' },
-      tags: [
-        { name: 'Servers', description: "The tenant's servers, their power and their files." },
-        {
-          name: 'DR pairs',
-          description: 'Attaching servers, and reading pairs, recovery points, history and jobs.',
-        },
-        {
-          name: 'DR pair actions',
-          description: 'Replication, test failover, failover and commit: each starts a job (202).',
-        },
-        { name: 'Jobs', description: 'Following the job an action started.' },
-        {
-          name: 'Regions',
-          description:
-            'The region catalogue: VPCs, subnets, security groups, placement groups, volume types, flavors.',
-        },
-        {
-          name: 'Account',
-          description:
-            "The tenant's account (postpaid, or prepaid with a credit balance) and what its DR pairs cost per day.",
-        },
-        {
-          name: 'Control (/_sim)',
-          description:
-            'For tests: the clock, job progression, faults, HTTP chaos, snapshots, state, checks and the request journal.',
-        },
-      ],
-    }) as unknown as Record<string, unknown>;
+/** The document's top level; its paths and components come from the route declarations. */
+export const DOCUMENT: DocumentConfig = {
+  openapi: '3.1.0',
+  info: {
+    title: 'drsim',
+    version: '1',
+    description: DESCRIPTION,
+    license: { name: 'MIT', url: 'https://opensource.org/license/mit' },
+    contact: { name: 'drsim', url: 'https://www.npmjs.com/package/drsim' },
+  },
+  security: [{ bearerToken: [] }],
+  // OpenAPI has no place for the answer to a method a path does not declare; say it here.
+  'x-drsim-method-not-allowed': { $ref: '#/components/responses/MethodNotAllowed' },
+  tags: [
+    { name: 'Servers', description: "The tenant's servers, their power and their files." },
+    {
+      name: 'DR pairs',
+      description: 'Attaching servers, and reading pairs, recovery points, history and jobs.',
+    },
+    {
+      name: 'DR pair actions',
+      description: 'Replication, test failover, failover and commit: each starts a job (202).',
+    },
+    { name: 'Jobs', description: 'Following the job an action started.' },
+    {
+      name: 'Regions',
+      description:
+        'The region catalogue: VPCs, subnets, security groups, placement groups, volume types, flavors.',
+    },
+    {
+      name: 'Account',
+      description:
+        "The tenant's account (postpaid, or prepaid with a credit balance) and what its DR pairs cost per day.",
+    },
+    {
+      name: 'Control (/_sim)',
+      description:
+        'For tests: the clock, job progression, faults, HTTP chaos, snapshots, state, checks and the request journal.',
+    },
+  ],
+};
+
+export function registerDocsRoutes(app: Hono<AppEnv>, api: LazyApi): void {
+  app.get('/openapi.json', async (c) => {
+    const document = await api.document(DOCUMENT);
     // The server that answers is the one to call: a generator or a proxy needs no guess.
     const origin = new URL(c.req.url).origin;
     return c.json({ ...document, servers: [{ url: origin, description: 'This drsim server.' }] });
