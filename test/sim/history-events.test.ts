@@ -3,13 +3,14 @@
  * deletes in one statement; it must keep exactly the rows the event-by-event pass kept (the
  * reference in support/history-events-reference.ts): same rows, seqs, kinds and data, the same
  * cursor and the same creations carried to the next pass, over random histories of packed and
- * plain point events, events no checker reads, named points, times out of order and seq gaps.
+ * plain point events, an action's packed job events, events no checker reads, named points,
+ * times out of order and seq gaps.
  */
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pruneEventRows } from '../../src/sim/history-events.js';
-import { PACKED_EVENTS } from '../../src/sim/rows.js';
+import { PACKED_EVENTS, PACKED_JOB_EVENTS } from '../../src/sim/rows.js';
 import { openStore } from '../../src/sim/store.js';
 import { referencePruneEvents } from './support/history-events-reference.js';
 
@@ -42,6 +43,26 @@ const event: fc.Arbitrary<Event> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constantFrom('pair.transition', 'job.created', 'job.step'),
       data: point,
+    }),
+  },
+  // An action's job.created, pair.transition and job.ended in one row (rows.ts PACKED_JOB_EVENTS).
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant(PACKED_JOB_EVENTS),
+      data: fc.constant([
+        'job-1',
+        'STOP',
+        {},
+        'STOP',
+        'REPLICATING',
+        'STOPPED',
+        'NONE',
+        'NONE',
+        null,
+        'SUCCEEDED',
+        null,
+      ]),
     }),
   },
 );
@@ -94,8 +115,9 @@ describe('history retention of events', () => {
         for (const { event: e, pairId, gap, stepMs } of entries) {
           atMs = Math.max(0, atMs + stepMs);
           seq += 1 + gap;
-          // A packed row is keyed by its second event's seq; its first event's seq has no row.
+          // A packed row is keyed by its last event's seq; its other events' seqs have no row.
           if (e.kind === PACKED_EVENTS) seq++;
+          if (e.kind === PACKED_JOB_EVENTS) seq += 2;
           rows.push([seq, atMs, 't', pairId, e.kind, JSON.stringify(e.data)]);
         }
         const fast = storeWith(rows);
