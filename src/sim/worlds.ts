@@ -15,6 +15,7 @@
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type Database from 'better-sqlite3';
 import type { WallClock } from './clock.js';
 import { createContext } from './context.js';
 import type { CreateSimulatorOptions, SimState, Simulator } from './contract.js';
@@ -131,6 +132,13 @@ export function deriveSeed(serverSeed: number, tenant: string): number {
   return a * 0x1_0000 + (b >>> 16);
 }
 
+/** The registry's database and its two statements. */
+interface Registry {
+  store: Store;
+  insertWorld: Database.Statement;
+  deleteWorld: Database.Statement;
+}
+
 interface Entry {
   sim: Simulator;
   options: WorldOptions;
@@ -142,17 +150,29 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
   // Checked before the registry opens: a bad zone leaves no file or lock behind.
   const timeZone = validateTimeZone(options.timeZone ?? options.defaults?.timeZone ?? DEFAULT_TIME_ZONE);
   const inMemory = (options.db ?? ':memory:') === ':memory:';
-  const registry = openStore(options.db ?? ':memory:', options.durability);
   const seedOption = options.seed ?? 1;
   check(Number.isSafeInteger(seedOption), 'seed', 'an integer');
-  const saved = registry.getMeta<{ seed: number }>('server');
-  let seed = saved?.seed ?? seedOption;
-  if (!saved) registry.tx(() => registry.setMeta('server', { seed }));
+  // A registry in memory starts empty and holds only the worlds this process adds, so it opens
+  // with the first of them: a server that has answered nothing but its health has not even
+  // loaded SQLite's driver (docs/performance.md). A registry file is opened, and read, now.
+  let opened: Registry | null = null;
+  const registry = (): Registry => {
+    if (opened) return opened;
+    const store = openStore(options.db ?? ':memory:', options.durability);
+    const saved = store.getMeta<{ seed: number }>('server');
+    seed = saved?.seed ?? seed;
+    if (!saved) store.tx(() => store.setMeta('server', { seed }));
+    opened = {
+      store,
+      insertWorld: store.db.prepare('INSERT INTO worlds (tenant, seq, file, options) VALUES (?, ?, ?, ?)'),
+      deleteWorld: store.db.prepare('DELETE FROM worlds WHERE tenant = ?'),
+    };
+    return opened;
+  };
+  let seed = seedOption;
+  const fileRegistry = inMemory ? null : registry();
   const folder = inMemory ? null : `${options.db}.worlds`;
   const entries = new Map<string, Entry>();
-  const db = registry.db;
-  const insertWorld = db.prepare('INSERT INTO worlds (tenant, seq, file, options) VALUES (?, ?, ?, ?)');
-  const deleteWorld = db.prepare('DELETE FROM worlds WHERE tenant = ?');
 
   function simulatorOptions(tenant: string, worldOptions: WorldOptions, file: string | null) {
     const { clock, ...rest } = worldOptions;
@@ -195,8 +215,9 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
 
   function nextFile(): string | null {
     if (folder === null) return null;
-    const seq = (registry.getMeta<number>('worldSeq') ?? 0) + 1;
-    registry.setMeta('worldSeq', seq);
+    const { store } = registry();
+    const seq = (store.getMeta<number>('worldSeq') ?? 0) + 1;
+    store.setMeta('worldSeq', seq);
     mkdirSync(folder, { recursive: true });
     const file = join(folder, `w${seq}.db`);
     // A file left by a crash between registering and removing a world is never reused.
@@ -212,11 +233,12 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
     };
     let file: string | null = null;
     if (!ephemeral) {
-      registry.tx(() => {
+      const { store, insertWorld } = registry();
+      store.tx(() => {
         file = nextFile();
         insertWorld.run(
           tenant,
-          registry.getMeta<number>('worldSeq') ?? 0,
+          store.getMeta<number>('worldSeq') ?? 0,
           file ?? ':memory:',
           JSON.stringify(stored),
         );
@@ -226,12 +248,17 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
     try {
       sim = open(tenant, stored, file);
     } catch (error) {
-      if (!ephemeral) registry.tx(() => deleteWorld.run(tenant));
+      if (!ephemeral) unregister(tenant);
       throw error;
     }
     const entry: Entry = { sim, options: stored, ephemeral, file };
     entries.set(tenant, entry);
     return entry;
+  }
+
+  function unregister(tenant: string): void {
+    const { store, deleteWorld } = registry();
+    store.tx(() => deleteWorld.run(tenant));
   }
 
   function entryOf(tenant: string): Entry {
@@ -244,12 +271,14 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
     const entry = entryOf(tenant);
     entries.delete(tenant);
     entry.sim.close();
-    if (!entry.ephemeral) registry.tx(() => deleteWorld.run(tenant));
+    if (!entry.ephemeral) unregister(tenant);
     if (entry.file) removeFiles(entry.file);
   }
 
   // Reopen the registered worlds, then split a database from before worlds, if this is one.
-  for (const row of db.prepare('SELECT tenant, file, options FROM worlds ORDER BY seq').all() as {
+  const rows =
+    fileRegistry?.store.db.prepare('SELECT tenant, file, options FROM worlds ORDER BY seq').all() ?? [];
+  for (const row of rows as {
     tenant: string;
     file: string;
     options: string;
@@ -265,11 +294,11 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
       file,
     });
   }
-  const legacy = legacyState(registry, seed);
-  if (legacy) {
+  const legacy = fileRegistry && legacyState(fileRegistry.store, seed);
+  if (fileRegistry && legacy) {
     for (const [tenant, state] of splitByTenant(legacy))
       add(tenant, { timeZone: state.settings.timeZone }, false).sim.importState(state);
-    clearLegacy(registry);
+    clearLegacy(fileRegistry.store);
   }
 
   const worlds: Worlds = {
@@ -354,7 +383,8 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
       worlds.clear();
       if (state.format === 'drsim-server-state' && Number.isSafeInteger(state.seed)) {
         seed = state.seed;
-        registry.tx(() => registry.setMeta('server', { seed }));
+        const { store } = registry();
+        store.tx(() => store.setMeta('server', { seed }));
       }
       for (const world of next) {
         const worldOptions = {
@@ -372,7 +402,8 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
       entries.clear();
       scratch?.store.close();
       scratch = null;
-      registry.close();
+      opened?.store.close();
+      opened = null;
     },
   };
   return worlds;
