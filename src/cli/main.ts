@@ -6,7 +6,6 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from './args.js';
-import { holdYoungGeneration } from './heap.js';
 
 /** What a command module exports: run with the arguments after its name; resolves to the exit code. */
 export interface CommandModule {
@@ -67,8 +66,6 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`drsim: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
-  // Before the server's modules load (src/cli/heap.ts); `serve` settles the heap once it listens.
-  if (name === 'serve') holdYoungGeneration();
   try {
     return await (await command.load()).run(rest);
   } catch (err) {
