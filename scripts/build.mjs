@@ -12,7 +12,7 @@
 // `--js --if-stale`, and only the package check waits for the types. `--if-stale` skips a part
 // whose output is newer than every input; a JavaScript build starts dist/ afresh.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -121,7 +121,25 @@ async function buildJs() {
   });
   copyAssets(library.metafile);
   copyAssets(cli.metafile);
+  dropUnusedRequire(library.metafile);
+  dropUnusedRequire(cli.metafile);
   writeFileSync(STAMPS.js, `${new Date().toISOString()}\n`);
+}
+
+/**
+ * The banner goes on every output file, but only those with bundled CommonJS code use `require`:
+ * in the others it is dropped, since each `createRequire` costs a start a little (`drsim serve`
+ * loads ~20 chunks before its first answer, none of which needs it).
+ */
+function dropUnusedRequire(metafile) {
+  for (const output of Object.keys(metafile.outputs)) {
+    if (!output.endsWith('.js')) continue;
+    const path = join(ROOT, output);
+    const text = readFileSync(path, 'utf8');
+    if (!text.startsWith(REQUIRE_BANNER)) continue;
+    const body = text.slice(REQUIRE_BANNER.length);
+    if (!/\brequire\b/.test(body)) writeFileSync(path, body.replace(/^\n/, ''));
+  }
 }
 
 /** Declarations only, beside the JavaScript; internal helpers marked @internal stay out. */
