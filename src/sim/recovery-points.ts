@@ -58,13 +58,23 @@ export function takeRecoveryPoint(
     pair.pinned !== undefined && pair.pinned.size > 0 ? { ...unpinned, pinned: pair.pinned } : unpinned;
   // Older points' tags change only when the day or week rules ran (a new local day) or the age
   // or count rule moved a daily point; otherwise only the new point has tags to store.
+  // The fast case deletes by the interval rule alone on a day already begun: no other point's
+  // tags change.
   const fast = applyRetentionFast(input);
-  const newDay = fast === null && dayStartMs(now, input.timeZone) === now;
-  const full = fast === null ? applyRetention({ ...input, onlyNewTags: !newDay }) : null;
-  const deleted = fast?.deleted ?? full!.deleted;
-  const retagAll = newDay || deleted.some((d) => d.reason !== 'interval');
-  const tags = retagAll && !newDay ? applyRetention(input).tags : (full?.tags ?? {});
-  point.tags = tagsText(fast !== null && !retagAll ? fast.newPointTags : tags[id]);
+  let deleted: ReturnType<typeof applyRetention>['deleted'];
+  let tags: ReturnType<typeof applyRetention>['tags'] = {};
+  let retagAll = false;
+  if (fast) {
+    deleted = fast.deleted;
+    point.tags = tagsText(fast.newPointTags);
+  } else {
+    const newDay = dayStartMs(now, input.timeZone) === now;
+    const full = applyRetention({ ...input, onlyNewTags: !newDay });
+    deleted = full.deleted;
+    retagAll = newDay || deleted.some((d) => d.reason !== 'interval');
+    tags = retagAll && !newDay ? applyRetention(input).tags : full.tags;
+    point.tags = tagsText(tags[id]);
+  }
   const rule =
     e.ctx.faults.length > 0
       ? matchFault(
