@@ -40,6 +40,9 @@ export interface PointRef {
 /** The insert arguments of a recovery point: id, pair, tenant, time, status, tags, size, data version, corrupt. */
 export type PendingPoint = [string, string, string, number, string, string, number, number, number];
 
+/** A server row's workload-written columns, as the update takes them: data version, data bytes, updated at, id. */
+export type PendingServer = [number, number, number, string];
+
 export interface Ctx {
   store: Store;
   seed: number;
@@ -60,6 +63,13 @@ export interface Ctx {
    * tick does its work and before every commit, so no reader ever misses one.
    */
   pendingPoints: Map<string, PendingPoint>;
+  /**
+   * Server rows the workload of the running advance's ticks wrote and that are not stored yet (by
+   * id): a server with a workload is written on every tick, and only its last write of a chunk
+   * reaches SQLite. Only the columns a workload changes; flushed with the points.
+   */
+  pendingServers: Map<string, PendingServer>;
+  /** Writes the deferred points and server rows (see `pendingPoints`, `pendingServers`). */
   flushPoints(): void;
   nextSeq(name?: string): number;
   emit(tenant: string, pairId: string | null, kind: SimEventKind, data: Record<string, unknown>): void;
@@ -181,6 +191,9 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
     `INSERT INTO recovery_points (id, pair_id, tenant, created_at_ms, status, tags, size_bytes, data_version, corrupt)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const updateWorkloadServer = store.db.prepare(
+    'UPDATE servers SET data_version = ?, data_bytes = ?, updated_at_ms = ? WHERE id = ?',
+  );
   const selectFaults = store.db.prepare<[], { rule: string }>('SELECT rule FROM faults ORDER BY seq');
   let depth = 0;
   /**
@@ -226,7 +239,12 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
     faults: [],
     onEmit: null,
     pendingPoints: new Map(),
+    pendingServers: new Map(),
     flushPoints() {
+      if (ctx.pendingServers.size > 0) {
+        for (const args of ctx.pendingServers.values()) updateWorkloadServer.run(...args);
+        ctx.pendingServers.clear();
+      }
       if (ctx.pendingPoints.size === 0) return;
       for (const args of ctx.pendingPoints.values()) insertPoint.run(...args);
       ctx.pendingPoints.clear();
@@ -294,6 +312,7 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
       ctx.points.clear();
       ctx.addresses.clear();
       ctx.pendingPoints.clear();
+      ctx.pendingServers.clear();
       ctx.faults = selectFaults.all().map((row) => JSON.parse(row.rule) as FaultRule);
     },
   };

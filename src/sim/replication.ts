@@ -116,6 +116,8 @@ function replicatingPairs(
     cached.rowChanges = ctx.rowChanges;
     return rows;
   }
+  // The rows hold the main's data version: the workload's deferred server rows go first.
+  ctx.flushPoints();
   const rows = rs.replicating.all();
   caches.replicating.set(ctx, { rowChanges: ctx.rowChanges, value: rows });
   return rows;
@@ -279,9 +281,10 @@ function runWorkload(e: Engine): Map<string, ServerRecord> {
   const before = ctx.rowChanges;
   // The records are kept between ticks: writing one updates it in place (writeVersion), and any
   // other change to a server or pair reads them again.
-  const servers = unlessRowsChanged(e, caches.workload, () =>
-    e.st.workloadServers.all('RUNNING').map((row) => serverFromRow(row, ctx.clock.nowMs())),
-  );
+  const servers = unlessRowsChanged(e, caches.workload, () => {
+    ctx.flushPoints();
+    return e.st.workloadServers.all('RUNNING').map((row) => serverFromRow(row, ctx.clock.nowMs()));
+  });
   for (const server of servers) {
     const rate = server.workloadPerMinute;
     let writes = 0;

@@ -185,6 +185,9 @@ describe('advancing in one step or in many gives the same history', () => {
     const a = createMain(sim, 'web-01');
     const b = createMain(sim, 'app-01');
     sim.setWorkload(TENANT, a.id, 2.5);
+    // b's Start Replication is delayed past ticks its workload wrote in the same chunk: its steps
+    // read b's row, which a tick defers to the chunk's end (ctx.pendingServers).
+    sim.setWorkload(TENANT, b.id, 1.3);
     const pa = attachMain(sim, a.id);
     const pb = attachMain(sim, b.id);
     sim.addFault({ target: 'replication', trigger: { probability: 0.25 }, effect: { kind: 'stall' } });
