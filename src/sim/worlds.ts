@@ -16,12 +16,12 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { WallClock } from './clock.js';
+import { VirtualClock, type WallClock } from './clock.js';
 import { createContext } from './context.js';
 import type { CreateSimulatorOptions, SimState, Simulator } from './contract.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
-import { newSimulatorState, openScratch, type Scratch } from './fresh-state.js';
+import { initialRuntime, newSimulatorState, openScratch, type Scratch } from './fresh-state.js';
 import { DEFAULT_TIME_ZONE, validateTimeZone } from './retention.js';
 import { statements } from './rows.js';
 import { createSimulator } from './simulator.js';
@@ -140,11 +140,29 @@ interface Registry {
 }
 
 interface Entry {
-  sim: Simulator;
+  /** Null while a reserved world (`reserveWorld`) has not been used yet. */
+  opened: Simulator | null;
   options: WorldOptions;
   ephemeral: boolean;
   file: string | null;
+  /** What a reserved world's clock says before it opens (its clock is manual, so it stands). */
+  clock?: ReturnType<Simulator['clock']>;
 }
+
+/**
+ * Registers a new world that opens (database, migrations, SQLite's driver) on its first use
+ * instead of now; its options are checked now, so a bad one is refused here as by `create`.
+ * `startDrsim()` reserves its client's world: a test that has not called it yet, or a health
+ * check, need not pay for it. Only a world in memory with a manual clock is reserved (a file
+ * is registered, and a realtime clock anchored, when the world is made); any other is created
+ * at once. Internal: not part of `Worlds`.
+ */
+export function reserveWorld(worlds: Worlds, tenant: string, options: WorldOptions = {}): void {
+  const reserve = RESERVE.get(worlds);
+  if (!reserve) throw new Error('reserveWorld: not a drsim Worlds');
+  reserve(tenant, options);
+}
+const RESERVE = new WeakMap<Worlds, (tenant: string, options: WorldOptions) => void>();
 
 export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
   // Checked before the registry opens: a bad zone leaves no file or lock behind.
@@ -226,11 +244,7 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
   }
 
   function add(tenant: string, worldOptions: WorldOptions, ephemeral: boolean): Entry {
-    const stored: WorldOptions = {
-      ...worldOptions,
-      seed: worldOptions.seed ?? deriveSeed(seed, tenant),
-      timeZone: worldOptions.timeZone ?? timeZone,
-    };
+    const stored = storedOptions(tenant, worldOptions);
     let file: string | null = null;
     if (!ephemeral) {
       const { store, insertWorld } = registry();
@@ -251,9 +265,24 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
       if (!ephemeral) unregister(tenant);
       throw error;
     }
-    const entry: Entry = { sim, options: stored, ephemeral, file };
+    const entry: Entry = { opened: sim, options: stored, ephemeral, file };
     entries.set(tenant, entry);
     return entry;
+  }
+
+  function storedOptions(tenant: string, worldOptions: WorldOptions): WorldOptions {
+    return {
+      ...worldOptions,
+      seed: worldOptions.seed ?? deriveSeed(seed, tenant),
+      timeZone: worldOptions.timeZone ?? timeZone,
+    };
+  }
+
+  /** The entry's simulator, a reserved world's opened (and registered) now. */
+  function simOf(tenant: string, entry: Entry): Simulator {
+    if (entry.opened) return entry.opened;
+    const opened = add(tenant, entry.options, entry.ephemeral);
+    return opened.opened as Simulator;
   }
 
   function unregister(tenant: string): void {
@@ -267,10 +296,16 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
     return entry;
   }
 
+  function worldOf(tenant: string): Simulator {
+    return simOf(tenant, entryOf(tenant));
+  }
+
   function drop(tenant: string): void {
     const entry = entryOf(tenant);
     entries.delete(tenant);
-    entry.sim.close();
+    // A reserved world never opened was never registered either.
+    if (!entry.opened) return;
+    entry.opened.close();
     if (!entry.ephemeral) unregister(tenant);
     if (entry.file) removeFiles(entry.file);
   }
@@ -287,7 +322,7 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
     const file = row.file === ':memory:' ? null : row.file;
     const sim = open(row.tenant, worldOptions, file);
     entries.set(row.tenant, {
-      sim,
+      opened: sim,
       // A world registered before zones were stored keeps the zone its database was made with.
       options: { ...worldOptions, timeZone: worldOptions.timeZone ?? sim.clock().timeZone },
       ephemeral: false,
@@ -297,7 +332,7 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
   const legacy = fileRegistry && legacyState(fileRegistry.store, seed);
   if (fileRegistry && legacy) {
     for (const [tenant, state] of splitByTenant(legacy))
-      add(tenant, { timeZone: state.settings.timeZone }, false).sim.importState(state);
+      (add(tenant, { timeZone: state.settings.timeZone }, false).opened as Simulator).importState(state);
     clearLegacy(fileRegistry.store);
   }
 
@@ -307,7 +342,8 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
     },
     get(tenant) {
       checkTenant(tenant);
-      return (entries.get(tenant) ?? add(tenant, options.defaults ?? {}, false)).sim;
+      const entry = entries.get(tenant);
+      return entry ? simOf(tenant, entry) : (add(tenant, options.defaults ?? {}, false).opened as Simulator);
     },
     has: (tenant) => entries.has(tenant),
     create(tenant, { ephemeral = false, ...worldOptions } = {}) {
@@ -317,21 +353,23 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
       }
       if (worldOptions.seed !== undefined)
         check(Number.isSafeInteger(worldOptions.seed), 'seed', 'an integer');
-      return add(tenant, worldOptions, ephemeral).sim;
+      return add(tenant, worldOptions, ephemeral).opened as Simulator;
     },
     remove: drop,
     reset(tenant) {
       const entry = entryOf(tenant);
-      entry.sim.importState(retenant(freshState(tenant, entry.options), tenant));
+      simOf(tenant, entry).importState(retenant(freshState(tenant, entry.options), tenant));
     },
     list: () =>
       [...entries].map(([tenant, entry]) => ({
         tenant,
-        seed: entry.sim.seed,
+        // A reserved world is listed as it will open, without opening it (the realtime ticker
+        // lists every world four times a second).
+        seed: entry.opened ? entry.opened.seed : (entry.options.seed as number),
         ephemeral: entry.ephemeral,
-        clock: entry.sim.clock(),
+        clock: entry.opened ? entry.opened.clock() : { ...(entry.clock as ReturnType<Simulator['clock']>) },
       })),
-    exportWorld: (tenant) => entryOf(tenant).sim.exportState(),
+    exportWorld: (tenant) => worldOf(tenant).exportState(),
     importWorld(tenant, state) {
       const entry = entryOf(tenant);
       const tenants = tenantsOf(state);
@@ -342,9 +380,9 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
           { field: 'state', tenants: [...tenants] },
         );
       }
-      entry.sim.importState(retenant(state, tenant));
+      simOf(tenant, entry).importState(retenant(state, tenant));
     },
-    exportWorldJson: (tenant) => entryOf(tenant).sim.exportStateJson(),
+    exportWorldJson: (tenant) => worldOf(tenant).exportStateJson(),
     exportStateJson: () =>
       serverStateJson(
         seed,
@@ -352,7 +390,7 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
           tenant,
           ephemeral: entry.ephemeral,
           options: entry.options,
-          sim: entry.sim,
+          sim: simOf(tenant, entry),
         })),
       ),
     exportState: () => ({
@@ -363,7 +401,7 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
         tenant,
         ephemeral: entry.ephemeral,
         options: entry.options,
-        state: entry.sim.exportState(),
+        state: simOf(tenant, entry).exportState(),
       })),
     }),
     importState(state) {
@@ -391,14 +429,14 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
           ...world.options,
           timeZone: world.options.timeZone ?? world.state.settings.timeZone,
         };
-        add(world.tenant, worldOptions, world.ephemeral).sim.importState(world.state);
+        (add(world.tenant, worldOptions, world.ephemeral).opened as Simulator).importState(world.state);
       }
     },
     clear() {
       for (const tenant of [...entries.keys()]) drop(tenant);
     },
     close() {
-      for (const entry of entries.values()) entry.sim.close();
+      for (const entry of entries.values()) entry.opened?.close();
       entries.clear();
       scratch?.store.close();
       scratch = null;
@@ -406,6 +444,28 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
       opened = null;
     },
   };
+  RESERVE.set(worlds, (tenant, worldOptions) => {
+    checkTenant(tenant);
+    if (entries.has(tenant)) {
+      throw new DrError('TENANT_EXISTS', `Tenant '${tenant}' has a world already.`, { tenant });
+    }
+    if (worldOptions.seed !== undefined) check(Number.isSafeInteger(worldOptions.seed), 'seed', 'an integer');
+    if (!inMemory || worldOptions.clock?.mode === 'realtime') {
+      add(tenant, worldOptions, false);
+      return;
+    }
+    const stored = storedOptions(tenant, worldOptions);
+    // What `createSimulator` checks before it opens anything, and the clock it would start with.
+    const init = initialRuntime(simulatorOptions(tenant, stored, null));
+    const clock = new VirtualClock({ nowMs: init.startMs, mode: 'manual', speed: init.speed });
+    entries.set(tenant, {
+      opened: null,
+      options: stored,
+      ephemeral: false,
+      file: null,
+      clock: { now: clock.nowIso(), mode: clock.mode, speed: clock.speed, timeZone: init.settings.timeZone },
+    });
+  });
   return worlds;
 }
 

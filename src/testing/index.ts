@@ -11,6 +11,7 @@ import { keepRealtimeInStep, openWorlds, startServer } from '../server/serve.js'
 import type { Simulator } from '../sim/contract.js';
 import type { Worlds } from '../sim/index.js';
 import type { ProgressionMode, ProgressionSettings } from '../sim/types.js';
+import { reserveWorld } from '../sim/worlds.js';
 
 /**
  * A token `startDrsim` configures, as `drsim serve --token` and `--tokens` do: an object, or the
@@ -161,8 +162,10 @@ export async function startDrsim(options: StartDrsimOptions = {}): Promise<Runni
     ...(options.timeZone !== undefined && { timeZone: options.timeZone }),
   };
   // The client's world has the seed asked for (not one derived from it), as a simulator would.
+  // It is reserved, not opened: its options are checked now, and it opens with its first use
+  // (a request of its tenant, or `sim`), so a start pays for no database it may not use yet.
   const prepare = (worlds: Worlds) => {
-    if (!worlds.has(tenant)) worlds.create(tenant, { seed, ...(progression && { progression }) });
+    if (!worlds.has(tenant)) reserveWorld(worlds, tenant, { seed, ...(progression && { progression }) });
   };
 
   let url: string;
@@ -207,6 +210,18 @@ export async function startDrsim(options: StartDrsimOptions = {}): Promise<Runni
     worlds = server.worlds;
     close = () => server.close();
   }
+  // Opened with its first use; at the latest when it stops, so that `sim` read after `stop()`
+  // is the closed simulator, as it always was, rather than a world made anew.
+  let sim: Simulator | null = null;
+  const simulator = () => {
+    sim ??= worlds.get(tenant);
+    return sim;
+  };
+  const stopWorlds = close;
+  const stop = async () => {
+    if (!sim && worlds.has(tenant)) simulator();
+    await stopWorlds();
+  };
   const clientFor = (bearer: string) =>
     createClient({
       baseUrl: url,
@@ -220,9 +235,11 @@ export async function startDrsim(options: StartDrsimOptions = {}): Promise<Runni
     tenant,
     client: clientFor(token),
     clientFor,
-    sim: worlds.get(tenant),
+    get sim() {
+      return simulator();
+    },
     worlds,
-    stop: close,
+    stop,
   };
 }
 

@@ -61,6 +61,43 @@ describe('startDrsim', () => {
     expect(single.sim.progression().default).toBe('manual');
     await single.stop();
   });
+
+  it.each([false, true])(
+    "gives the client's world as asked for, opened on its first use (inProcess: %s)",
+    async (inProcessMode) => {
+      const drsim = await startDrsim({ seed: 5, inProcess: inProcessMode });
+      const untouched = await startDrsim({ seed: 5, inProcess: inProcessMode });
+      try {
+        // Listed with its seed and clock before anything used it, as it is after.
+        const listed = drsim.worlds.list();
+        expect(listed).toEqual([
+          {
+            tenant: drsim.tenant,
+            seed: 5,
+            ephemeral: false,
+            clock: {
+              now: '2026-01-05T00:00:00.000Z',
+              mode: 'manual',
+              speed: 1,
+              timeZone: 'Asia/Ho_Chi_Minh',
+            },
+          },
+        ]);
+        expect((await drsim.client.sim.health()).worldSeed).toBe(5);
+        const server = await drsim.client.servers.create({ name: 'web-01', region: 'HCM-3' });
+        expect(drsim.worlds.list()).toEqual(listed);
+        expect(drsim.sim).toBe(drsim.worlds.get(drsim.tenant));
+        expect(drsim.sim.getServer(drsim.tenant, server.id).id).toBe(server.id);
+      } finally {
+        await Promise.all([drsim.stop(), untouched.stop()]);
+      }
+      // After stop, `sim` is the closed simulator, whether or not anything used the world.
+      for (const stopped of [drsim, untouched]) {
+        expect(stopped.sim.seed).toBe(5);
+        expect(() => stopped.sim.listServers(stopped.tenant)).toThrow(/not open/);
+      }
+    },
+  );
 });
 
 describe('startDrsim with tokens', () => {
