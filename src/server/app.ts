@@ -22,6 +22,7 @@ import { type Logger, silentLogger } from './logger.js';
 import { plainAnswerOf, setPlainHeader, settledHeaders } from './plain-answer.js';
 import { HTTP_ERROR_CODES, HttpProblem, handleError, problemResponse } from './problem.js';
 import { refuseUnknownQuery } from './query-guard.js';
+import { KeptMatchRouter } from './router.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { declareApiRoutes } from './routes/lazy.js';
 import { sharedWorld, Tenancy } from './tenancy.js';
@@ -72,7 +73,7 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   if (!worlds) throw new Error('createApp needs worlds (createWorlds()) or a sim');
   const tenancy = new Tenancy(worlds, options.journalCapacity, options.signal);
   const sim = tenancy.router();
-  const app = new Hono<AppEnv>();
+  const app = new Hono<AppEnv>({ router: new KeptMatchRouter() });
   const identity = {
     ...options.auth,
     ...(options.adminToken !== undefined && { adminToken: options.adminToken }),
