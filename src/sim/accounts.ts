@@ -445,7 +445,10 @@ function transmit(e: Engine, tenant: string, pairId: string, pointId: string): v
       0;
     gb = bytes / GIB;
   }
-  if (gb <= 0) return;
+  // A transmission that rounds to no quantity (under ~537 bytes: every seeded workload tick) is
+  // not recorded: it bills nothing and no usage report shows it (decision 0015).
+  const quantity = micro(gb);
+  if (quantity <= 0) return;
   const { rates } = accountOf(e, tenant);
   const now = e.ctx.clock.nowMs();
   insertCharge(
@@ -456,7 +459,7 @@ function transmit(e: Engine, tenant: string, pairId: string, pointId: string): v
       item: 'transmission',
       serverId: pair.shadow_server_id ?? '',
       volumeType: null,
-      quantity: micro(gb),
+      quantity,
       unitPrice: rates.transmissionGb,
     },
     now,

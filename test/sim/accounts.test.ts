@@ -123,6 +123,42 @@ describe('costs on the virtual clock', () => {
     expect(sent.quantity).toBeCloseTo(1 / 1024, 6);
   });
 
+  // Decision 0015: a transmission that rounds to no quantity (the seeded workload's ~100 bytes a
+  // tick) is not stored; it billed nothing and no usage report showed it.
+  it('property: a cross-region point stores a transmission exactly when its quantity rounds above 0', () => {
+    const GIB = 1024 ** 3;
+    const micro = (bytes: number) => Math.round((bytes / GIB) * 1e6) / 1e6;
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 4000 }), fc.constantFrom(0, 536, 537)), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        (sizes) => {
+          const sim = newSim();
+          try {
+            const { pair, mainId } = protectedPair(sim);
+            const from = nowMs(sim);
+            for (const [i, size] of sizes.entries()) {
+              if (size > 0) sim.writeFile(TENANT, mainId, `data/f-${i}.bin`, 'x'.repeat(size));
+              sim.advance('15m');
+            }
+            const sent = (sim.exportState().charges ?? []).filter(
+              (c) => c.item === 'transmission' && c.pairId === pair.id && c.startMs > from,
+            );
+            expect(sent.map((c) => c.quantity)).toEqual(sizes.map(micro).filter((q) => q > 0));
+            const usage = sim.usage(TENANT, pair.id).days.flatMap((d) => d.items);
+            const billed = usage.filter((l) => l.item === 'transmission').reduce((s, l) => s + l.quantity, 0);
+            expect(billed).toBeCloseTo(GB + sizes.map(micro).reduce((s, q) => s + q, 0), 6);
+          } finally {
+            sim.close();
+          }
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
   it('bill the test server and its volumes while it exists, and stop when it is cleaned', () => {
     const sim = makeSim();
     const { pair } = protectedPair(sim);
