@@ -81,8 +81,8 @@ export interface Ctx {
   emitCreatedDeleted(
     tenant: string,
     pairId: string,
-    created: Record<string, unknown>,
-    deleted: Record<string, unknown>,
+    created: { recoveryPointId: string; dataVersion: number },
+    deleted: { recoveryPointId: string; reason: string },
     between: () => void,
   ): void;
   /** Runs after every emitted event, in the same transaction (the billing meters follow events). */
@@ -268,7 +268,9 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
     emitCreatedDeleted(tenant, pairId, created, deleted, between) {
       storeHeld();
       ctx.nextSeq('event');
-      const data = `[${JSON.stringify(created)},${JSON.stringify(deleted)}]`;
+      // JSON.stringify of [created, deleted], written out: this runs for every pair on every tick.
+      // A data version is an integer, whose JSON is its String; a reason is one of retention's words.
+      const data = `[{"recoveryPointId":${JSON.stringify(created.recoveryPointId)},"dataVersion":${created.dataVersion}},{"recoveryPointId":${JSON.stringify(deleted.recoveryPointId)},"reason":${JSON.stringify(deleted.reason)}}]`;
       insertEvent.run(ctx.nextSeq('event'), clock.nowMs(), tenant, pairId, PACKED_EVENTS, data);
       ctx.onEmit?.(tenant, pairId, 'recoveryPoint.created', created);
       between();

@@ -3,7 +3,7 @@
  * server's next `dataVersion`, so the data at any version (what a recovery point captured)
  * can be read back exactly. A restore writes the difference as one new version.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { serverAddressesChanged } from './addresses.js';
 import type { StoredServer } from './contract.js';
 import type { Engine } from './engine.js';
@@ -14,8 +14,12 @@ import { check, isRecord, optionalString, requireString } from './validate.js';
 
 export type ServerRecord = StoredServer & { seq: number; dataBytes: number };
 
-export const checksumOf = (content: string): string =>
-  `sha256:${createHash('sha256').update(content).digest('hex')}`;
+/** Node's one-shot `crypto.hash` (20.12+), ~2.5x faster than a Hash object on a workload file. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
+export const checksumOf: (content: string) => string = oneShot
+  ? (content) => `sha256:${oneShot('sha256', content, 'hex')}`
+  : (content) => `sha256:${crypto.createHash('sha256').update(content).digest('hex')}`;
 
 const DEFAULT_VOLUME: Volume = { type: 'SSD', iops: 3000, sizeGb: 40, multiAttach: false };
 
