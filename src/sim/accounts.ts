@@ -250,8 +250,50 @@ function wantedMeters(e: Engine, tenant: string, pairId: string): Meter[] {
   return meters.filter((m) => m.quantity > 0);
 }
 
+/**
+ * What a pair's open meters were last made to match: the server writes and reloads counted then
+ * (`ctx.serverWrites`, `ctx.reloads`) and the tenant's account as stored (settings are values:
+ * a change replaces it). While all three are the same, the pair's servers and prices are as they
+ * were, so its wanted meters are the open ones and reconciling again would write nothing: a
+ * transition that touched no server (stop, resume) need not read its servers and charges. Only
+ * `reconcile` writes a pair's open meters; a rollback, import or reset counts a reload.
+ */
+interface Settled {
+  serverWrites: number;
+  reloads: number;
+  account: AccountSettings | undefined;
+}
+const SETTLED = new WeakMap<Engine['ctx'], Map<string, Settled>>();
+
+function settledOf(e: Engine): Map<string, Settled> {
+  let settled = SETTLED.get(e.ctx);
+  if (!settled) {
+    settled = new Map();
+    SETTLED.set(e.ctx, settled);
+  }
+  return settled;
+}
+
+function isSettled(e: Engine, tenant: string, pairId: string): boolean {
+  const last = settledOf(e).get(pairId);
+  return (
+    last !== undefined &&
+    last.serverWrites === e.ctx.serverWrites &&
+    last.reloads === e.ctx.reloads &&
+    last.account === e.ctx.settings.accounts?.[tenant]
+  );
+}
+
 /** Closes the pair's open meters that no longer hold and opens the ones missing, at now. */
 function reconcile(e: Engine, tenant: string, pairId: string): void {
+  const settled = settledOf(e);
+  // Pairs come and go with their worlds' data; the map is a cache, bounded like the others.
+  if (settled.size >= 100_000) settled.clear();
+  settled.set(pairId, {
+    serverWrites: e.ctx.serverWrites,
+    reloads: e.ctx.reloads,
+    account: e.ctx.settings.accounts?.[tenant],
+  });
   const now = e.ctx.clock.nowMs();
   const q = queries(e);
   const open = q.openCharges.all(pairId);
@@ -387,7 +429,7 @@ export function onBillingEvent(
     const rows = queries(e).pairsOfServer.all(data.serverId);
     for (const id of rows) pairs.add(id);
   }
-  for (const id of [...pairs].sort()) reconcile(e, tenant, id);
+  for (const id of [...pairs].sort()) if (!isSettled(e, tenant, id)) reconcile(e, tenant, id);
 }
 
 const GIB = 1024 ** 3;

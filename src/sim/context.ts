@@ -97,6 +97,12 @@ export interface Ctx {
    * list of replicating pairs while this stays the same (replication.ts).
    */
   rowChanges: number;
+  /**
+   * Counts writes of server rows that can change what a pair bills (created, saved, deleted;
+   * not the workload's data versions): billing reconciles a pair's meters only when this moved,
+   * or its account changed, since it last did (accounts.ts, `settled`).
+   */
+  serverWrites: number;
   /** Counts reloads of the caches (a rollback, an import): caches of what is stored start over. */
   reloads: number;
   /** Recovery points of a pair from the cache (loading it when needed). */
@@ -197,6 +203,13 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
   const selectFaults = store.db.prepare<[], { rule: string }>('SELECT rule FROM faults ORDER BY seq');
   let depth = 0;
   /**
+   * The runtime row is read back only when a context opens on a database that has one: a file
+   * reopened. A database in memory ends with its simulator and never gets a second context, so
+   * its row is written when it is made and not at every commit (a statement and the runtime's
+   * JSON text, a tenth of a small write).
+   */
+  const persistsRuntime = store.file !== ':memory:';
+  /**
    * The start of an action's `job.created`, `pair.transition`, `job.ended` run (rows.ts,
    * PACKED_JOB_EVENTS), not stored yet: stored as one row when the run completes, one row each
    * when another event comes between or the transaction commits. Each keeps its seq and time.
@@ -251,6 +264,7 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
     },
     version: 0,
     rowChanges: 0,
+    serverWrites: 0,
     reloads: 0,
     nextSeq(name = 'seq') {
       const next = (ctx.counters[name] ?? 0) + 1;
@@ -286,7 +300,7 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
           const value = fn();
           storeHeld();
           ctx.flushPoints();
-          store.setMetaJson('runtime', runtimeJson());
+          if (persistsRuntime) store.setMetaJson('runtime', runtimeJson());
           return value;
         });
         ctx.version++;

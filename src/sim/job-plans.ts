@@ -158,6 +158,7 @@ function rollBack(w: World, target: ServerRecord | null, pointId: string | null)
 function deleteServer(w: World, server: ServerRecord | null, log: (line: string) => void): void {
   if (!server) return;
   w.e.ctx.rowChanges++;
+  w.e.ctx.serverWrites++;
   w.e.store.db.prepare('DELETE FROM servers WHERE id = ?').run(server.id);
   serverAddressesChanged(w.e, server.tenant, server.network, -1);
   w.e.store.db.prepare('DELETE FROM files WHERE server_id = ?').run(server.id);

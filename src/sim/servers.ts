@@ -117,6 +117,7 @@ export function createServer(
   const now = e.ctx.clock.nowMs();
   const id = e.ctx.rng.id('srv');
   e.ctx.rowChanges++;
+  e.ctx.serverWrites++;
   e.st.insertServer.run({
     id,
     seq: e.ctx.nextSeq(),
@@ -149,6 +150,7 @@ export function saveServer(e: Engine, server: ServerRecord): void {
   if (e.ctx.pendingServers.size > 0) e.ctx.flushPoints();
   server.updatedAt = iso(e.ctx.clock.nowMs());
   e.ctx.rowChanges++;
+  e.ctx.serverWrites++;
   e.st.updateServer.run({
     id: server.id,
     power_state: server.powerState,
