@@ -466,11 +466,12 @@ function transmit(e: Engine, tenant: string, pairId: string, pointId: string): v
   // A new point is the last of its pair's list.
   const index =
     points[points.length - 1]?.id === pointId ? points.length - 1 : points.findIndex((p) => p.id === pointId);
-  const pointVersion = dataVersionOf(e, pointId);
+  // The cached list holds each point's data version (a point's never changes).
+  const pointVersion = index >= 0 ? points[index]!.dataVersion : dataVersionOf(e, pointId);
   if (pointVersion === undefined) return;
   // Nothing written since the point before: nothing sent, so no need to read the pair's regions
   // (this runs for every point of every pair; most see no new data).
-  const previous = index > 0 ? dataVersionOf(e, points[index - 1]!.id) : undefined;
+  const previous = index > 0 ? points[index - 1]!.dataVersion : undefined;
   if (previous === pointVersion) return;
   const q = queries(e);
   const hint = TICK_REGIONS.get(e.ctx);

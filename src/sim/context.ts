@@ -35,6 +35,8 @@ export interface PointRef {
   createdAtMs: number;
   /** The stored tags as JSON text, so a retention pass writes only the tags that changed. */
   tags: string;
+  /** The main's data version the point captured (billing compares it with the point before's). */
+  dataVersion: number;
 }
 
 /** The insert arguments of a recovery point: id, pair, tenant, time, status, tags, size, data version, corrupt. */
@@ -191,7 +193,7 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
     'INSERT INTO events (seq, at_ms, tenant, pair_id, kind, data) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const selectPoints = store.db.prepare<[string], PointRef>(
-    'SELECT id, created_at_ms AS createdAtMs, tags FROM recovery_points WHERE pair_id = ? ORDER BY created_at_ms, id',
+    'SELECT id, created_at_ms AS createdAtMs, tags, data_version AS dataVersion FROM recovery_points WHERE pair_id = ? ORDER BY created_at_ms, id',
   );
   const insertPoint = store.db.prepare(
     `INSERT INTO recovery_points (id, pair_id, tenant, created_at_ms, status, tags, size_bytes, data_version, corrupt)

@@ -44,7 +44,7 @@ export function takeRecoveryPoint(
   const now = e.ctx.clock.nowMs();
   const id = e.ctx.rng.id('rp');
   const points = e.ctx.pointsOf(pair.id);
-  const point = { id, createdAtMs: now, tags: '[]' };
+  const point: PointRef = { id, createdAtMs: now, tags: '[]', dataVersion: main.dataVersion };
   points.push(point);
   const unpinned = {
     points,
