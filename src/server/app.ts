@@ -18,6 +18,7 @@ import { type AuthConfig, authenticate, identify, requireControlAccess } from '.
 import { chaosMiddleware } from './http-chaos.js';
 import { IdempotencyStore } from './idempotency.js';
 import { journalMiddleware } from './journal.js';
+import { type Layer, runLayers } from './layers.js';
 import { type Logger, silentLogger } from './logger.js';
 import { plainAnswerOf, setPlainHeader, settledHeaders } from './plain-answer.js';
 import { HTTP_ERROR_CODES, HttpProblem, handleError, problemResponse } from './problem.js';
@@ -109,32 +110,43 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
       await next();
     });
   }
-  app.use((c, next) => {
-    const caller = identify(identity, c.req.header('authorization'), c.req.header('x-drsim-admin-token'));
-    c.set('caller', caller);
-    return next();
-  });
-  app.use(logRequests(logger));
-  app.use(closeUnreadBodies());
-  app.use(journalMiddleware(tenancy));
-  app.use(chaosMiddleware(tenancy));
-  // Authentication first: nobody gets a byte of their body read before they are known.
-  app.use('/v1/*', authenticate());
-  app.use('/v1/*', (c, next) => {
-    c.set('world', tenancy.world(c.get('tenant')));
-    return next();
-  });
-  app.use('/_sim/*', requireControlAccess());
-  app.use(limitBody());
-  app.use('/v1/*', requireJsonBody());
-  app.use('/_sim/*', requireJsonBody());
-  app.use('/v1/*', refuseUnknownQuery());
-  app.use('/_sim/*', refuseUnknownQuery());
-  app.use('/v1/*', idempotency.middleware());
-  app.use('/_sim/*', idempotency.middleware());
-
   const onError: ErrorHandler<AppEnv> = (err, c) =>
     handleError(err, c, (error) => logger.error(`${c.req.method} ${c.req.path} failed: ${describe(error)}`));
+  // Every request's cross-cutting layers, in the order they run; `v1` and `control` only on those
+  // paths (as `app.use('/v1/*', …)` would: the path itself or below it).
+  const layers: [scope: 'all' | 'v1' | 'control', layer: MiddlewareHandler<AppEnv>][] = [
+    [
+      'all',
+      (c, next) => {
+        const caller = identify(identity, c.req.header('authorization'), c.req.header('x-drsim-admin-token'));
+        c.set('caller', caller);
+        return next();
+      },
+    ],
+    ['all', logRequests(logger)],
+    ['all', closeUnreadBodies()],
+    ['all', journalMiddleware(tenancy)],
+    ['all', chaosMiddleware(tenancy)],
+    // Authentication first: nobody gets a byte of their body read before they are known.
+    ['v1', authenticate()],
+    [
+      'v1',
+      (c, next) => {
+        c.set('world', tenancy.world(c.get('tenant')));
+        return next();
+      },
+    ],
+    ['control', requireControlAccess()],
+    ['all', limitBody()],
+    ['v1', requireJsonBody()],
+    ['control', requireJsonBody()],
+    ['v1', refuseUnknownQuery()],
+    ['control', refuseUnknownQuery()],
+    ['v1', idempotency.middleware()],
+    ['control', idempotency.middleware()],
+  ];
+  app.use(runInOne(layers, onError));
+
   // Each route's schemas and validators are built on its first request (routes/lazy.ts).
   const api = declareApiRoutes(app, { sim, tenancy }, onError);
   registerDocsRoutes(app, api);
@@ -146,6 +158,31 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
   app.notFound(notFoundOrWrongMethod(app));
   app.onError(onError);
   return app;
+}
+
+/**
+ * The layers as one middleware: the ones of the request's path, run by `runLayers` (one async
+ * frame per layer that waits for the rest, instead of one per layer as hono's compose has).
+ */
+function runInOne(
+  layers: [scope: 'all' | 'v1' | 'control', layer: MiddlewareHandler<AppEnv>][],
+  onError: ErrorHandler<AppEnv>,
+): MiddlewareHandler<AppEnv> {
+  const of = (scope: 'v1' | 'control' | null) =>
+    layers.filter(([s]) => s === 'all' || s === scope).map(([, layer]) => layer as Layer);
+  const v1 = of('v1');
+  const control = of('control');
+  const other = of(null);
+  return (c, next) => {
+    const path = c.req.path;
+    const chain =
+      path === '/v1' || path.startsWith('/v1/')
+        ? v1
+        : path === '/_sim' || path.startsWith('/_sim/')
+          ? control
+          : other;
+    return runLayers(chain, c, next, onError as ErrorHandler);
+  };
 }
 
 /** One line per request; also stamps every answer about a world with that world's simulated time. */

@@ -9,9 +9,10 @@
  * document is built when it is first asked for. test/server/lazy-routes.test.ts checks that
  * this list and the route modules agree.
  */
-import type { Context, ErrorHandler, Handler, Hono, Next } from 'hono';
+import type { ErrorHandler, Handler, Hono } from 'hono';
 import type { Simulator } from '../../sim/contract.js';
 import type { AppEnv } from '../app-env.js';
+import { runLayers } from '../layers.js';
 import type { Tenancy } from '../tenancy.js';
 import type { BuiltGroup } from './build.js';
 import { healthHandler } from './health.js';
@@ -201,7 +202,9 @@ export function declareApiRoutes(app: Hono<AppEnv>, deps: RouteDeps, onError: Er
         chain = (await group(route.group)).handlers.get(key);
         if (!chain) throw new Error(`the ${route.group} routes have no ${key}`);
       }
-      await runChain(chain, c, next, onError);
+      // As hono's compose would, except that the route's index (which names its path parameters)
+      // stays the lazy route's: it has the same path.
+      await runLayers(chain, c, next, onError as ErrorHandler);
       return c.finalized ? c.res : undefined;
     });
   }
@@ -217,31 +220,4 @@ export function declareApiRoutes(app: Hono<AppEnv>, deps: RouteDeps, onError: Er
       return document;
     },
   };
-}
-
-/**
- * Runs a route's handlers (its middleware, validators, then the handler) as hono's compose
- * would, except that the route's index (which names its path parameters) stays the lazy
- * route's: it has the same path.
- */
-async function runChain(chain: Handler[], c: Context, next: Next, onError: ErrorHandler<AppEnv>) {
-  let index = -1;
-  const dispatch = async (i: number): Promise<void> => {
-    if (i <= index) throw new Error('next() called multiple times');
-    index = i;
-    const handler = chain[i];
-    if (!handler) return next();
-    let res: Response | undefined;
-    let isError = false;
-    try {
-      res = (await handler(c, () => dispatch(i + 1))) ?? undefined;
-    } catch (err) {
-      if (!(err instanceof Error)) throw err;
-      c.error = err;
-      res = await onError(err, c);
-      isError = true;
-    }
-    if (res && (!c.finalized || isError)) c.res = res;
-  };
-  await dispatch(0);
 }
