@@ -132,6 +132,22 @@ function nextSnapshot(pair: PairRecord, event: DrPairEvent): DrPairSnapshot {
   return next;
 }
 
+/**
+ * The stored shape of a next snapshot, made once per snapshot with its text (`machineTexts`):
+ * next snapshots are memoised, so a stop or resume saves the pair without serialising its
+ * statechart again (snapshots are replaced, never changed).
+ */
+const storedMachines = new WeakMap<DrPairSnapshot, { value: unknown; context: unknown }>();
+function storedMachine(next: DrPairSnapshot): { value: unknown; context: unknown } {
+  let machine = storedMachines.get(next);
+  if (!machine) {
+    machine = { value: next.value, context: next.context };
+    machineTexts.set(machine, JSON.stringify(machine));
+    storedMachines.set(next, machine);
+  }
+  return machine;
+}
+
 /** The user actions the pair's statechart accepts now. */
 export function allowedOf(e: Engine, pair: PairRecord): UserAction[] {
   const entry = resolve(pair);
@@ -157,7 +173,7 @@ export function savePair(e: Engine, pair: PairRecord): void {
     test_server_id: pair.testServerId,
     interval_hours: pair.intervalHours,
     placement: JSON.stringify(pair.placement),
-    machine: JSON.stringify(pair.machine),
+    machine: machineTexts.get(pair.machine as object) ?? JSON.stringify(pair.machine),
     status: pair.status,
     test_state: pair.testState,
     current_job_id: pair.currentJobId,
@@ -191,7 +207,7 @@ export function sendEvent(
   const next = nextSnapshot(pair, event);
   const from = pair.status;
   const testFrom = pair.testState;
-  pair.machine = { value: next.value, context: next.context };
+  pair.machine = storedMachine(next);
   pair.status = statusOf(next);
   pair.testState = testStateOf(next);
   pair.replicationError =

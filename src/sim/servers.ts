@@ -118,7 +118,7 @@ export function createServer(
   const id = e.ctx.rng.id('srv');
   e.ctx.rowChanges++;
   e.ctx.serverWrites++;
-  e.st.insertServer.run({
+  const row = {
     id,
     seq: e.ctx.nextSeq(),
     tenant,
@@ -136,10 +136,13 @@ export function createServer(
     created_at_ms: now,
     updated_at_ms: now,
     network: networkText(placed),
-  });
+  };
+  e.st.insertServer.run(row);
   serverAddressesChanged(e, tenant, placed.network, 1);
   e.ctx.emit(tenant, null, 'server.created', { serverId: id, role });
-  let server = loadServer(e, tenant, id);
+  // The record from the row just stored (nothing since writes a server row): reading it back was
+  // a statement of every create.
+  let server: ServerRecord = serverFromRow(row, now);
   const entries = Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (entries.length > 0) server = writeVersion(e, server, entries, 'api');
   return server;
