@@ -10,6 +10,11 @@
  *   the innermost frame that belongs to a stage (so the stages add up to the whole): SQLite,
  *   the statechart, billing, events, the job, the pair's row, the runtime row, the view, …
  *
+ * - with `--app`: the same writes through the app (`app.request()`, every middleware and the
+ *   route, no socket), and the floor's transaction alone (the `http` part's Hono + better-sqlite3
+ *   floor: read the pair, update it, insert a job; or insert a server), so that the served CPU
+ *   per request of `npm run bench -- --only http` can be split into engine, app and socket.
+ *
  * `--src DIR` runs another tree's engine (e.g. a checkout of the commit before a change) for an
  * A/B in the same minute; `--rounds N` (default 7), `--writes N` per round (default 4,000).
  *
@@ -32,6 +37,7 @@ const SRC = resolve(arg('--src', new URL('../../src', import.meta.url).pathname)
 const ROUNDS = Number(arg('--rounds', '7'));
 const WRITES = Number(arg('--writes', '4000'));
 const TENANT = 'bench';
+const APP = process.argv.includes('--app');
 const PAIRS = 100;
 
 type Sim = import('../../src/sim/contract.js').Simulator;
@@ -81,8 +87,8 @@ function timeStatements(on: boolean): void {
 
 // ---------------------------------------------------------------- the world
 
-function seeded(): Sim {
-  const sim = createSimulator({ seed: 1 });
+function seeded(made: Sim = createSimulator({ seed: 1 })): Sim {
+  const sim = made;
   sim.setProgression('default', 'immediate');
   const pairs: string[] = [];
   for (let i = 0; i < PAIRS; i++) {
@@ -130,6 +136,20 @@ function creates(sim: Sim, n: number, answer = true): void {
     const server = sim.createServer(TENANT, create);
     if (answer) answerText(server);
   }
+}
+
+/** What timing a call costs by itself: the same two `cpuUsage` calls around nothing. */
+function timerOverheadNs(): number {
+  const noop = () => undefined;
+  let ns = 0;
+  const n = 200_000;
+  for (let i = 0; i < n; i++) {
+    const t0 = process.cpuUsage();
+    noop();
+    const used = process.cpuUsage(t0);
+    ns += (used.user + used.system) * 1000;
+  }
+  return ns / n;
 }
 
 function cpuUs(fn: () => void): number {
@@ -192,9 +212,9 @@ const STAGES: Record<string, string> = {
   pairFromRow: 'pair row (read, decoded, saved)',
   savePair: 'pair row (read, decoded, saved)',
   sendEvent: 'pair row (read, decoded, saved)',
-  failIfUnhealthy: 'servers read (resume: health)',
-  serverById: 'servers read (resume: health)',
-  serverFromRow: 'servers read (resume: health)',
+  failIfUnhealthy: 'server rows (read, decoded; resume: health)',
+  serverById: 'server rows (read, decoded; resume: health)',
+  serverFromRow: 'server rows (read, decoded; resume: health)',
   // the request
   validateRequest: 'request checked',
   act: 'action (the rest of act)',
@@ -272,46 +292,48 @@ async function profile(fn: () => void): Promise<Map<string, number>> {
 
 function report(
   label: string,
-  perWrite: number,
   run: (sim: Sim, n: number, answer?: boolean) => void,
   sim: Sim,
-  cpuPerWrite: number,
+  sqliteUs: number,
 ) {
-  console.log(`\n## ${label}`);
-  console.log(`CPU per write, best of ${ROUNDS} rounds of ${WRITES}: ${cpuPerWrite.toFixed(1)} µs`);
-  // The statements, timed one by one (the timer's own cost, ~0.1 µs a call, is in the figures).
+  console.log(
+    `\n${label}: the statements (their shares of SQLite's ${sqliteUs.toFixed(1)} µs in the profile)`,
+  );
+  // Each call timed by the process's CPU time (getrusage, in µs: a few-µs statement is measured
+  // over thousands of calls), which a busy machine's waits for a core do not inflate; less the
+  // timer's own cost, measured around nothing.
   sqlTimes.clear();
   timeStatements(true);
-  const wall0 = process.hrtime.bigint();
-  const cpu = cpuUs(() => run(sim, WRITES));
-  const wall = Number(process.hrtime.bigint() - wall0) / 1000;
+  run(sim, WRITES);
   timeStatements(false);
-  // Each statement is timed on the wall clock; on a shared machine the process also waits for a
-  // core, so the times are scaled by the run's CPU / wall (1 on an idle machine).
-  const scale = Math.min(1, cpu / wall);
-  console.log(
-    `(statements timed one by one: the run's CPU / wall was ${scale.toFixed(2)}; times below scaled by it)`,
+  const overhead = timerOverheadNs();
+  // Timed one by one, their sum comes out above the profile's (the timer disturbs what it times):
+  // what is reported is each statement's share of that sum, of the profile's SQLite time.
+  const timed = [...sqlTimes.values()].reduce(
+    (sum, t) => sum + Math.max(0, Number(t.ns) - overhead * t.calls),
+    0,
   );
-  const rows = [...sqlTimes].sort((a, b) => Number(b[1].ns - a[1].ns));
+  const rows = [...sqlTimes]
+    .map(([sql, t]) => [sql, t.calls, Math.max(0, Number(t.ns) - overhead * t.calls)] as const)
+    .sort((x, y) => y[2] - x[2]);
   let calls = 0;
-  let ns = 0n;
-  console.log('\n| statement | per write | µs each | µs per write |');
+  console.log('\n| statement | per write | share | µs per write |');
   console.log('|---|---:|---:|---:|');
-  for (const [sql, t] of rows) {
-    calls += t.calls;
-    ns += t.ns;
-    const each = (scale * Number(t.ns)) / t.calls / 1000;
+  for (const [sql, n, net] of rows) {
+    calls += n;
     console.log(
-      `| \`${sql.length > 90 ? `${sql.slice(0, 87)}...` : sql}\` | ${(t.calls / WRITES).toFixed(2)} | ${each.toFixed(1)} | ${((scale * Number(t.ns)) / WRITES / 1000).toFixed(1)} |`,
+      `| \`${sql.length > 90 ? `${sql.slice(0, 87)}...` : sql}\` | ${(n / WRITES).toFixed(2)} | ${((100 * net) / timed).toFixed(1)} % | ${((net / timed) * sqliteUs).toFixed(1)} |`,
     );
   }
-  console.log(
-    `| all statements | ${(calls / WRITES).toFixed(2)} | | ${((scale * Number(ns)) / WRITES / 1000).toFixed(1)} |`,
-  );
-  void perWrite;
+  console.log(`| all statements | ${(calls / WRITES).toFixed(2)} | 100 % | ${sqliteUs.toFixed(1)} |`);
 }
 
-async function stages(label: string, run: (sim: Sim, n: number) => void, sim: Sim, cpuPerWrite: number) {
+async function stages(
+  label: string,
+  run: (sim: Sim, n: number) => void,
+  sim: Sim,
+  cpuPerWrite: number,
+): Promise<number> {
   const counts = await profile(() => run(sim, WRITES * 3));
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   console.log(`\n${label}: profile by stage (${total} samples; µs = share × ${cpuPerWrite.toFixed(1)} µs)`);
@@ -322,6 +344,7 @@ async function stages(label: string, run: (sim: Sim, n: number) => void, sim: Si
       `| ${stage} | ${((100 * n) / total).toFixed(1)} % | ${((n / total) * cpuPerWrite).toFixed(1)} |`,
     );
   }
+  return ((counts.get('SQLite (statements)') ?? 0) / total) * cpuPerWrite;
 }
 
 const sim = seeded();
@@ -349,7 +372,121 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 console.log(`# Write cost in process (${SRC}, node ${process.version})`);
 console.log(`\nthe answer's JSON text alone (a stop's job): ${textCpu.toFixed(1)} µs`);
-report('Pair action (stop / resume alternately)', 1, actions, sim, actionCpu);
-await stages('Pair action', actions, sim, actionCpu);
-report('Create (createServer)', 1, creates, sim, createCpu);
-await stages('Create', creates, sim, createCpu);
+console.log(
+  `\n## Pair action (stop / resume alternately)\n\nCPU per write, best of ${ROUNDS} rounds of ${WRITES}: ${actionCpu.toFixed(1)} µs`,
+);
+report('Pair action', actions, sim, await stages('Pair action', actions, sim, actionCpu));
+console.log(
+  `\n## Create (createServer)\n\nCPU per write, best of ${ROUNDS} rounds of ${WRITES}: ${createCpu.toFixed(1)} µs`,
+);
+report('Create', creates, sim, await stages('Create', creates, sim, createCpu));
+
+// ---------------------------------------------------------------- the app and the floor
+
+async function throughApp(): Promise<void> {
+  const { createWorlds } = (await import(
+    pathToFileURL(`${SRC}/sim/index.ts`).href
+  )) as typeof import('../../src/sim/index.js');
+  const { createApp } = (await import(
+    pathToFileURL(`${SRC}/server/app.ts`).href
+  )) as typeof import('../../src/server/app.js');
+  const { silentLogger } = (await import(
+    pathToFileURL(`${SRC}/server/logger.ts`).href
+  )) as typeof import('../../src/server/logger.js');
+  const worlds = createWorlds({ seed: 1 });
+  const world = seeded(worlds.get(TENANT));
+  const pairs = ids.get(world) as string[];
+  const app = createApp({ worlds, logger: silentLogger });
+  const headers = { authorization: `Bearer ${TENANT}`, 'content-type': 'application/json' };
+  let turn = 0;
+  const action = async () => {
+    const index = turn++ % (2 * PAIRS);
+    const path = index < PAIRS ? 'stop-replication' : 'resume-replication';
+    const res = await app.request(`/v1/dr-pairs/${pairs[index % PAIRS]}/${path}`, {
+      method: 'POST',
+      headers,
+      body: '{}',
+    });
+    if (res.status !== 202) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    await res.text();
+  };
+  const body = JSON.stringify(create);
+  const createOne = async () => {
+    const res = await app.request('/v1/servers', { method: 'POST', headers, body });
+    if (res.status !== 201) throw new Error(`create: ${res.status} ${await res.text()}`);
+    await res.text();
+  };
+  const best = async (fn: () => Promise<void>) => {
+    for (let i = 0; i < WRITES; i++) await fn();
+    let min = Number.POSITIVE_INFINITY;
+    for (let r = 0; r < ROUNDS; r++) {
+      const start = process.cpuUsage();
+      for (let i = 0; i < WRITES; i++) await fn();
+      const used = process.cpuUsage(start);
+      min = Math.min(min, (used.user + used.system) / WRITES);
+    }
+    return min;
+  };
+  console.log('\n## Through the app (`app.request()`: middlewares, route, answer; no socket)\n');
+  console.log(`pair action: ${(await best(action)).toFixed(1)} µs CPU per request`);
+  console.log(`create: ${(await best(createOne)).toFixed(1)} µs CPU per request`);
+  worlds.close();
+}
+
+/** The `http` part's SQLite floor's transactions (scripts/bench/floors/hono-http.mjs), alone. */
+function floorTransactions(): void {
+  const db = new Database(':memory:');
+  db.exec(`CREATE TABLE pairs (seq INTEGER PRIMARY KEY, id TEXT UNIQUE, tenant TEXT, status TEXT, body TEXT);
+           CREATE TABLE jobs (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE, pair_id TEXT, body TEXT);
+           CREATE TABLE servers (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE, tenant TEXT, body TEXT);`);
+  const world = seeded();
+  const page = world.listPairs(TENANT, { limit: PAIRS }).items;
+  const insertPair = db.prepare('INSERT INTO pairs (id, tenant, status, body) VALUES (?, ?, ?, ?)');
+  for (const pair of page) insertPair.run(pair.id, TENANT, pair.status, JSON.stringify(pair));
+  const pairById = db.prepare<[string], { body: string }>('SELECT body FROM pairs WHERE id = ?');
+  const updatePair = db.prepare('UPDATE pairs SET status = ?, body = ? WHERE id = ?');
+  const insertJob = db.prepare('INSERT INTO jobs (id, pair_id, body) VALUES (?, ?, ?)');
+  const insertServer = db.prepare('INSERT INTO servers (id, tenant, body) VALUES (?, ?, ?)');
+  let next = 0;
+  const act = db.transaction((pairId: string, action: string) => {
+    const row = pairById.get(pairId) as { body: string };
+    const pair = JSON.parse(row.body);
+    pair.status = action === 'stop-replication' ? 'PAUSED' : 'REPLICATING';
+    updatePair.run(pair.status, JSON.stringify(pair), pair.id);
+    const job = { id: `job-${++next}`, type: action, pairId, status: 'SUCCEEDED', steps: [], error: null };
+    insertJob.run(job.id, pairId, JSON.stringify(job));
+    return job;
+  });
+  const make = db.transaction((input: { name: string; region: string }) => {
+    const server = { id: `srv-${++next}`, name: input.name, region: input.region, flavor: 'general.2c4g' };
+    insertServer.run(
+      server.id,
+      TENANT,
+      JSON.stringify({ ...server, powerState: 'RUNNING', role: 'STANDALONE' }),
+    );
+    return server;
+  });
+  const bestOf = (fn: (i: number) => void) => {
+    let min = Number.POSITIVE_INFINITY;
+    for (let r = 0; r <= ROUNDS; r++) {
+      const used = cpuUs(() => {
+        for (let i = 0; i < WRITES; i++) fn(i);
+      });
+      if (r > 0) min = Math.min(min, used / WRITES);
+    }
+    return min;
+  };
+  const actionUs = bestOf((i) => {
+    const pair = page[i % PAIRS] as { id: string };
+    answerText(act(pair.id, i % (2 * PAIRS) < PAIRS ? 'stop-replication' : 'resume-replication'));
+  });
+  const createUs = bestOf(() => answerText(make(JSON.parse(JSON.stringify(create)))));
+  console.log("\n## The SQLite floor's transaction alone (and its answer's JSON text)\n");
+  console.log(`pair action: ${actionUs.toFixed(1)} µs CPU; create: ${createUs.toFixed(1)} µs CPU`);
+  db.close();
+}
+
+if (APP) {
+  await throughApp();
+  floorTransactions();
+}
