@@ -10,6 +10,7 @@ import { loadZod } from '../../sim/lazy-zod.js';
 import type { AppEnv } from '../app-env.js';
 import { validationHook } from '../problem.js';
 import { registerComponents } from '../schemas/common.js';
+import { checkParamsAndHeadersInPlace } from './fast-validators.js';
 import type { RouteDeps, RouteGroup } from './lazy.js';
 
 type Register = (app: OpenAPIHono<AppEnv>, deps: RouteDeps) => void;
@@ -41,6 +42,7 @@ export async function buildGroup(group: RouteGroup, deps: RouteDeps): Promise<Bu
   // then finds zod loaded, the same copy as the routes'.
   const [register] = await Promise.all([MODULES[group](), loadZod()]);
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  checkParamsAndHeadersInPlace(app);
   register(app, deps);
   const handlers = new Map<string, Handler[]>();
   for (const route of app.routes) {

@@ -1,0 +1,69 @@
+/**
+ * Path parameters and headers are checked without @hono/zod-openapi's async validators
+ * (src/server/routes/fast-validators.ts). For any path parameter and `Idempotency-Key` a client
+ * sends, the answer — the problem of an invalid one, or what the handler read from a valid one —
+ * must be the one @hono/zod-openapi's own validators give with the same schemas and hook.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { AppEnv } from '../../src/server/app-env.js';
+import { handleError, validationHook } from '../../src/server/problem.js';
+import { checkParamsAndHeadersInPlace } from '../../src/server/routes/fast-validators.js';
+import { IdempotencyHeadersSchema } from '../../src/server/schemas/actions.js';
+import { idParam } from '../../src/server/schemas/common.js';
+
+function app(fast: boolean) {
+  const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  if (fast) checkParamsAndHeadersInPlace(api);
+  const route = createRoute({
+    method: 'post',
+    path: '/things/{id}/parts/{part}',
+    request: {
+      params: z.object({ id: idParam('id', 'x-1'), part: idParam('part', 'p-1') }),
+      headers: IdempotencyHeadersSchema,
+      body: { content: { 'application/json': { schema: z.object({ n: z.number().optional() }) } } },
+    },
+    responses: { 200: { description: 'ok' } },
+  });
+  api.openapi(route, (c) =>
+    c.json({ params: c.req.valid('param'), headers: c.req.valid('header'), body: c.req.valid('json') }, 200),
+  );
+  api.onError((err, c) => handleError(err, c));
+  return api;
+}
+
+const segment = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 140 }).map(encodeURIComponent),
+  fc.constantFrom('job-2m7xq0d9ra', '%E2%9C%93', 'a%2Fb', '%ZZ', 'x'.repeat(128), 'x'.repeat(129)),
+);
+
+describe('path parameters and headers checked in place', () => {
+  it('answer as @hono/zod-openapi’s validators do', async () => {
+    const fast = app(true);
+    const original = app(false);
+    await fc.assert(
+      fc.asyncProperty(
+        segment,
+        segment,
+        fc.option(fc.oneof(fc.string({ maxLength: 210 }), fc.constantFrom('', ' ', 'k'.repeat(201)))),
+        fc.constantFrom('{}', '{"n":1}', '{"n":"x"}'),
+        async (id, part, key, body) => {
+          const ask = async (api: OpenAPIHono<AppEnv>) => {
+            const headers: Record<string, string> = { 'content-type': 'application/json' };
+            if (key !== null) headers['Idempotency-Key'] = key.replace(/[^\x20-\x7e]/g, '?');
+            const res = await api.request(`/things/${id}/parts/${part}`, { method: 'POST', headers, body });
+            return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
+          };
+          expect(await ask(fast)).toEqual(await ask(original));
+        },
+      ),
+    );
+  });
+
+  it('declare the routes for the document as they were given', () => {
+    const doc = (api: OpenAPIHono<AppEnv>) =>
+      api.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 't', version: '1' } });
+    expect(doc(app(true))).toEqual(doc(app(false)));
+  });
+});
