@@ -3,7 +3,9 @@
 //   memory: GET /v1/dr-pairs and GET /v1/jobs/:id answered with c.json from arrays in memory.
 //   sqlite: GET /v1/dr-pairs reads the rows with a prepared statement; POST
 //     /v1/dr-pairs/:id/:action runs one write transaction (read the pair, update it, insert a
-//     job); POST /v1/servers parses the body and inserts the server in one transaction.
+//     job); POST /v1/servers parses the body and inserts the server in one transaction;
+//     GET /v1/jobs/:id reads the job's row (the restarts of DATA and every action's job), so the
+//     soak's mix runs on it too.
 import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import Database from 'better-sqlite3';
@@ -38,6 +40,10 @@ if (kind === 'memory') {
   const updatePair = db.prepare('UPDATE pairs SET status = ?, body = ? WHERE id = ?');
   const insertJob = db.prepare('INSERT INTO jobs (id, pair_id, body) VALUES (?, ?, ?)');
   const insertServer = db.prepare('INSERT INTO servers (id, tenant, body) VALUES (?, ?, ?)');
+  const jobById = db.prepare('SELECT body FROM jobs WHERE id = ?');
+  db.transaction(() => {
+    for (const job of data.jobs) insertJob.run(job.id, job.pairId, JSON.stringify(job));
+  })();
   let next = 0;
   const act = db.transaction((pairId, action) => {
     const row = pairById.get(pairId);
@@ -64,6 +70,10 @@ if (kind === 'memory') {
   app.get('/v1/dr-pairs', (c) => {
     const rows = pairsPage.all(TENANT, 0, Number(c.req.query('limit') ?? 50));
     return c.json({ items: rows.map((row) => JSON.parse(row.body)), nextCursor: null });
+  });
+  app.get('/v1/jobs/:id', (c) => {
+    const row = jobById.get(c.req.param('id'));
+    return row ? c.json(JSON.parse(row.body)) : c.json({ code: 'JOB_NOT_FOUND' }, 404);
   });
   app.post('/v1/dr-pairs/:id/:action', async (c) => {
     await c.req.json();
