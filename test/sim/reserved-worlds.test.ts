@@ -1,26 +1,12 @@
 // A reserved world (startDrsim's) opens on its first use; until then and after, it is the world
 // `create` would have made: the same refusals, listing, ids and state, byte for byte.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createWorlds, DrError, type WorldOptions, type Worlds } from '../../src/sim/index.js';
 import { reserveWorld } from '../../src/sim/worlds.js';
+import { trackedWorlds } from './support/tracked-worlds.js';
 
-let open: Worlds[] = [];
-let dirs: string[] = [];
-afterEach(() => {
-  for (const worlds of open) worlds.close();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  open = [];
-  dirs = [];
-});
-function worldsOf(options: Parameters<typeof createWorlds>[0] = {}): Worlds {
-  const worlds = createWorlds(options);
-  open.push(worlds);
-  return worlds;
-}
+const { worldsOf, tempDb } = trackedWorlds('drsim-reserved-');
 
 /** What a client could observe of one world after a few calls. */
 function used(worlds: Worlds, tenant: string): string {
@@ -110,9 +96,7 @@ describe('reserved worlds', () => {
   });
 
   it('is made at once in a registry file, which lists it when reopened', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'drsim-reserved-'));
-    dirs.push(dir);
-    const db = join(dir, 'drsim.db');
+    const db = tempDb();
     const worlds = createWorlds({ db });
     reserveWorld(worlds, 'a', { seed: 5 });
     worlds.close();

@@ -1,11 +1,10 @@
 // A tenant is a world: what runs in one never changes what another observes, its timing or its draws.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/sim/contract.js';
-import { createSimulator, createWorlds, deriveSeed, type Worlds } from '../../src/sim/index.js';
+import { createSimulator, createWorlds, deriveSeed } from '../../src/sim/index.js';
+import { trackedWorlds } from './support/tracked-worlds.js';
 
 const SHADOW = { region: 'HAN-1', vpcId: 'vpc-dr', subnetId: 'subnet-dr-a' };
 
@@ -72,24 +71,7 @@ function apply(sim: Simulator, tenant: string, op: Op, log: string[]): void {
 const outcome = (sim: Simulator, log: string[]) =>
   JSON.stringify({ state: sim.exportState(), clock: sim.clock(), log });
 
-let open: Worlds[] = [];
-let dirs: string[] = [];
-afterEach(() => {
-  for (const worlds of open) worlds.close();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  open = [];
-  dirs = [];
-});
-function worldsOf(options: Parameters<typeof createWorlds>[0] = {}): Worlds {
-  const worlds = createWorlds(options);
-  open.push(worlds);
-  return worlds;
-}
-function tempDb(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'drsim-worlds-'));
-  dirs.push(dir);
-  return join(dir, 'drsim.db');
-}
+const { worldsOf, tempDb } = trackedWorlds('drsim-worlds-');
 
 describe('worlds', () => {
   it('gives tenant A byte-identical results whatever tenant B does at the same time', () => {
