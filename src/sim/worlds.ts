@@ -243,7 +243,8 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
     return file;
   }
 
-  function add(tenant: string, worldOptions: WorldOptions, ephemeral: boolean): Entry {
+  /** Makes, registers and opens a world; its simulator. */
+  function add(tenant: string, worldOptions: WorldOptions, ephemeral: boolean): Simulator {
     const stored = storedOptions(tenant, worldOptions);
     let file: string | null = null;
     if (!ephemeral) {
@@ -265,9 +266,17 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
       if (!ephemeral) unregister(tenant);
       throw error;
     }
-    const entry: Entry = { opened: sim, options: stored, ephemeral, file };
-    entries.set(tenant, entry);
-    return entry;
+    entries.set(tenant, { opened: sim, options: stored, ephemeral, file });
+    return sim;
+  }
+
+  /** What `create` and `reserveWorld` refuse before making anything. */
+  function checkNew(tenant: string, worldOptions: WorldOptions): void {
+    checkTenant(tenant);
+    if (entries.has(tenant)) {
+      throw new DrError('TENANT_EXISTS', `Tenant '${tenant}' has a world already.`, { tenant });
+    }
+    if (worldOptions.seed !== undefined) check(Number.isSafeInteger(worldOptions.seed), 'seed', 'an integer');
   }
 
   function storedOptions(tenant: string, worldOptions: WorldOptions): WorldOptions {
@@ -280,9 +289,7 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
 
   /** The entry's simulator, a reserved world's opened (and registered) now. */
   function simOf(tenant: string, entry: Entry): Simulator {
-    if (entry.opened) return entry.opened;
-    const opened = add(tenant, entry.options, entry.ephemeral);
-    return opened.opened as Simulator;
+    return entry.opened ?? add(tenant, entry.options, entry.ephemeral);
   }
 
   function unregister(tenant: string): void {
@@ -332,7 +339,7 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
   const legacy = fileRegistry && legacyState(fileRegistry.store, seed);
   if (fileRegistry && legacy) {
     for (const [tenant, state] of splitByTenant(legacy))
-      (add(tenant, { timeZone: state.settings.timeZone }, false).opened as Simulator).importState(state);
+      add(tenant, { timeZone: state.settings.timeZone }, false).importState(state);
     clearLegacy(fileRegistry.store);
   }
 
@@ -343,17 +350,12 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
     get(tenant) {
       checkTenant(tenant);
       const entry = entries.get(tenant);
-      return entry ? simOf(tenant, entry) : (add(tenant, options.defaults ?? {}, false).opened as Simulator);
+      return entry ? simOf(tenant, entry) : add(tenant, options.defaults ?? {}, false);
     },
     has: (tenant) => entries.has(tenant),
     create(tenant, { ephemeral = false, ...worldOptions } = {}) {
-      checkTenant(tenant);
-      if (entries.has(tenant)) {
-        throw new DrError('TENANT_EXISTS', `Tenant '${tenant}' has a world already.`, { tenant });
-      }
-      if (worldOptions.seed !== undefined)
-        check(Number.isSafeInteger(worldOptions.seed), 'seed', 'an integer');
-      return add(tenant, worldOptions, ephemeral).opened as Simulator;
+      checkNew(tenant, worldOptions);
+      return add(tenant, worldOptions, ephemeral);
     },
     remove: drop,
     reset(tenant) {
@@ -429,7 +431,7 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
           ...world.options,
           timeZone: world.options.timeZone ?? world.state.settings.timeZone,
         };
-        (add(world.tenant, worldOptions, world.ephemeral).opened as Simulator).importState(world.state);
+        add(world.tenant, worldOptions, world.ephemeral).importState(world.state);
       }
     },
     clear() {
@@ -445,11 +447,7 @@ export function createWorlds(options: CreateWorldsOptions = {}): Worlds {
     },
   };
   RESERVE.set(worlds, (tenant, worldOptions) => {
-    checkTenant(tenant);
-    if (entries.has(tenant)) {
-      throw new DrError('TENANT_EXISTS', `Tenant '${tenant}' has a world already.`, { tenant });
-    }
-    if (worldOptions.seed !== undefined) check(Number.isSafeInteger(worldOptions.seed), 'seed', 'an integer');
+    checkNew(tenant, worldOptions);
     if (!inMemory || worldOptions.clock?.mode === 'realtime') {
       add(tenant, worldOptions, false);
       return;
