@@ -20,12 +20,13 @@ import {
   newSim,
   nowMs,
   protectedPair,
+  requestFor,
+  START,
   TENANT,
+  TEST,
 } from './support/world.js';
 
 const makeSim = checkedSims();
-const START = { action: 'startReplication' as const, shadowName: 'web-01-dr', intervalHours: 1 };
-const TEST = { action: 'testFailover' as const, testServerName: 'drill-01' };
 /** createMain's default: one 40 GB SSD volume; main in HCM01, shadow in HAN01 (another region). */
 const GB = 40;
 
@@ -395,12 +396,7 @@ describe('properties', () => {
                 }
               }
             } else {
-              const request =
-                s.action === 'startReplication'
-                  ? START
-                  : s.action === 'testFailover'
-                    ? TEST
-                    : { action: s.action };
+              const request = requestFor(s.action);
               const before = sim.account(TENANT);
               try {
                 sim.act(TENANT, pair.id, request);

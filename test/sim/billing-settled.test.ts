@@ -6,10 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { attachMain, createMain, newSim, TENANT } from './support/world.js';
-
-const START = { action: 'startReplication' as const, shadowName: 'web-01-dr', intervalHours: 1 };
-const TEST = { action: 'testFailover' as const, testServerName: 'drill-01' };
+import { attachMain, createMain, newSim, requestFor, TENANT } from './support/world.js';
 
 const step = fc.oneof(
   fc.record({ kind: fc.constant('advance' as const), minutes: fc.integer({ min: 1, max: 180 }) }),
@@ -53,13 +50,7 @@ describe('billing', () => {
               try {
                 if (s.kind === 'advance') sim.advance(s.minutes * 60_000);
                 else if (s.kind === 'act') {
-                  const request =
-                    s.action === 'startReplication'
-                      ? START
-                      : s.action === 'testFailover'
-                        ? TEST
-                        : { action: s.action };
-                  sim.act(TENANT, pairId, request);
+                  sim.act(TENANT, pairId, requestFor(s.action));
                 } else if (s.kind === 'server') {
                   const pair = sim.getPair(TENANT, pairId);
                   const server =

@@ -9,6 +9,7 @@ import type { CreateSimulatorOptions, Simulator } from '../../../src/sim/contrac
 import { DrError } from '../../../src/sim/errors.js';
 import { createSimulator } from '../../../src/sim/index.js';
 import type {
+  ActionRequest,
   CreateServerInput,
   DrPair,
   EventQuery,
@@ -20,6 +21,16 @@ import type {
 } from '../../../src/sim/types.js';
 
 export const TENANT = 'acme';
+/** Start Replication and Test Failover with the settings the billing tests use. */
+export const START = { action: 'startReplication' as const, shadowName: 'web-01-dr', intervalHours: 1 };
+export const TEST = { action: 'testFailover' as const, testServerName: 'drill-01' };
+
+/** A user action's request: Start Replication and Test Failover with the settings above, any other bare. */
+export function requestFor(action: ActionRequest['action']): ActionRequest {
+  if (action === 'startReplication') return START;
+  if (action === 'testFailover') return TEST;
+  return { action } as ActionRequest;
+}
 export const OTHER_TENANT = 'globex';
 export const PLACEMENT: ShadowPlacement = { region: 'HAN01', vpcId: 'vpc-dr', subnetId: 'subnet-dr' };
 
