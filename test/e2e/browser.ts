@@ -20,7 +20,9 @@ import { type RunningServer, startServer } from '../../src/server/serve.js';
 export const CHROMIUM_PATH = process.env.DRSIM_CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const OUTPUT_DIR = join(ROOT, 'test-output', 'e2e');
-export const DOCS_SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+const DOCS_SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+/** Only a run that asks for it rewrites the docs' screenshots: a test run leaves the clone clean. */
+const UPDATE_DOCS = process.env.DRSIM_UPDATE_SCREENSHOTS === '1';
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -38,8 +40,11 @@ export interface ConsoleSession {
   page: Page;
   /** `http://127.0.0.1:port` */
   url: string;
-  /** Saves `test-output/e2e/<name>.png`; the whole page unless `viewportOnly`. */
-  shot(name: string, options?: { viewportOnly?: boolean; path?: string }): Promise<void>;
+  /**
+   * Saves `test-output/e2e/<name>.png`; the whole page unless `viewportOnly`. With `docs`, also
+   * `docs/screenshots/<name>.png` when `DRSIM_UPDATE_SCREENSHOTS=1`.
+   */
+  shot(name: string, options?: { viewportOnly?: boolean; docs?: boolean }): Promise<void>;
   /** A call from another client, outside the browser: what the console must notice by itself. */
   api(method: string, path: string, body?: unknown): Promise<unknown>;
   close(): Promise<void>;
@@ -87,10 +92,11 @@ export async function openConsole(options: ConsoleOptions = {}): Promise<Console
     page,
     url: server.url,
     async shot(name, options = {}) {
-      await page.screenshot({
-        path: options.path ?? join(OUTPUT_DIR, `${name}.png`),
-        fullPage: !options.viewportOnly,
-      });
+      const fullPage = !options.viewportOnly;
+      await page.screenshot({ path: join(OUTPUT_DIR, `${name}.png`), fullPage });
+      if (options.docs && UPDATE_DOCS) {
+        await page.screenshot({ path: join(DOCS_SCREENSHOTS, `${name}.png`), fullPage });
+      }
     },
     async api(method, path, body) {
       const headers: Record<string, string> = { Authorization: 'Bearer demo' };

@@ -4,11 +4,9 @@
  * Processing" move on by itself, check the data, change the recovery point, and commit with
  * "Delete all associated recovery points" — ending committed, with no replication.
  */
-import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import type { DrPair } from '../../src/sim/types.js';
 import {
-  DOCS_SCREENSHOTS,
   expectAccessible,
   markDocument,
   stillSameDocument,
@@ -72,7 +70,7 @@ test('the failover procedure, from the list of protected servers to a committed 
   await waitForText(check, 'match the main server');
   expect(await check.locator('.match-bad').count()).toBe(0);
   await shot('05-failed-over');
-  await shot('pair-detail', { viewportOnly: true, path: join(DOCS_SCREENSHOTS, 'pair-detail.png') });
+  await shot('pair-detail', { viewportOnly: true, docs: true });
   await check.getByRole('button', { name: 'etc/hostname' }).click();
   const fileDialog = page.getByRole('dialog', { name: 'etc/hostname' });
   await waitForText(fileDialog, 'db-01');
