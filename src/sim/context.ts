@@ -10,7 +10,7 @@ import type { AddressBook } from './addresses.js';
 import { isSimTime, MAX_SPEED, VirtualClock, type WallClock } from './clock.js';
 import type { RegionCatalogue } from './regions.js';
 import { createRng, type Rng, type RngState } from './rng.js';
-import { JOB_EVENT_KINDS, PACKED_EVENTS, PACKED_JOB_EVENTS, packJobEvents } from './rows.js';
+import { JOB_EVENT_KINDS, PACKED_EVENTS, packJobEvents } from './rows.js';
 import type { Store } from './store.js';
 import type { ClockMode, FaultRule, ProgressionSettings, SimEventKind } from './types.js';
 
@@ -233,10 +233,10 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
     held.push(h);
     if (held.length < 3) return true;
     const [created, transition] = held as [HeldEvent, HeldEvent];
-    const data = packJobEvents(created.data, transition.data, h.data);
-    if (data === null) storeHeld();
+    const packed = packJobEvents(created.data, transition.data, h.data);
+    if (packed === null) storeHeld();
     else {
-      insertEvent.run(h.seq, h.atMs, h.tenant, h.pairId, PACKED_JOB_EVENTS, data);
+      insertEvent.run(h.seq, h.atMs, h.tenant, h.pairId, packed[0], packed[1]);
       held = [];
     }
     return true;

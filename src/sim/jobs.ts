@@ -95,7 +95,7 @@ function saveJob(e: Engine, job: JobRecord): void {
   e.st.updateJob.run({
     id: job.id,
     status: job.status,
-    steps: stepsText(job.steps),
+    steps: stepsText(job.steps, Date.parse(job.createdAt)),
     error: job.error ? JSON.stringify(job.error) : null,
     result: JSON.stringify(job.result),
     ended_at_ms: job.endedAt === null ? null : Date.parse(job.endedAt),
@@ -150,6 +150,7 @@ export function createJob(
 }
 
 function insertJob(e: Engine, job: JobRecord): void {
+  const createdMs = Date.parse(job.createdAt);
   e.st.insertJob.run({
     id: job.id,
     seq: job.seq,
@@ -157,11 +158,11 @@ function insertJob(e: Engine, job: JobRecord): void {
     pair_id: job.pairId,
     type: job.type,
     status: job.status,
-    steps: stepsText(job.steps),
+    steps: stepsText(job.steps, createdMs),
     error: job.error ? JSON.stringify(job.error) : null,
     request: JSON.stringify(job.request),
     result: JSON.stringify(job.result),
-    created_at_ms: Date.parse(job.createdAt),
+    created_at_ms: createdMs,
     ended_at_ms: job.endedAt === null ? null : Date.parse(job.endedAt),
     hung_by: job.hungBy,
   });

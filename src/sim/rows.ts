@@ -5,6 +5,7 @@
 import type { DrPairStatus, TestFailoverState } from '../machine/index.js';
 import type { StoredJob, StoredPair, StoredRecoveryPoint, StoredServer } from './contract.js';
 import type { Db } from './store.js';
+import { wordCode, wordOf } from './stored-words.js';
 import type { PowerState, RecoveryPointTag, ServerRole } from './types.js';
 
 /**
@@ -101,15 +102,23 @@ const PACKED_KINDS = ['recoveryPoint.created', 'recoveryPoint.deleted'] as const
  * bulk of what a served world's history grows by: `job.created`, the `pair.transition` it made
  * and `job.ended`, at the same time, for the same tenant, pair and job. The row's seq is the
  * last event's, the other two are the seqs before it. Its data is a JSON array of the events'
- * values without their keys or the repeated job id and type (`packJobEvents`), ~110 bytes where
- * three rows held ~300 bytes of data, ~150 bytes of columns and three index entries. No reader
- * sees the row: `unpackEvents` gives back the three events with the same data text.
+ * values without their keys or the repeated job id and type (`packJobEvents`): the type, the
+ * statechart's event, statuses and states as numbers (stored-words.ts) and the trailing nulls
+ * left out, ~40 bytes where three rows held ~300 bytes of data, ~150 bytes of columns and three
+ * index entries. No reader sees the row: `unpackEvents` gives back the three events with the same
+ * data text.
+ *
+ * `PACKED_JOB_EVENTS_V1` rows (written before the words, migration 10) hold every value as it
+ * is, all eleven of them; they are read as they were and no longer written.
  */
-export const PACKED_JOB_EVENTS = 'job.created+transition+ended';
+export const PACKED_JOB_EVENTS = 'job*';
+export const PACKED_JOB_EVENTS_V1 = 'job.created+transition+ended';
 export const JOB_EVENT_KINDS = ['job.created', 'pair.transition', 'job.ended'] as const;
 const CREATED_KEYS = ['jobId', 'type', 'request'];
 const TRANSITION_KEYS = ['event', 'from', 'to', 'testFrom', 'testTo', 'activeRecoveryPointId', 'jobId'];
 const ENDED_KEYS = ['jobId', 'type', 'status', 'error'];
+/** The packed values stored as words when they are strings: type, event, from, to, testFrom, testTo, status. */
+const WORD_AT = [false, true, false, true, true, true, true, true, false, true, false];
 
 /**
  * Whether `data` has exactly these keys in this order, each with a value JSON writes: then its
@@ -127,15 +136,16 @@ function hasExactly(data: Record<string, unknown>, keys: readonly string[]): boo
 }
 
 /**
- * The packed row's data for an action's `job.created`, `pair.transition` and `job.ended` data,
- * or null when they are not of that shape (another key, another job): they are then stored one
- * to a row.
+ * The packed row's kind and data for an action's `job.created`, `pair.transition` and `job.ended`
+ * data, or null when they are not of that shape (another key, another job): they are then stored
+ * one to a row. Values that the words would make ambiguous (a number where a word goes) keep the
+ * V1 row, which stores every value as it is.
  */
 export function packJobEvents(
   created: Record<string, unknown>,
   transition: Record<string, unknown>,
   ended: Record<string, unknown>,
-): string | null {
+): [kind: string, data: string] | null {
   if (
     !hasExactly(created, CREATED_KEYS) ||
     !hasExactly(transition, TRANSITION_KEYS) ||
@@ -149,7 +159,7 @@ export function packJobEvents(
     return null;
   }
   const t = transition;
-  return JSON.stringify([
+  const values: unknown[] = [
     created.jobId,
     created.type,
     created.request,
@@ -161,13 +171,30 @@ export function packJobEvents(
     t.activeRecoveryPointId,
     ended.status,
     ended.error,
-  ]);
+  ];
+  if (values.some((value, i) => WORD_AT[i] && typeof value !== 'string')) {
+    return [PACKED_JOB_EVENTS_V1, JSON.stringify(values)];
+  }
+  for (let i = 0; i < values.length; i++) {
+    if (WORD_AT[i]) values[i] = wordCode(values[i] as string) ?? values[i];
+  }
+  let end = values.length;
+  while (end > 0 && values[end - 1] === null) end--;
+  values.length = end;
+  return [PACKED_JOB_EVENTS, JSON.stringify(values)];
 }
 
 /** The data text of each of the three events `packJobEvents` packed, as each was emitted. */
-export function unpackJobEvents(data: string): [string, string, string] {
+export function unpackJobEvents(kind: string, data: string): [string, string, string] {
+  const values = JSON.parse(data) as unknown[];
+  if (kind === PACKED_JOB_EVENTS) {
+    for (let i = 0; i < WORD_AT.length; i++) {
+      if (i >= values.length) values[i] = null;
+      else if (WORD_AT[i]) values[i] = wordOf(values[i]);
+    }
+  }
   const [jobId, type, request, event, from, to, testFrom, testTo, activeRecoveryPointId, status, error] =
-    JSON.parse(data) as unknown[];
+    values;
   return [
     JSON.stringify({ jobId, type, request }),
     JSON.stringify({ event, from, to, testFrom, testTo, activeRecoveryPointId, jobId }),
@@ -181,8 +208,8 @@ export function* unpackEvents(
   afterSeq: number,
 ): Generator<EventRow, void, undefined> {
   for (const row of rows) {
-    if (row.kind === PACKED_JOB_EVENTS) {
-      const texts = unpackJobEvents(row.data);
+    if (row.kind === PACKED_JOB_EVENTS || row.kind === PACKED_JOB_EVENTS_V1) {
+      const texts = unpackJobEvents(row.kind, row.data);
       for (let i = 0; i < 3; i++) {
         const seq = row.seq - 2 + i;
         if (seq > afterSeq) yield { ...row, seq, kind: JOB_EVENT_KINDS[i]!, data: texts[i]! };
@@ -301,40 +328,83 @@ export function pointFromRow(row: PointRow): StoredRecoveryPoint {
 }
 
 /**
- * A job's steps as stored. A step of the usual shape (the keys of `STEP_KEYS`, in that order) is
- * the array of its values, its times as epoch milliseconds when that gives back the same ISO
- * text: a stop or resume's one step took ~180 bytes as an object, ~90 as an array, and served
- * worlds keep every job (docs/performance.md, "Memory over time"). Any other step is stored as
- * it is, so `stepsFromText` gives back each step with the same keys, order and values.
+ * A job's steps as stored. A step of the usual shape (the keys of `STEP_KEYS`, in that order,
+ * a name, a status and log lines that are strings) is the array of its values: its name, status
+ * and log lines that are in `STORED_WORDS` as their numbers, its times as milliseconds after the
+ * job's creation where that gives back the same ISO text, a duration of 0 left out. A stop or
+ * resume's one step took ~180 bytes as an object, ~100 as the arrays before (`[` first, absolute
+ * times, every word spelt out), ~20 now (`~` first); served worlds keep every job
+ * (docs/performance.md, "Per-action memory"). Any other step is stored as it is, so
+ * `stepsFromText` gives back each step with the same keys, order and values.
  */
 const STEP_KEYS = ['name', 'status', 'startedAt', 'endedAt', 'log', 'durationMs'];
+const STEPS_WITH_WORDS = '~';
 
-export function stepsText(steps: readonly object[]): string {
-  return JSON.stringify(steps.map(packStep));
+export function stepsText(steps: readonly object[], createdMs: number): string {
+  return STEPS_WITH_WORDS + JSON.stringify(steps.map((step) => packStep(step, createdMs)));
 }
 
-function packStep(step: object): unknown {
+function packStep(step: object, createdMs: number): unknown {
   const s = step as Record<string, unknown>;
-  if (!hasExactly(s, STEP_KEYS) || !isTime(s.startedAt) || !isTime(s.endedAt)) return step;
-  return [s.name, s.status, msOf(s.startedAt), msOf(s.endedAt), s.log, s.durationMs];
+  if (
+    !hasExactly(s, STEP_KEYS) ||
+    typeof s.name !== 'string' ||
+    typeof s.status !== 'string' ||
+    !isTime(s.startedAt) ||
+    !isTime(s.endedAt) ||
+    !Array.isArray(s.log) ||
+    !s.log.every((line) => typeof line === 'string')
+  ) {
+    return step;
+  }
+  const packed: unknown[] = [
+    word(s.name),
+    word(s.status),
+    sinceMs(s.startedAt, createdMs),
+    sinceMs(s.endedAt, createdMs),
+    (s.log as string[]).map(word),
+  ];
+  if (s.durationMs !== 0) packed.push(s.durationMs);
+  return packed;
 }
 
+const word = (text: string): string | number => wordCode(text) ?? text;
 const isTime = (value: unknown): value is string | null => value === null || typeof value === 'string';
-const msOf = (value: string | null): string | number | null => {
-  if (value === null) return null;
+/** A time as milliseconds after `fromMs` when that reads back as the same text, else as it is. */
+const sinceMs = (value: string | null, fromMs: number): string | number | null => {
+  if (value === null || !Number.isFinite(fromMs)) return value;
   const ms = Date.parse(value);
-  return Number.isFinite(ms) && iso(ms) === value ? ms : value;
+  const since = ms - fromMs;
+  return Number.isSafeInteger(since) && since + fromMs === ms && iso(ms) === value ? since : value;
 };
-const timeOf = (value: unknown): unknown => (typeof value === 'number' ? iso(value) : value);
 
-export function stepsFromText(text: string): unknown[] {
+export function stepsFromText(text: string, createdMs: number): unknown[] {
+  if (!text.startsWith(STEPS_WITH_WORDS)) return stepsFromTextV1(text);
+  const time = (value: unknown): unknown => (typeof value === 'number' ? iso(createdMs + value) : value);
+  return (JSON.parse(text.slice(STEPS_WITH_WORDS.length)) as unknown[]).map((step) =>
+    Array.isArray(step)
+      ? {
+          name: wordOf(step[0]),
+          status: wordOf(step[1]),
+          startedAt: time(step[2]),
+          endedAt: time(step[3]),
+          log: (step[4] as unknown[]).map(wordOf),
+          durationMs: step.length > 5 ? step[5] : 0,
+        }
+      : step,
+  );
+}
+
+/** Steps stored before the words (migration 10): arrays of values, times as epoch milliseconds. */
+function stepsFromTextV1(text: string): unknown[] {
+  const time = (value: unknown): unknown => (typeof value === 'number' ? iso(value) : value);
   return (JSON.parse(text) as unknown[]).map((step) =>
     Array.isArray(step)
       ? {
           name: step[0],
           status: step[1],
-          startedAt: timeOf(step[2]),
-          endedAt: timeOf(step[3]),
+          startedAt: time(step[2]),
+          endedAt: time(step[3]),
           log: step[4],
           durationMs: step[5],
         }
@@ -349,7 +419,7 @@ export function jobFromRow(row: JobRow): StoredJob & { seq: number; hungBy: stri
     type: row.type as StoredJob['type'],
     pairId: row.pair_id,
     status: row.status as StoredJob['status'],
-    steps: stepsFromText(row.steps) as StoredJob['steps'],
+    steps: stepsFromText(row.steps, row.created_at_ms) as StoredJob['steps'],
     error: row.error ? JSON.parse(row.error) : null,
     request: JSON.parse(row.request),
     createdAt: iso(row.created_at_ms),

@@ -110,4 +110,10 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX jobs_status;
   CREATE INDEX jobs_active ON jobs (seq) WHERE status IN ('QUEUED', 'RUNNING');
   `,
+  // 10: a job's steps (`~` first) and an action's packed events (kind `job*`) store their words as
+  // numbers (rows.ts, stored-words.ts). Rows written before are read as they are, so no table
+  // changes; the version makes an older drsim, which cannot read the new rows, refuse the file.
+  `
+  -- no table changes
+  `,
 ];

@@ -316,7 +316,7 @@ function writeState(e: Engine, state: SimState, verify?: () => void): void {
         pair_id: j.pairId,
         type: j.type,
         status: j.status,
-        steps: stepsText(j.steps),
+        steps: stepsText(j.steps, toMs(j.createdAt)),
         error: j.error ? JSON.stringify(j.error) : null,
         request: JSON.stringify(j.request),
         result: JSON.stringify(j.result),

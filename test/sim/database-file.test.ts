@@ -9,8 +9,15 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSimulator, DatabaseInUseError, DatabaseTooNewError } from '../../src/sim/index.js';
+import {
+  PACKED_JOB_EVENTS,
+  PACKED_JOB_EVENTS_V1,
+  stepsFromText,
+  unpackJobEvents,
+} from '../../src/sim/rows.js';
 import { MIGRATIONS } from '../../src/sim/schema.js';
-import { createMain, expectChecksPass, TENANT } from './support/world.js';
+import { jobEventsTextV1, stepsTextV1 } from './support/rows-v1.js';
+import { attachMain, createMain, expectChecksPass, START, stateJson, TENANT, TEST } from './support/world.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'drsim-dbfile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -65,6 +72,72 @@ describe('schema versions', () => {
     const raw = new Database(file, { readonly: true });
     expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     raw.close();
+  });
+});
+
+describe('a database of schema version 9', () => {
+  it("reads its jobs' steps and packed events, stored with every word spelt out, as they were", () => {
+    const file = dbFile();
+    const sim = createSimulator({ db: file, seed: 3 });
+    const pair = attachMain(sim, createMain(sim, 'web-01').id);
+    sim.act(TENANT, pair.id, START);
+    sim.advance('2h');
+    sim.act(TENANT, pair.id, { action: 'stopReplication' });
+    sim.act(TENANT, pair.id, { action: 'resumeReplication' });
+    const fault = sim.addFault({ target: 'stopReplication', effect: { kind: 'fail' } });
+    expect(sim.act(TENANT, pair.id, { action: 'stopReplication' }).status).toBe('FAILED');
+    sim.removeFault(fault.id);
+    sim.act(TENANT, pair.id, TEST);
+    sim.advance('1h');
+    const reads = (s: typeof sim) => ({
+      state: stateJson(s),
+      history: s.history(TENANT, pair.id, { limit: 500 }),
+      jobs: s.listJobs(TENANT, pair.id, { limit: 500 }),
+    });
+    const written = reads(sim);
+    sim.close();
+
+    // The rows as drsim wrote them before migration 10.
+    const raw = new Database(file);
+    const jobs = raw.prepare('SELECT id, steps, created_at_ms FROM jobs').all() as {
+      id: string;
+      steps: string;
+      created_at_ms: number;
+    }[];
+    const setSteps = raw.prepare('UPDATE jobs SET steps = ? WHERE id = ?');
+    for (const job of jobs)
+      setSteps.run(stepsTextV1(stepsFromText(job.steps, job.created_at_ms) as object[]), job.id);
+    const packed = raw.prepare('SELECT seq, data FROM events WHERE kind = ?').all(PACKED_JOB_EVENTS) as {
+      seq: number;
+      data: string;
+    }[];
+    const setEvents = raw.prepare('UPDATE events SET kind = ?, data = ? WHERE seq = ?');
+    for (const row of packed) {
+      setEvents.run(
+        PACKED_JOB_EVENTS_V1,
+        jobEventsTextV1(...unpackJobEvents(PACKED_JOB_EVENTS, row.data)),
+        row.seq,
+      );
+    }
+    expect(jobs.length).toBeGreaterThan(3);
+    expect(packed.length).toBe(2);
+    raw.pragma('user_version = 9');
+    raw.close();
+
+    const reopened = createSimulator({ db: file });
+    try {
+      expect(reads(reopened)).toEqual(written);
+      reopened.act(TENANT, pair.id, { action: 'stopReplication' });
+      expectChecksPass(reopened, 'after a stop on the migrated database');
+    } finally {
+      reopened.close();
+    }
+    const after = new Database(file, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(after.prepare('SELECT count(*) FROM events WHERE kind = ?').pluck().get(PACKED_JOB_EVENTS)).toBe(
+      1,
+    );
+    after.close();
   });
 });
 
