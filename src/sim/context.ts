@@ -91,9 +91,21 @@ export interface Ctx {
   onEmit:
     | ((tenant: string, pairId: string | null, kind: SimEventKind, data: Record<string, unknown>) => void)
     | null;
-  mutate<T>(fn: () => T): T;
+  /**
+   * Runs `fn` in one transaction. `clockOnly`, asked once `fn` has run, says that all it did was
+   * move the clock forward with nothing due (then `contentVersion` stays); a nested call's is not
+   * asked: the outermost call's transaction is what commits.
+   */
+  mutate<T>(fn: () => T, clockOnly?: () => boolean): T;
   /** Counts committed changes: equal versions mean nothing changed (readers cache on it). */
   version: number;
+  /**
+   * Counts committed changes other than the clock moving forward with nothing due: while it
+   * stays, what a read shows is the same apart from what it derives from the clock's time (a
+   * pair's `rpoSeconds`). A realtime clock commits a move every few hundred ms; a list page is
+   * re-rendered, not rebuilt, for it (src/server/read-cache.ts).
+   */
+  contentVersion: number;
   /**
    * Counts writes of pair and server rows (and cache reloads): the replication tick reuses its
    * list of replicating pairs while this stays the same (replication.ts).
@@ -265,6 +277,7 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
       ctx.pendingPoints.clear();
     },
     version: 0,
+    contentVersion: 0,
     rowChanges: 0,
     serverWrites: 0,
     reloads: 0,
@@ -292,7 +305,7 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
       between();
       ctx.onEmit?.(tenant, pairId, 'recoveryPoint.deleted', deleted);
     },
-    mutate(fn) {
+    mutate(fn, clockOnly) {
       if (depth > 0) return fn();
       const before = { seed: ctx.seed, ...snapshotRuntime(true) };
       const settingsBefore = settingsJson();
@@ -306,6 +319,7 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
           return value;
         });
         ctx.version++;
+        if (!clockOnly?.()) ctx.contentVersion++;
         return result;
       } catch (error) {
         held = [];

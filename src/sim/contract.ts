@@ -180,6 +180,12 @@ export interface Simulator {
   // state
   /** Changes with every committed change (not persisted): equal values mean the state is the same. */
   stateVersion(): number;
+  /**
+   * Like `stateVersion`, but the same after the clock moved forward with nothing due: while it
+   * stays, every read answers the same apart from what it derives from the clock's time (a
+   * pair's `replication.rpoSeconds`).
+   */
+  contentVersion(): number;
   resetTenant(tenant: string): void;
   exportState(): SimState;
   /**
@@ -356,7 +362,7 @@ export type { CheckerVerdict, Duration };
 export type AsyncSimulator = {
   [K in Exclude<
     keyof Simulator,
-    'seed' | 'advanceSlice' | 'httpAnswers' | 'exportStateJson'
+    'seed' | 'advanceSlice' | 'httpAnswers' | 'exportStateJson' | 'contentVersion'
   >]: Simulator[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
 };
 

@@ -366,6 +366,13 @@ export function lastPointAtMs(e: Engine, pairId: string): number | null {
   return points.length > 0 ? points[points.length - 1]!.createdAtMs : null;
 }
 
+/**
+ * A pair's `replication.rpoSeconds` at `nowMs`, its last recovery point made at `lastMs`: the one
+ * field of a pair's view that moves with the clock alone (the read cache re-renders list pages
+ * with it, src/server/pair-page.ts).
+ */
+export const rpoSecondsAt = (lastMs: number, nowMs: number): number => Math.floor((nowMs - lastMs) / 1000);
+
 type ServerSummaryRow = ReturnType<Engine['st']['serverSummaryById']['get']>;
 
 function summaryOf(row: ServerSummaryRow): ServerSummary | null {
@@ -421,7 +428,7 @@ export function pairView(e: Engine, pair: PairRecord): DrPair {
       intervalHours: pair.intervalHours,
       shadowMatchesMain: volumesMatch(e, pair, mainRow, shadowRow),
       lastRecoveryPointAt: lastMs === null ? null : iso(lastMs),
-      rpoSeconds: lastMs === null ? null : Math.floor((now - lastMs) / 1000),
+      rpoSeconds: lastMs === null ? null : rpoSecondsAt(lastMs, now),
       error: pair.replicationError,
     },
     activeRecoveryPointId: snapshot.context.activeRecoveryPointId,

@@ -43,6 +43,11 @@ export function advanceTo(
   let done = false;
   let sliced = false;
   while (!done && !sliced) {
+    const firedBefore = fired;
+    let pruned = false;
+    // Nothing fired and nothing pruned: the clock (and the tick mark that follows it while
+    // nothing replicates) is all the chunk moved.
+    const clockOnly = () => fired === firedBefore && !pruned;
     ctx.mutate(() => {
       const chunkStart = ctx.clock.nowMs();
       const day = Math.floor(chunkStart / CHUNK_MS);
@@ -75,8 +80,9 @@ export function advanceTo(
       if (chunkEnd === boundary && prunedDay < chunkEnd / CHUNK_MS) {
         pruneHistory(e);
         ctx.counters[PRUNED_DAY] = chunkEnd / CHUNK_MS;
+        pruned = true;
       }
-    });
+    }, clockOnly);
   }
   return { from: iso(fromMs), to: ctx.clock.nowIso(), fired, done };
 }

@@ -349,6 +349,7 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     },
 
     stateVersion: () => ctx.version,
+    contentVersion: () => ctx.contentVersion,
     resetTenant: (tenant) => stateIo.resetTenant(e, tenant),
     exportState: () => stateIo.exportState(e),
     exportStateJson: () => stateIo.stateJson(stateIo.stateParts(e)),

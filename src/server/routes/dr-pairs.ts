@@ -57,7 +57,7 @@ export function registerDrPairRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
   app.openapi(listPairs, (c) => {
     const tenant = c.get('tenant');
     const query = c.req.valid('query');
-    const json = cache.json(tenant, JSON.stringify(query), () => sim.listPairs(tenant, query));
+    const json = cache.pairPage(tenant, JSON.stringify(query), () => sim.listPairs(tenant, query));
     // The same document c.json would send, served from the cache when nothing changed.
     return jsonAnswer(c, json) as never;
   });
