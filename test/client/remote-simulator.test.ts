@@ -201,14 +201,15 @@ describe('remoteSimulator', () => {
     expect((missing as Error).cause).toMatchObject({ name: 'DrsimApiError', status: 404 });
   });
 
-  it('has every Simulator method (but advanceSlice, which the HTTP advance runs itself, and exportStateJson, which GET /_sim/state streams)', () => {
+  it('has every Simulator method (but advanceSlice, which the HTTP advance runs itself, exportStateJson, which GET /_sim/state streams, and contentVersion, which the read cache asks in process)', () => {
     const local = createSimulator();
     try {
       const methods = Object.keys(local).filter(
         (key) =>
           typeof local[key as keyof typeof local] === 'function' &&
           key !== 'advanceSlice' &&
-          key !== 'exportStateJson',
+          key !== 'exportStateJson' &&
+          key !== 'contentVersion',
       );
       expect(Object.keys(remote).sort()).toEqual(methods.sort());
     } finally {
