@@ -16,6 +16,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { KeptAnswer, Simulator } from '../sim/contract.js';
 import { ERROR_CODES } from '../sim/errors.js';
 import type { AppEnv } from './app-env.js';
+import { settledHeaders } from './plain-answer.js';
 import { HttpProblem } from './problem.js';
 
 /** How long a key is kept: 24 hours of simulated time. */
@@ -42,8 +43,11 @@ export class IdempotencyStore {
 
   middleware(): MiddlewareHandler<AppEnv> {
     const answerOnce = this.#answerOnce();
-    // Only a POST or DELETE can carry a key: other requests pass without a promise of their own.
-    return (c, next) => (c.req.method === 'POST' || c.req.method === 'DELETE' ? answerOnce(c, next) : next());
+    // Only a POST or DELETE with a key is answered once: other requests pass without a promise of their own.
+    return (c, next) =>
+      (c.req.method === 'POST' || c.req.method === 'DELETE') && c.req.header('idempotency-key') !== undefined
+        ? answerOnce(c, next)
+        : next();
   }
 
   #answerOnce(): MiddlewareHandler<AppEnv> {
@@ -86,6 +90,8 @@ export class IdempotencyStore {
         }
         await next();
         world ??= this.worldOf(c);
+        // Read as a Response from here: a plain answer becomes the one it stands for first.
+        settledHeaders(c.res);
         const { status } = c.res;
         const reused = c.res.headers.get('content-type')?.includes('problem') && status === 422;
         if ((status < 300 || KEPT_STATUSES.has(status)) && !(reused && (await isReuse(c.res)))) {

@@ -58,26 +58,95 @@ function readsHeadersLate(): boolean {
 
 /** A 200 JSON answer of `json`, as `c.body(text, 200, { 'Content-Type': 'application/json' })`. */
 export function jsonAnswer(c: Context<AppEnv>, json: JsonBytes): Response {
-  if (c.req.method === 'HEAD' || c.get('plainAnswers') === false || !readsHeadersLate()) {
+  if (!servesPlain(c)) {
     const text = json.text ?? Buffer.from(json.bytes).toString('utf8');
     return c.body(text, 200, { 'Content-Type': 'application/json' });
   }
-  const headers = { 'content-type': 'application/json', 'Content-Length': String(json.bytes.byteLength) };
-  const res: Marked = new Response(json.bytes, { status: 200, headers });
-  res[PLAIN] = { type: 'application/json', text: json.text, headers };
+  return plainAnswer(json.bytes, json.bytes.byteLength, json.text, 'application/json', 200, undefined);
+}
+
+/**
+ * A JSON answer of `value`, as `c.json(value, status, headers)` makes it: the same bytes and
+ * header lines. `headers` are the route's own (`Location`), with values a `Headers` keeps as
+ * they are (no surrounding whitespace, nothing it refuses).
+ *
+ * @example
+ * return jsonValueAnswer(c, job, 202, { Location: `/v1/jobs/${job.id}` }) as never;
+ */
+export function jsonValueAnswer(
+  c: Context<AppEnv>,
+  value: unknown,
+  status: number,
+  headers?: Record<string, string>,
+): Response {
+  const text = JSON.stringify(value);
+  if (!servesPlain(c)) {
+    return c.body(text, status as never, { 'Content-Type': 'application/json', ...headers });
+  }
+  const summarised = text.length > SUMMARY_TEXT_LIMIT ? undefined : text;
+  return plainAnswer(text, Buffer.byteLength(text), summarised, 'application/json', status, headers);
+}
+
+/** Whether this request's answer may be a plain one (see the module's comment). */
+function servesPlain(c: Context<AppEnv>): boolean {
+  return c.req.method !== 'HEAD' && c.get('plainAnswers') !== false && readsHeadersLate();
+}
+
+function plainAnswer(
+  body: string | Uint8Array,
+  length: number,
+  text: string | undefined,
+  type: string,
+  status: number,
+  extra: Record<string, string> | undefined,
+): Response {
+  let headers: Record<string, string> = { 'content-type': type };
+  if (extra) {
+    // Names in order (`content-type`, then `location`) are written as they come; others sorted.
+    let last = 'content-type';
+    let sorted = true;
+    for (const name in extra) {
+      const lower = name.toLowerCase();
+      headers[lower] = extra[name] as string;
+      if (lower < last) sorted = false;
+      last = lower;
+    }
+    if (!sorted) headers = sortedByName(headers);
+  }
+  headers['Content-Length'] = String(length);
+  const res: Marked = new Response(body, { status, headers });
+  res[PLAIN] = { type, text, headers };
   return res;
 }
 
 /** The plain answer `res` is, if it still is one. */
 export const plainAnswerOf = (res: Response): PlainAnswer | undefined => (res as Marked)[PLAIN];
 
-/** Sets a header of a plain answer: lower-case (as `Headers` writes it), before `Content-Length`. */
+/**
+ * Sets a header of a plain answer where `Headers` would write it: lower case, in the order of the
+ * names, before `Content-Length`.
+ */
 export function setPlainHeader(answer: PlainAnswer, name: string, value: string): void {
   const { headers } = answer;
   const length = headers['Content-Length'];
   delete headers['Content-Length'];
-  headers[name.toLowerCase()] = value;
+  const lower = name.toLowerCase();
+  let inOrder = true;
+  for (const key in headers) if (key > lower) inOrder = false;
+  headers[lower] = value;
+  // Names usually come in order (`x-drsim-time` last of all): only one that does not is sorted in.
+  if (!inOrder) {
+    const sorted = sortedByName(headers);
+    for (const key in headers) delete headers[key];
+    Object.assign(headers, sorted);
+  }
   if (length !== undefined) headers['Content-Length'] = length;
+}
+
+function sortedByName(headers: Record<string, string>): Record<string, string> {
+  const sorted: Record<string, string> = {};
+  for (const key of Object.keys(headers).sort()) sorted[key] = headers[key] as string;
+  return sorted;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Simulator } from '../../sim/contract.js';
 import { keysetPage } from '../../sim/pagination.js';
 import type { AppEnv } from '../app-env.js';
 import { requirePermission } from '../auth.js';
-import { jsonAnswer } from '../plain-answer.js';
+import { jsonAnswer, jsonValueAnswer } from '../plain-answer.js';
 import { ReadCache } from '../read-cache.js';
 import { IdempotencyHeadersSchema } from '../schemas/actions.js';
 import {
@@ -79,7 +79,9 @@ export function registerDrPairRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
   });
   app.openapi(attach, (c) => {
     const pair = sim.attach(c.get('tenant'), c.req.valid('json'));
-    return c.json(pair, 201, { Location: `/v1/dr-pairs/${encodeURIComponent(pair.id)}` });
+    return jsonValueAnswer(c, pair, 201, {
+      Location: `/v1/dr-pairs/${encodeURIComponent(pair.id)}`,
+    }) as never;
   });
 
   const attachMany = createRoute({

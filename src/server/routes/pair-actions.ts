@@ -10,6 +10,7 @@ import type { Simulator } from '../../sim/contract.js';
 import type { ActionRequest } from '../../sim/types.js';
 import type { AppEnv } from '../app-env.js';
 import { requirePermission } from '../auth.js';
+import { jsonValueAnswer } from '../plain-answer.js';
 import {
   CommitFailoverSchema,
   IdempotencyHeadersSchema,
@@ -158,7 +159,7 @@ export function registerPairActionRoutes(app: OpenAPIHono<AppEnv>, sim: Simulato
         request,
         idempotencyKey ? { idempotencyKey } : {},
       );
-      return c.json(job, 202, { Location: `/v1/jobs/${encodeURIComponent(job.id)}` });
+      return jsonValueAnswer(c, job, 202, { Location: `/v1/jobs/${encodeURIComponent(job.id)}` }) as never;
     });
   }
 }

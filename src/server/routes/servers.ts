@@ -9,6 +9,7 @@ import type { Simulator } from '../../sim/contract.js';
 import { keysetPage } from '../../sim/pagination.js';
 import type { AppEnv } from '../app-env.js';
 import { requirePermission } from '../auth.js';
+import { jsonValueAnswer } from '../plain-answer.js';
 import { IdempotencyHeadersSchema } from '../schemas/actions.js';
 import {
   EXAMPLE_IDS,
@@ -59,7 +60,9 @@ export function registerServerRoutes(app: OpenAPIHono<AppEnv>, sim: Simulator): 
   });
   app.openapi(createServer, (c) => {
     const server = sim.createServer(c.get('tenant'), c.req.valid('json'));
-    return c.json(server, 201, { Location: `/v1/servers/${encodeURIComponent(server.id)}` });
+    return jsonValueAnswer(c, server, 201, {
+      Location: `/v1/servers/${encodeURIComponent(server.id)}`,
+    }) as never;
   });
 
   const listServers = createRoute({
