@@ -2,7 +2,9 @@
  * Path parameters and headers are checked without @hono/zod-openapi's async validators
  * (src/server/routes/fast-validators.ts). For any path parameter and `Idempotency-Key` a client
  * sends, the answer — the problem of an invalid one, or what the handler read from a valid one —
- * must be the one @hono/zod-openapi's own validators give with the same schemas and hook.
+ * must be the one @hono/zod-openapi's own validators give with the same schemas and hook; and
+ * for any JSON body, valid or not, under any media type a client may name (or none), on a route
+ * whose body is required and one whose body may be left out.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import fc from 'fast-check';
@@ -29,6 +31,19 @@ function app(fast: boolean) {
   api.openapi(route, (c) =>
     c.json({ params: c.req.valid('param'), headers: c.req.valid('header'), body: c.req.valid('json') }, 200),
   );
+  const optional = createRoute({
+    method: 'post',
+    path: '/things/{id}/stop',
+    request: {
+      params: z.object({ id: idParam('id', 'x-1') }),
+      body: {
+        required: false,
+        content: { 'application/json': { schema: z.object({ force: z.boolean().optional() }).strict() } },
+      },
+    },
+    responses: { 200: { description: 'ok' } },
+  });
+  api.openapi(optional, (c) => c.json({ body: c.req.valid('json') ?? null }, 200));
   api.onError((err, c) => handleError(err, c));
   return api;
 }
@@ -53,6 +68,52 @@ describe('path parameters and headers checked in place', () => {
             const headers: Record<string, string> = { 'content-type': 'application/json' };
             if (key !== null) headers['Idempotency-Key'] = key.replace(/[^\x20-\x7e]/g, '?');
             const res = await api.request(`/things/${id}/parts/${part}`, { method: 'POST', headers, body });
+            return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
+          };
+          expect(await ask(fast)).toEqual(await ask(original));
+        },
+      ),
+    );
+  });
+
+  it('judge a JSON body as @hono/zod-openapi’s validators do, whatever its media type', async () => {
+    const fast = app(true);
+    const original = app(false);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('/things/t-1/parts/p-1', '/things/t-1/stop'),
+        fc.option(
+          fc.constantFrom(
+            'application/json',
+            'application/json; charset=utf-8',
+            'APPLICATION/JSON;charset=UTF-8',
+            'application/json; charset=latin1',
+            'application/json ',
+            'application/merge-patch+json',
+            'application/jsonx',
+            'text/plain',
+            'multipart/form-data; boundary=x',
+          ),
+        ),
+        fc.oneof(
+          fc.constantFrom(
+            '{}',
+            '{"n":1}',
+            '{"n":"x"}',
+            '',
+            '{',
+            'null',
+            '[1]',
+            '{"force":true}',
+            '{"force":1,"n":2}',
+          ),
+          fc.json(),
+          fc.string({ maxLength: 20 }),
+        ),
+        async (path, type, body) => {
+          const ask = async (api: OpenAPIHono<AppEnv>) => {
+            const headers: Record<string, string> = type === null ? {} : { 'content-type': type };
+            const res = await api.request(path, { method: 'POST', headers, body });
             return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
           };
           expect(await ask(fast)).toEqual(await ask(original));

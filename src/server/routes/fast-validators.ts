@@ -11,31 +11,95 @@
  * answered by the same hook with the same result, so the answer is the same problem; the
  * validated data is what `c.req.valid()` returned before. Only routes without a query schema
  * (whose validator runs first) and with the app's own hook are served so.
+ *
+ * A JSON body likewise, when the request says `Content-Type: application/json` (with or without
+ * `charset=utf-8`), as nearly every client does: @hono/zod-openapi's media-type gate, hono's
+ * validator and zod-validator's were three more async functions and `safeParseAsync`, a few µs of
+ * every write (docs/performance.md). The body is read and parsed as hono reads it
+ * (`c.req.json()`, whose text the journal keeps), a malformed one is the same HTTPException, and
+ * the same schema and hook judge it. Any other media type, or none, goes through
+ * @hono/zod-openapi's own layers, made for the same body declaration.
  */
-import type { OpenAPIHono, RouteConfig } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import type { Context, Handler, MiddlewareHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { ZodType } from 'zod';
 import type { AppEnv } from '../app-env.js';
+import { type Layer, runLayers } from '../layers.js';
 import { validationHook } from '../problem.js';
 
-type Target = 'param' | 'header';
+type Target = 'param' | 'header' | 'json';
 
 /** The validator of TARGET against SCHEMA, as zod-validator's with the app's hook would answer. */
 function checkWith(target: Target, schema: ZodType): MiddlewareHandler<AppEnv> {
   const names = target === 'header' ? declaredHeaders(schema) : undefined;
   return ((c: Context<AppEnv>, next: () => Promise<void>) => {
     const value = names ? headersOf(c, names) : c.req.param();
-    let result: ReturnType<ZodType['safeParse']>;
-    try {
-      result = schema.safeParse(value);
-    } catch {
-      // A schema that needs awaiting (none of drsim's): parsed as zod-validator does.
-      return schema
-        .safeParseAsync(value)
-        .then((awaited) => settle(c, target, value, awaited, next) as Promise<undefined>);
-    }
-    return settle(c, target, value, result, next);
+    return parseAndSettle(c, target, schema, value, next);
   }) as unknown as MiddlewareHandler<AppEnv>;
+}
+
+/** `c.req.valid('json')` of SCHEMA's body: the request's JSON judged in place, or ORIGINAL's layers. */
+function checkJsonBody(schema: ZodType, original: Layer[]): MiddlewareHandler<AppEnv> {
+  return ((c: Context<AppEnv>, next: () => Promise<void>) => {
+    const type = c.req.header('content-type');
+    if (type === undefined || !PLAIN_JSON.test(type)) return runLayers(original, c, next, rethrow);
+    return (c.req.json() as Promise<unknown>).then<Promise<void> | Response, never>(
+      (value) => parseAndSettle(c, 'json', schema, value, next),
+      () => {
+        throw new HTTPException(400, { message: 'Malformed JSON in request body' });
+      },
+    );
+  }) as unknown as MiddlewareHandler<AppEnv>;
+}
+
+/** The media types whose bodies hono's and @hono/zod-openapi's checks all take as JSON alike. */
+const PLAIN_JSON = /^application\/json(?:; ?charset=utf-8)?$/i;
+
+/** Errors go on to the layer around, whose error handler is the app's, as each layer's would. */
+const rethrow = (err: unknown): never => {
+  throw err;
+};
+
+function parseAndSettle(
+  c: Context<AppEnv>,
+  target: Target,
+  schema: ZodType,
+  value: unknown,
+  next: () => Promise<void>,
+): Promise<void> | Response {
+  let result: ReturnType<ZodType['safeParse']>;
+  try {
+    result = schema.safeParse(value);
+  } catch {
+    return schema
+      .safeParseAsync(value)
+      .then((awaited) => settle(c, target, value, awaited, next) as Promise<void>);
+  }
+  return settle(c, target, value, result, next);
+}
+
+/**
+ * @hono/zod-openapi's own layers for a body declaration alone (its media-type gate and JSON
+ * validator, with the app's hook), in a throwaway app.
+ */
+function originalBodyLayers(body: NonNullable<RouteConfig['request']>['body']): Layer[] {
+  const probe = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const route = { method: 'post', path: '/', request: { body }, responses: {}, hide: true } as const;
+  probe.openapi(route as unknown as RouteConfig, (() => undefined) as never);
+  return probe.routes.slice(0, -1).map((r) => r.handler as Handler as Layer);
+}
+
+/** The JSON schema of a body that declares that one media type, or undefined. */
+function jsonBodySchema(body: NonNullable<RouteConfig['request']>['body']): ZodType | undefined {
+  const content = body?.content as Record<string, { schema?: unknown }> | undefined;
+  if (!content) return undefined;
+  const types = Object.keys(content);
+  if (types.length !== 1 || types[0] !== 'application/json') return undefined;
+  const schema = content['application/json']?.schema as { _zod?: unknown } | undefined;
+  return schema && typeof schema === 'object' && '_zod' in schema
+    ? (schema as unknown as ZodType)
+    : undefined;
 }
 
 function settle(
@@ -95,12 +159,19 @@ export function checkParamsAndHeadersInPlace(app: OpenAPIHono<AppEnv>): void {
     }
     const { middleware, hide, ...route } = config;
     if (!hide) app.openAPIRegistry.registerPath(route);
+    const bodySchema = jsonBodySchema(request.body);
     const checks = [
       ...(middleware === undefined ? [] : Array.isArray(middleware) ? middleware : [middleware]),
       ...(request.params ? [checkWith('param', request.params as ZodType)] : []),
       ...(headers ? [checkWith('header', headers)] : []),
+      ...(bodySchema ? [checkJsonBody(bodySchema, originalBodyLayers(request.body))] : []),
     ];
-    const rest = { ...request, params: undefined, headers: undefined };
+    const rest = {
+      ...request,
+      params: undefined,
+      headers: undefined,
+      ...(bodySchema && { body: undefined }),
+    };
     return openapi({ ...route, request: rest, middleware: checks, hide: true } as never, handler, undefined);
   }) as typeof app.openapi;
 }
