@@ -281,22 +281,28 @@ function limitBody(): MiddlewareHandler {
 function requireJsonBody(): MiddlewareHandler {
   return (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    return refuseOtherMedia(c, next);
+    // A declared length says at once whether there is a body: no await for the usual request.
+    const declared = declaredLength(c);
+    if (declared === undefined) return refuseOtherMedia(c, next);
+    if (declared.trim() !== '0') refuseIfNotJson(c);
+    return next();
   };
 }
 
 async function refuseOtherMedia(c: Context, next: Next): Promise<void> {
-  if (await hasBody(c)) {
-    const type = c.req.header('content-type') ?? '';
-    if (!JSON_MEDIA_TYPE.test(type)) {
-      throw new HttpProblem(
-        415,
-        HTTP_ERROR_CODES.UNSUPPORTED_MEDIA_TYPE,
-        `Request bodies must be application/json${type ? `, not ${type}` : ''}.`,
-      );
-    }
-  }
+  if (await hasBody(c)) refuseIfNotJson(c);
   await next();
+}
+
+function refuseIfNotJson(c: Context): void {
+  const type = c.req.header('content-type') ?? '';
+  if (!JSON_MEDIA_TYPE.test(type)) {
+    throw new HttpProblem(
+      415,
+      HTTP_ERROR_CODES.UNSUPPORTED_MEDIA_TYPE,
+      `Request bodies must be application/json${type ? `, not ${type}` : ''}.`,
+    );
+  }
 }
 
 /**

@@ -149,7 +149,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const stopTicking = keepRealtimeInStep(worlds, logger);
 
   let inFlight = 0;
-  const fetch = async (request: Request, env: HttpBindings | Http2Bindings) => {
+  // Not an async function: an answer's promise is handed on as it is, without a frame of its own
+  // around it on every request.
+  const fetch = (request: Request, env: HttpBindings | Http2Bindings): Response | Promise<Response> => {
     if (stopping.signal.aborted) {
       // A request on a kept-alive connection after shutdown began: refused, never half-served.
       return new Response(
@@ -164,15 +166,32 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       );
     }
     inFlight++;
+    let answer: Response | Promise<Response>;
     try {
-      return await app.fetch(request, env);
+      answer = app.fetch(request, env);
     } catch (err) {
-      // Chaos already destroyed the socket; nobody will read this.
-      if (err instanceof DroppedConnection) return new Response(null, { status: 500 });
-      throw err;
-    } finally {
       inFlight--;
+      return answered(err);
     }
+    if (!(answer instanceof Promise)) {
+      inFlight--;
+      return answer;
+    }
+    return answer.then(
+      (res) => {
+        inFlight--;
+        return res;
+      },
+      (err: unknown) => {
+        inFlight--;
+        return answered(err);
+      },
+    );
+  };
+  // Chaos already destroyed the socket; nobody will read this.
+  const answered = (err: unknown): Response => {
+    if (err instanceof DroppedConnection) return new Response(null, { status: 500 });
+    throw err;
   };
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
