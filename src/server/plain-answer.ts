@@ -2,9 +2,11 @@
  * JSON answers whose headers stay a plain object until @hono/node-server writes them. A header
  * set through `Response.headers` makes an undici `Headers` (validated, lower-cased, sorted), and
  * node-server then copies it back into an object for `writeHead`: for a cached read, that was a
- * fifth of its CPU. A plain answer holds its bytes (UTF-8 once, when cached) and an object that
- * the answer's later headers (`X-Drsim-Time`) are written into; its header lines come out the
- * same as the `Headers` way wrote them: lower-case names, `Content-Length` last.
+ * fifth of its CPU. A plain answer holds its bytes (UTF-8 once, when cached; a write's text) and
+ * an object that the answer's later headers (`X-Drsim-Time`) are written into; its header lines
+ * come out the same as the `Headers` way wrote them: lower-case names in order, `Content-Length`
+ * last. Cached reads (`jsonAnswer`) and the hot writes with their `Location` (`jsonValueAnswer`:
+ * pair actions, creates, attaches) answer so.
  *
  * Only where the `Response` in use reads its headers when it is written (node-server's, once it
  * serves): elsewhere (`app.request()`, another server), for HEAD (hono copies the GET answer) and
