@@ -95,7 +95,12 @@ function loadOf(server: Server, kind: 'actions' | 'creates'): Partial<autocannon
 }
 
 async function measure(server: Server, kind: 'actions' | 'creates', warmup: number): Promise<void> {
-  const options = { url: server.url, connections: 50, headers, ...loadOf(server, kind) } as autocannon.Options;
+  const options = {
+    url: server.url,
+    connections: 50,
+    headers,
+    ...loadOf(server, kind),
+  } as autocannon.Options;
   if (warmup > 0) await autocannon({ ...options, duration: warmup });
   if (hook) server.child.kill('SIGUSR2');
   await sleep(50);

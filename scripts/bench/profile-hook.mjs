@@ -1,6 +1,7 @@
 // Preloaded into a server: SIGUSR2 starts a CPU profile, the next SIGUSR2 writes it to $PROF_OUT-N.cpuprofile.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+
 const session = new Session();
 session.connect();
 await session.post('Profiler.enable');
