@@ -10,7 +10,7 @@ import type { AddressBook } from './addresses.js';
 import { isSimTime, MAX_SPEED, VirtualClock, type WallClock } from './clock.js';
 import type { RegionCatalogue } from './regions.js';
 import { createRng, type Rng, type RngState } from './rng.js';
-import { JOB_EVENT_KINDS, PACKED_EVENTS, packJobEvents } from './rows.js';
+import { JOB_EVENT_KINDS, PACKED_EVENTS, type PairRow, packJobEvents } from './rows.js';
 import type { Store } from './store.js';
 import type { ClockMode, FaultRule, ProgressionSettings, SimEventKind } from './types.js';
 
@@ -54,6 +54,11 @@ export interface Ctx {
   counters: Record<string, number>;
   /** Each pair's current recovery points, oldest first; loaded lazily, kept by every writer. */
   points: Map<string, PointRef[]>;
+  /**
+   * Pair rows as stored, by id (pairs.ts `storedPairRow`): read once, replaced by every save of
+   * the row; a rollback, an import or a reset clears them (`reloadCaches`).
+   */
+  pairRows: Map<string, PairRow>;
   /** Each tenant's addresses in use, by tenant; loaded on a tenant's first placement, kept by every writer. */
   addresses: Map<string, AddressBook>;
   /** Fault rules in creation order. */
@@ -262,6 +267,7 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
     settings: saved?.settings ?? init.settings,
     counters: saved?.counters ?? {},
     points: new Map(),
+    pairRows: new Map(),
     addresses: new Map(),
     faults: [],
     onEmit: null,
@@ -342,6 +348,7 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
       ctx.rowChanges++;
       ctx.reloads++;
       ctx.points.clear();
+      ctx.pairRows.clear();
       ctx.addresses.clear();
       ctx.pendingPoints.clear();
       ctx.pendingServers.clear();

@@ -22,7 +22,7 @@ import { DrError, isOperationErrorCode } from './errors.js';
 import { volumesMatch } from './pair-settings.js';
 import { catalogueOf } from './placement.js';
 import { knownRegion, subnetIn, vpcIn } from './regions.js';
-import { iso, machineTexts, pairFromRow } from './rows.js';
+import { iso, machineTexts, type PairRow, pairFromRow } from './rows.js';
 import { loadServer, type ServerRecord, setRole } from './servers.js';
 import type {
   AttachFailure,
@@ -55,8 +55,32 @@ const WAITING_FOR_COMMIT = new Set([
   'COMMITTING',
 ]);
 
+/**
+ * Pair rows kept across requests, at most this many (a pair's row is ~1 KB of heap): reading the
+ * row was ~3 µs of a stop or resume's ~33 in the engine (docs/performance.md, "fourth round").
+ */
+const PAIR_ROWS_KEPT = 1024;
+
+/**
+ * The pair's row as stored. Kept in `ctx.pairRows`: `savePair`, the only writer of an existing
+ * pair's row, replaces it; a rollback, an import or a reset clears them all. Rows are never
+ * changed in place (`pairFromRow` copies what it reads).
+ */
+function storedPairRow(e: Engine, pairId: string): PairRow | undefined {
+  const rows = e.ctx.pairRows;
+  let row = rows.get(pairId);
+  if (row === undefined) {
+    row = e.st.pairById.get(pairId);
+    if (row !== undefined) {
+      if (rows.size >= PAIR_ROWS_KEPT) rows.clear();
+      rows.set(pairId, row);
+    }
+  }
+  return row;
+}
+
 export function loadPair(e: Engine, tenant: string, pairId: string): PairRecord {
-  const row = typeof pairId === 'string' ? e.st.pairById.get(pairId) : undefined;
+  const row = typeof pairId === 'string' ? storedPairRow(e, pairId) : undefined;
   if (!row || row.tenant !== tenant) {
     throw new DrError('PAIR_NOT_FOUND', `No DR pair '${String(pairId)}' in this tenant.`, { pairId });
   }
@@ -64,7 +88,7 @@ export function loadPair(e: Engine, tenant: string, pairId: string): PairRecord 
 }
 
 export function pairById(e: Engine, pairId: string): PairRecord | null {
-  const row = e.st.pairById.get(pairId);
+  const row = storedPairRow(e, pairId);
   return row ? pairFromRow(row) : null;
 }
 
@@ -167,7 +191,7 @@ export function hasAvailablePoint(e: Engine, pairId: string): boolean {
 export function savePair(e: Engine, pair: PairRecord): void {
   pair.updatedAt = iso(e.ctx.clock.nowMs());
   e.ctx.rowChanges++;
-  e.st.updatePair.run({
+  const columns = {
     id: pair.id,
     shadow_server_id: pair.shadowServerId,
     test_server_id: pair.testServerId,
@@ -180,7 +204,10 @@ export function savePair(e: Engine, pair: PairRecord): void {
     current_test_job_id: pair.currentTestJobId,
     replication_error: pair.replicationError ? JSON.stringify(pair.replicationError) : null,
     updated_at_ms: e.ctx.clock.nowMs(),
-  });
+  };
+  e.st.updatePair.run(columns);
+  const kept = e.ctx.pairRows.get(pair.id);
+  if (kept) e.ctx.pairRows.set(pair.id, { ...kept, ...columns });
 }
 
 /** The refusal a client sees when the statechart does not accept an action now. */

@@ -47,7 +47,7 @@ interface ServerRow {
   network: string | null;
 }
 
-interface PairRow {
+export interface PairRow {
   id: string;
   seq: number;
   tenant: string;

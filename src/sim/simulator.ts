@@ -446,8 +446,13 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
     fired(e, rule.id, row.tenant, row.pair_id, { recoveryPointId: pointId });
   }
 
+  engines.set(sim, e);
   return sim;
 }
+
+const engines = new WeakMap<Simulator, Engine>();
+/** The engine behind a simulator, for tests that check its caches against its database. @internal */
+export const engineOf = (sim: Simulator): Engine | undefined => engines.get(sim);
 
 /** Statuses in which the shadow is kept powered off by replication. */
 const KEPT_OFF = new Set([
