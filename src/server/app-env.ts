@@ -14,5 +14,7 @@ export interface AppEnv {
     world: Simulator;
     /** False when read answers must be made as ordinary Responses (src/server/plain-answer.ts). */
     plainAnswers: boolean;
+    /** The request body's text, once a validator has read it (the journal keeps it). */
+    bodyText: string;
   };
 }

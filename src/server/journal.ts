@@ -148,6 +148,11 @@ export class RequestJournal {
    */
   private readonly ring: JournalEntry[] = [];
   private readonly pending: ((() => Summary) | undefined)[] = [];
+  /**
+   * Beside each entry, the body's text until the journal is read: parsed then, not on every
+   * request (most entries are overwritten unread), and the text is smaller to keep than its value.
+   */
+  private readonly bodies: (string | undefined)[] = [];
   private start = 0;
   private size = 0;
   private readonly room: number;
@@ -161,7 +166,7 @@ export class RequestJournal {
     this.#keep({ seq: ++this.seq, ...entry }, summary);
   }
 
-  #keep(kept: JournalEntry, summary: (() => Summary) | undefined): void {
+  #keep(kept: JournalEntry, summary: (() => Summary) | undefined, body?: string): void {
     if (this.room === 0) return;
     let slot: number;
     if (this.size < this.room) slot = (this.start + this.size++) % this.room;
@@ -171,6 +176,7 @@ export class RequestJournal {
     }
     this.ring[slot] = kept;
     this.pending[slot] = summary;
+    this.bodies[slot] = body;
   }
 
   find(filter: JournalFilter = {}): JournalEntry[] {
@@ -181,6 +187,11 @@ export class RequestJournal {
       const entry = this.ring[slot] as JournalEntry;
       if (!methodMatches(filter.method, entry.method) || !matches(entry.path)) continue;
       found.push(entry);
+      const body = this.bodies[slot];
+      if (body !== undefined) {
+        this.bodies[slot] = undefined;
+        entry.body = parseOrKeep(body);
+      }
       const summary = this.pending[slot];
       if (!summary) continue;
       this.pending[slot] = undefined;
@@ -197,6 +208,7 @@ export class RequestJournal {
   clear(): void {
     this.ring.length = 0;
     this.pending.length = 0;
+    this.bodies.length = 0;
     this.start = 0;
     this.size = 0;
   }
@@ -220,9 +232,9 @@ export class RequestJournal {
       const plain = plainAnswerOf(c.res);
       response = plain ? summarizePlain(plain) : await summarize(c.res, sent.by(c.res));
     } finally {
-      // Nothing to wait for when no validator read the body (every GET).
+      // Nothing to wait for when no validator read the body (every GET), or it said what it read.
       const cached = c.req.bodyCache.text;
-      const text = cached === undefined ? undefined : await readBody(cached);
+      const text = c.get('bodyText') ?? (cached === undefined ? undefined : await readBody(cached));
       const entry: JournalEntry = {
         seq: ++this.seq,
         simTime,
@@ -234,12 +246,17 @@ export class RequestJournal {
         tenant: c.get('caller')?.tenant ?? null,
         idempotencyKey: c.req.header('idempotency-key') ?? null,
       };
+      let body: string | undefined;
       if (text !== undefined) {
         entry.bodyLength = text.length;
-        if (text.length <= MAX_KEPT_BODY) entry.body = parseOrKeep(text);
+        if (text.length <= MAX_KEPT_BODY) {
+          // Its place among the fields, filled when the journal is read (`find`).
+          entry.body = undefined;
+          body = text;
+        }
       }
       if (typeof response === 'object') entry.response = response;
-      this.#keep(entry, typeof response === 'function' ? response : undefined);
+      this.#keep(entry, typeof response === 'function' ? response : undefined, body);
     }
   }
 }

@@ -446,6 +446,20 @@ describe.each([
     );
     expect(stop?.body).toEqual({});
     expect(stop?.bodyLength).toBe(2);
+    expect(Object.keys(stop ?? {})).toEqual([
+      'seq',
+      'simTime',
+      'method',
+      'path',
+      'query',
+      'status',
+      'durationMs',
+      'tenant',
+      'idempotencyKey',
+      'bodyLength',
+      'body',
+      'response',
+    ]);
     expect(stop?.response?.body).toMatchObject({ type: 'stopReplication', status: 'SUCCEEDED' });
     const refused = entries.find(
       (e) => e.path === `/v1/dr-pairs/${pairId}/resume-replication` && e.status === 409,

@@ -44,14 +44,23 @@ function checkJsonBody(schema: ZodType, original: Layer[]): MiddlewareHandler<Ap
   return ((c: Context<AppEnv>, next: () => Promise<void>) => {
     const type = c.req.header('content-type');
     if (type === undefined || !PLAIN_JSON.test(type)) return runLayers(original, c, next, rethrow);
-    return (c.req.json() as Promise<unknown>).then<Promise<void> | Response, never>(
-      (value) => parseAndSettle(c, 'json', schema, value, next),
-      () => {
-        throw new HTTPException(400, { message: 'Malformed JSON in request body' });
-      },
-    );
+    // As hono's `c.req.json()`: the cached text, parsed.
+    return c.req.text().then<Promise<void> | Response, never>((text) => {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        throw malformed();
+      }
+      c.set('bodyText', text);
+      return parseAndSettle(c, 'json', schema, value, next);
+    }, malformed);
   }) as unknown as MiddlewareHandler<AppEnv>;
 }
+
+const malformed = (): never => {
+  throw new HTTPException(400, { message: 'Malformed JSON in request body' });
+};
 
 /** The media types whose bodies hono's and @hono/zod-openapi's checks all take as JSON alike. */
 const PLAIN_JSON = /^application\/json(?:; ?charset=utf-8)?$/i;
