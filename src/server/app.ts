@@ -123,8 +123,9 @@ export function createApp(options: CreateAppOptions): Hono<AppEnv> {
         return next();
       },
     ],
-    ['all', logRequests(logger)],
-    ['all', closeUnreadBodies()],
+    // The log line and `X-Drsim-Time`, and `Connection: close` when the body went unread: one
+    // layer, since both only look at the answer once it is made.
+    ['all', logRequests(logger, closeUnreadBody)],
     ['all', journalMiddleware(tenancy)],
     ['all', chaosMiddleware(tenancy)],
     // Authentication first: nobody gets a byte of their body read before they are known.
@@ -185,14 +186,18 @@ function runInOne(
   };
 }
 
-/** One line per request; also stamps every answer about a world with that world's simulated time. */
-function logRequests(logger: Logger): MiddlewareHandler<AppEnv> {
+/**
+ * One line per request; also stamps every answer about a world with that world's simulated time.
+ * `settle` is called on the answer first (what a layer inside this one would have done).
+ */
+function logRequests(logger: Logger, settle: (c: Context<AppEnv>) => void): MiddlewareHandler<AppEnv> {
   // A logger at `warn` or `error` prints only the lines of failed requests: the others' lines are
   // not made.
   const infoLines = logger.level === 'info' || logger.level === 'debug';
   return async (c, next) => {
     const started = performance.now();
     await next();
+    settle(c);
     try {
       const world = c.get('world');
       if (world) setHeader(c, 'X-Drsim-Time', world.clock().now);
@@ -234,14 +239,11 @@ function setHeader(c: Context, name: string, value: string): void {
  * the connection after answering, and a client's next request goes on a fresh connection
  * instead of failing on a dropped one.
  */
-function closeUnreadBodies(): MiddlewareHandler {
-  return async (c, next) => {
-    await next();
-    const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
-    if (incoming && !incoming.complete && !settledHeaders(c.res).has('connection')) {
-      c.res.headers.set('Connection', 'close');
-    }
-  };
+function closeUnreadBody(c: Context): void {
+  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
+  if (incoming && !incoming.complete && !settledHeaders(c.res).has('connection')) {
+    c.res.headers.set('Connection', 'close');
+  }
 }
 
 function limitBody(): MiddlewareHandler {
