@@ -15,6 +15,7 @@ import { createApp } from './app.js';
 import type { AppEnv } from './app-env.js';
 import type { TokenGrant } from './auth.js';
 import { DEMO_TENANT, seedDemo } from './demo.js';
+import { tuneGcForServing } from './gc-tuning.js';
 import { createLogger, type Logger } from './logger.js';
 import { DroppedConnection } from './problem.js';
 import { routedSimulator } from './tenancy.js';
@@ -133,6 +134,7 @@ export function keepRealtimeInStep(worlds: Worlds, logger: Logger): () => void {
 }
 
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  tuneGcForServing();
   const logger = options.logger ?? createLogger('info');
   const worlds = openWorlds(options, logger);
 
