@@ -8,8 +8,10 @@
  * Replication, three simulated hours) into the server's database file, which `drsim serve` then
  * opens. Rows: the first page (`GET /v1/dr-pairs?limit=100`) and the deep pages (every later
  * page, by its cursor, each connection walking them in turn), p99 against ≤ 20 ms, beside the
- * memory floor; then every page while the world's clock runs in realtime (so no page comes from
- * the read cache), beside the SQLite floor.
+ * memory floor; then every page while the world's clock runs in realtime, beside the SQLite
+ * floor: the clock moves every 250 ms, each move makes every cached page stale, and a page is
+ * then re-rendered with its pairs' new `rpoSeconds` (built from the rows again only when the
+ * world's content changed: at speed 1 a replication tick every 15 minutes).
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -182,9 +184,10 @@ try {
     });
   }
 
-  // A clock following the wall clock moves on between any two requests, so no page is served
-  // from the read cache: each is built from the rows, as the SQLite floor builds it.
-  log(`GET /v1/dr-pairs?limit=${LIMIT}, every page, realtime clock (each page built anew)`);
+  // A clock following the wall clock moves every 250 ms, and every cached page is then stale: the
+  // server re-renders it with the clock's time (its pairs' rpoSeconds), or builds it from the rows
+  // when the world's content changed since.
+  log(`GET /v1/dr-pairs?limit=${LIMIT}, every page, realtime clock (pages stale every 250 ms)`);
   await setClock(drsim, { mode: 'realtime', speed: 1 });
   const built = await load(drsim, paths);
   await setClock(drsim, { mode: 'manual' });
