@@ -52,7 +52,10 @@ export interface Ctx {
   rng: Rng;
   settings: Settings;
   counters: Record<string, number>;
-  /** Each pair's current recovery points, oldest first; loaded lazily, kept by every writer. */
+  /**
+   * Each pair's current recovery points, oldest first; loaded lazily, kept by every writer. A
+   * pair's list is changed in place, never replaced, and dropped only by `reloadCaches`.
+   */
   points: Map<string, PointRef[]>;
   /**
    * Pair rows as stored, by id (pairs.ts `storedPairRow`): read once, replaced by every save of
@@ -234,10 +237,19 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
    * when another event comes between or the transaction commits. Each keeps its seq and time.
    */
   let held: HeldEvent[] = [];
+  /**
+   * The list `pointsOf` returned last, and its pair: a tick's point asks for its pair's list twice
+   * (taking the point, then billing it), a lookup among every pair's lists each. A list is only
+   * ever changed in place, and `reloadCaches` is the one place that drops lists.
+   */
+  let lastPointsOf: string | null = null;
+  let lastPoints: PointRef[] = [];
   const store1 = (h: HeldEvent): void => {
     insertEvent.run(h.seq, h.atMs, h.tenant, h.pairId, h.kind, JSON.stringify(h.data));
   };
   function storeHeld(): void {
+    // Nothing held is the usual case (every tick's point events ask): no new empty array then.
+    if (held.length === 0) return;
     for (const h of held) store1(h);
     held = [];
   }
@@ -337,14 +349,18 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
       }
     },
     pointsOf(pairId) {
+      if (pairId === lastPointsOf) return lastPoints;
       let list = ctx.points.get(pairId);
       if (!list) {
         list = selectPoints.all(pairId);
         ctx.points.set(pairId, list);
       }
+      lastPointsOf = pairId;
+      lastPoints = list;
       return list;
     },
     reloadCaches() {
+      lastPointsOf = null;
       ctx.rowChanges++;
       ctx.reloads++;
       ctx.points.clear();

@@ -9,7 +9,7 @@ import type { StoredRecoveryPoint } from './contract.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { matchFault } from './faults.js';
-import { applyRetention, applyRetentionFast, dayStartMs, RETENTION_MAX_AGE_MS } from './retention.js';
+import { applyRetention, dayStartMs, RETENTION_MAX_AGE_MS, retentionFast } from './retention.js';
 import { pointFromRow } from './rows.js';
 
 export type DeleteReason =
@@ -38,29 +38,23 @@ export interface PairForPoint {
 export function takeRecoveryPoint(
   e: Engine,
   pair: PairForPoint,
-  main: { dataVersion: number; dataBytes: number },
+  dataVersion: number,
+  dataBytes: number,
   defer = false,
 ): string {
   const now = e.ctx.clock.nowMs();
   const id = e.ctx.rng.id('rp');
   const points = e.ctx.pointsOf(pair.id);
-  const point: PointRef = { id, createdAtMs: now, tags: '[]', dataVersion: main.dataVersion };
+  const point: PointRef = { id, createdAtMs: now, tags: '[]', dataVersion };
   points.push(point);
-  const unpinned = {
-    points,
-    newPointId: id,
-    nowMs: now,
-    intervalHours: pair.intervalHours ?? 1,
-    timeZone: e.ctx.settings.timeZone,
-  };
-  // Spread only for a pair with points in use: an object spread on every tick of every pair costs.
-  const input =
-    pair.pinned !== undefined && pair.pinned.size > 0 ? { ...unpinned, pinned: pair.pinned } : unpinned;
+  const intervalHours = pair.intervalHours ?? 1;
+  const { timeZone } = e.ctx.settings;
+  const pinned = pair.pinned !== undefined && pair.pinned.size > 0;
   // Older points' tags change only when the day or week rules ran (a new local day) or the age
   // or count rule moved a daily point; otherwise only the new point has tags to store.
   // The fast case deletes by the interval rule alone on a day already begun: no other point's
-  // tags change.
-  const fast = applyRetentionFast(input);
+  // tags change. Pinned points always take the full rules.
+  const fast = pinned ? null : retentionFast(points, id, now, intervalHours, timeZone);
   let deleted: ReturnType<typeof applyRetention>['deleted'];
   let tags: ReturnType<typeof applyRetention>['tags'] = {};
   let retagAll = false;
@@ -68,6 +62,7 @@ export function takeRecoveryPoint(
     deleted = fast.deleted;
     point.tags = tagsText(fast.newPointTags);
   } else {
+    const input = { points, newPointId: id, nowMs: now, intervalHours, timeZone, pinned: pair.pinned };
     const newDay = dayStartMs(now, input.timeZone) === now;
     const full = applyRetention({ ...input, onlyNewTags: !newDay });
     deleted = full.deleted;
@@ -91,13 +86,13 @@ export function takeRecoveryPoint(
     now,
     'AVAILABLE',
     point.tags,
-    main.dataBytes,
-    main.dataVersion,
+    dataBytes,
+    dataVersion,
     corrupt ? 1 : 0,
   ];
   if (defer) e.ctx.pendingPoints.set(id, row);
   else e.st.insertPoint.run(...row);
-  const created = { recoveryPointId: id, dataVersion: main.dataVersion };
+  const created = { recoveryPointId: id, dataVersion };
   let first = 0;
   if (!rule && deleted.length > 0) {
     // The usual tick: the new point's event and the deletion right after it share one row.
@@ -133,9 +128,13 @@ export function takeRecoveryPoint(
   return id;
 }
 
-/** Drops a deleted point from the pair's cached list, in place (this runs for every pair every tick). */
+/**
+ * Drops a deleted point from the pair's cached list, in place (this runs for every pair every
+ * tick). From the newest: the point a tick deletes is nearly always the one before the new one,
+ * and reading every older point on the way cost a pair's whole list per tick. Ids are unique.
+ */
 function uncache(points: PointRef[], id: string): void {
-  for (let i = 0; i < points.length; i++) {
+  for (let i = points.length - 1; i >= 0; i--) {
     if (points[i]!.id === id) {
       points.splice(i, 1);
       return;
@@ -234,12 +233,14 @@ export function deleteAllPoints(
   reason: DeleteReason,
 ): number {
   const points = e.ctx.pointsOf(pair.id);
+  const count = points.length;
   for (const point of points) {
     deleteRow(e, point.id);
     e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.deleted', { recoveryPointId: point.id, reason });
   }
-  e.ctx.points.set(pair.id, []);
-  return points.length;
+  // Emptied in place: the list stays the one `ctx.pointsOf` hands out (it remembers the last).
+  points.length = 0;
+  return count;
 }
 
 export function listPoints(e: Engine, pairId: string): StoredRecoveryPoint[] {
