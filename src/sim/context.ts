@@ -8,6 +8,7 @@
 import type { AccountSettings } from './account-types.js';
 import type { AddressBook } from './addresses.js';
 import { isSimTime, MAX_SPEED, VirtualClock, type WallClock } from './clock.js';
+import { PendingPoints } from './pending-points.js';
 import type { RegionCatalogue } from './regions.js';
 import { createRng, type Rng, type RngState } from './rng.js';
 import { JOB_EVENT_KINDS, PACKED_EVENTS, type PairRow, packJobEvents } from './rows.js';
@@ -37,6 +38,8 @@ export interface PointRef {
   tags: string;
   /** The main's data version the point captured (billing compares it with the point before's). */
   dataVersion: number;
+  /** The point's insert arguments while its row waits to be written (`pendingPoints`). */
+  pending?: PendingPoint | undefined;
 }
 
 /** The insert arguments of a recovery point: id, pair, tenant, time, status, tags, size, data version, corrupt. */
@@ -67,12 +70,12 @@ export interface Ctx {
   /** Fault rules in creation order. */
   faults: FaultRule[];
   /**
-   * Recovery points the ticks of the running advance made and have not written yet (insert
-   * arguments by id): most of them are deleted by the next tick (off the interval), and such a
-   * point then never reaches SQLite. Written by `flushPoints`, which runs before anything but a
-   * tick does its work and before every commit, so no reader ever misses one.
+   * Recovery points the ticks of the running advance made and have not written yet (each row on
+   * its point, `PointRef.pending`): most of them are deleted by the next tick (off the interval),
+   * and such a point then never reaches SQLite. Written by `flushPoints`, which runs before
+   * anything but a tick does its work and before every commit, so no reader ever misses one.
    */
-  pendingPoints: Map<string, PendingPoint>;
+  pendingPoints: PendingPoints;
   /**
    * Server rows the workload of the running advance's ticks wrote and that are not stored yet (by
    * id): a server with a workload is written on every tick, and only its last write of a chunk
@@ -283,7 +286,7 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
     addresses: new Map(),
     faults: [],
     onEmit: null,
-    pendingPoints: new Map(),
+    pendingPoints: new PendingPoints(),
     pendingServers: new Map(),
     flushPoints() {
       if (ctx.pendingServers.size > 0) {
@@ -291,8 +294,7 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
         ctx.pendingServers.clear();
       }
       if (ctx.pendingPoints.size === 0) return;
-      for (const args of ctx.pendingPoints.values()) insertPoint.run(...args);
-      ctx.pendingPoints.clear();
+      ctx.pendingPoints.flush((args) => insertPoint.run(...args));
     },
     version: 0,
     contentVersion: 0,
