@@ -351,6 +351,25 @@ function billedPairs(e: Engine, tenant: string): string[] {
 /** Billing runs on every metered event of every write: its statements are prepared once. */
 const statementsOf = (e: Engine) => preparedOnce(e.store.db);
 
+/**
+ * The bytes of a server's file versions in (from, to]: `SUM(length(CAST(content AS BLOB)))` over
+ * `server_id = ? AND version > ? AND version <= ?`. Files are keyed (server, path, version)
+ * and no index leads with (server, version) since migration 11, so the versions are looked up
+ * path by path: each path found by one seek past the one before, then its versions in range by
+ * another, never a scan of every version the server kept (CROSS JOIN keeps the paths outside:
+ * SQLite otherwise put the files outside and scanned them all). Parameters: the server id three times
+ (better-sqlite3 binds no numbered parameters), from, to.
+ * @internal
+ */
+export const BYTES_WRITTEN_SQL = `WITH RECURSIVE paths(path) AS (
+    SELECT min(path) FROM files WHERE server_id = ?
+    UNION ALL
+    SELECT (SELECT min(path) FROM files WHERE server_id = ? AND path > paths.path) FROM paths
+    WHERE paths.path IS NOT NULL
+  )
+  SELECT COALESCE(SUM(length(CAST(f.content AS BLOB))), 0) FROM paths
+  CROSS JOIN files f ON f.server_id = ? AND f.path = paths.path AND f.version > ? AND f.version <= ?`;
+
 const CACHE = new WeakMap<Engine['store'], ReturnType<typeof prepare>>();
 function prepare(db: Engine['store']['db']) {
   return {
@@ -385,11 +404,7 @@ function prepare(db: Engine['store']['db']) {
        FROM pairs p JOIN servers m ON m.id = p.main_server_id LEFT JOIN servers s ON s.id = p.shadow_server_id
        WHERE p.id = ?`,
     ),
-    bytesWritten: db
-      .prepare<[string, number, number], number>(
-        'SELECT COALESCE(SUM(length(CAST(content AS BLOB))), 0) FROM files WHERE server_id = ? AND version > ? AND version <= ?',
-      )
-      .pluck(),
+    bytesWritten: db.prepare<[string, string, string, number, number], number>(BYTES_WRITTEN_SQL).pluck(),
   };
 }
 function queries(e: Engine): ReturnType<typeof prepare> {
@@ -484,7 +499,13 @@ function transmit(e: Engine, tenant: string, pairId: string, pointId: string): v
   } else {
     const bytes =
       (previous === pointVersion - 1 ? workloadBytesAt(e, pair.main_server_id, pointVersion) : undefined) ??
-      q.bytesWritten.get(pair.main_server_id, previous ?? 0, pointVersion) ??
+      q.bytesWritten.get(
+        pair.main_server_id,
+        pair.main_server_id,
+        pair.main_server_id,
+        previous ?? 0,
+        pointVersion,
+      ) ??
       0;
     gb = bytes / GIB;
   }

@@ -8,6 +8,7 @@
 import type { AccountSettings } from './account-types.js';
 import type { AddressBook } from './addresses.js';
 import { isSimTime, MAX_SPEED, VirtualClock, type WallClock } from './clock.js';
+import { PendingPoints } from './pending-points.js';
 import type { RegionCatalogue } from './regions.js';
 import { createRng, type Rng, type RngState } from './rng.js';
 import { JOB_EVENT_KINDS, PACKED_EVENTS, type PairRow, packJobEvents } from './rows.js';
@@ -37,6 +38,8 @@ export interface PointRef {
   tags: string;
   /** The main's data version the point captured (billing compares it with the point before's). */
   dataVersion: number;
+  /** The point's insert arguments while its row waits to be written (`pendingPoints`). */
+  pending?: PendingPoint | undefined;
 }
 
 /** The insert arguments of a recovery point: id, pair, tenant, time, status, tags, size, data version, corrupt. */
@@ -52,7 +55,10 @@ export interface Ctx {
   rng: Rng;
   settings: Settings;
   counters: Record<string, number>;
-  /** Each pair's current recovery points, oldest first; loaded lazily, kept by every writer. */
+  /**
+   * Each pair's current recovery points, oldest first; loaded lazily, kept by every writer. A
+   * pair's list is changed in place, never replaced, and dropped only by `reloadCaches`.
+   */
   points: Map<string, PointRef[]>;
   /**
    * Pair rows as stored, by id (pairs.ts `storedPairRow`): read once, replaced by every save of
@@ -64,12 +70,12 @@ export interface Ctx {
   /** Fault rules in creation order. */
   faults: FaultRule[];
   /**
-   * Recovery points the ticks of the running advance made and have not written yet (insert
-   * arguments by id): most of them are deleted by the next tick (off the interval), and such a
-   * point then never reaches SQLite. Written by `flushPoints`, which runs before anything but a
-   * tick does its work and before every commit, so no reader ever misses one.
+   * Recovery points the ticks of the running advance made and have not written yet (each row on
+   * its point, `PointRef.pending`): most of them are deleted by the next tick (off the interval),
+   * and such a point then never reaches SQLite. Written by `flushPoints`, which runs before
+   * anything but a tick does its work and before every commit, so no reader ever misses one.
    */
-  pendingPoints: Map<string, PendingPoint>;
+  pendingPoints: PendingPoints;
   /**
    * Server rows the workload of the running advance's ticks wrote and that are not stored yet (by
    * id): a server with a workload is written on every tick, and only its last write of a chunk
@@ -234,10 +240,19 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
    * when another event comes between or the transaction commits. Each keeps its seq and time.
    */
   let held: HeldEvent[] = [];
+  /**
+   * The list `pointsOf` returned last, and its pair: a tick's point asks for its pair's list twice
+   * (taking the point, then billing it), a lookup among every pair's lists each. A list is only
+   * ever changed in place, and `reloadCaches` is the one place that drops lists.
+   */
+  let lastPointsOf: string | null = null;
+  let lastPoints: PointRef[] = [];
   const store1 = (h: HeldEvent): void => {
     insertEvent.run(h.seq, h.atMs, h.tenant, h.pairId, h.kind, JSON.stringify(h.data));
   };
   function storeHeld(): void {
+    // Nothing held is the usual case (every tick's point events ask): no new empty array then.
+    if (held.length === 0) return;
     for (const h of held) store1(h);
     held = [];
   }
@@ -271,7 +286,7 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
     addresses: new Map(),
     faults: [],
     onEmit: null,
-    pendingPoints: new Map(),
+    pendingPoints: new PendingPoints(),
     pendingServers: new Map(),
     flushPoints() {
       if (ctx.pendingServers.size > 0) {
@@ -279,8 +294,7 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
         ctx.pendingServers.clear();
       }
       if (ctx.pendingPoints.size === 0) return;
-      for (const args of ctx.pendingPoints.values()) insertPoint.run(...args);
-      ctx.pendingPoints.clear();
+      ctx.pendingPoints.flush((args) => insertPoint.run(...args));
     },
     version: 0,
     contentVersion: 0,
@@ -337,14 +351,18 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
       }
     },
     pointsOf(pairId) {
+      if (pairId === lastPointsOf) return lastPoints;
       let list = ctx.points.get(pairId);
       if (!list) {
         list = selectPoints.all(pairId);
         ctx.points.set(pairId, list);
       }
+      lastPointsOf = pairId;
+      lastPoints = list;
       return list;
     },
     reloadCaches() {
+      lastPointsOf = null;
       ctx.rowChanges++;
       ctx.reloads++;
       ctx.points.clear();

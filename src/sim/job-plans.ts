@@ -283,7 +283,7 @@ const replicationPlan: Plan = {
   succeed: (w) => {
     sendEvent(w.e, w.pair, { type: 'REPLICATION_STARTED' }, { jobId: w.job.id });
     const source = main(w);
-    const id = takeRecoveryPoint(w.e, w.pair, source);
+    const id = takeRecoveryPoint(w.e, w.pair, source.dataVersion, source.dataBytes);
     w.job.result = { recoveryPointId: id };
   },
   fail: (w, error) => sendEvent(w.e, w.pair, { type: 'REPLICATION_FAILED', error }, { jobId: w.job.id }),

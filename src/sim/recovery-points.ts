@@ -9,7 +9,7 @@ import type { StoredRecoveryPoint } from './contract.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { matchFault } from './faults.js';
-import { applyRetention, applyRetentionFast, dayStartMs, RETENTION_MAX_AGE_MS } from './retention.js';
+import { applyRetention, dayStartMs, RETENTION_MAX_AGE_MS, retentionFast } from './retention.js';
 import { pointFromRow } from './rows.js';
 
 export type DeleteReason =
@@ -38,29 +38,23 @@ export interface PairForPoint {
 export function takeRecoveryPoint(
   e: Engine,
   pair: PairForPoint,
-  main: { dataVersion: number; dataBytes: number },
+  dataVersion: number,
+  dataBytes: number,
   defer = false,
 ): string {
   const now = e.ctx.clock.nowMs();
   const id = e.ctx.rng.id('rp');
   const points = e.ctx.pointsOf(pair.id);
-  const point: PointRef = { id, createdAtMs: now, tags: '[]', dataVersion: main.dataVersion };
+  const point: PointRef = { id, createdAtMs: now, tags: '[]', dataVersion, pending: undefined };
   points.push(point);
-  const unpinned = {
-    points,
-    newPointId: id,
-    nowMs: now,
-    intervalHours: pair.intervalHours ?? 1,
-    timeZone: e.ctx.settings.timeZone,
-  };
-  // Spread only for a pair with points in use: an object spread on every tick of every pair costs.
-  const input =
-    pair.pinned !== undefined && pair.pinned.size > 0 ? { ...unpinned, pinned: pair.pinned } : unpinned;
+  const intervalHours = pair.intervalHours ?? 1;
+  const { timeZone } = e.ctx.settings;
+  const pinned = pair.pinned !== undefined && pair.pinned.size > 0;
   // Older points' tags change only when the day or week rules ran (a new local day) or the age
   // or count rule moved a daily point; otherwise only the new point has tags to store.
   // The fast case deletes by the interval rule alone on a day already begun: no other point's
-  // tags change.
-  const fast = applyRetentionFast(input);
+  // tags change. Pinned points always take the full rules.
+  const fast = pinned ? null : retentionFast(points, id, now, intervalHours, timeZone);
   let deleted: ReturnType<typeof applyRetention>['deleted'];
   let tags: ReturnType<typeof applyRetention>['tags'] = {};
   let retagAll = false;
@@ -68,6 +62,7 @@ export function takeRecoveryPoint(
     deleted = fast.deleted;
     point.tags = tagsText(fast.newPointTags);
   } else {
+    const input = { points, newPointId: id, nowMs: now, intervalHours, timeZone, pinned: pair.pinned };
     const newDay = dayStartMs(now, input.timeZone) === now;
     const full = applyRetention({ ...input, onlyNewTags: !newDay });
     deleted = full.deleted;
@@ -91,21 +86,22 @@ export function takeRecoveryPoint(
     now,
     'AVAILABLE',
     point.tags,
-    main.dataBytes,
-    main.dataVersion,
+    dataBytes,
+    dataVersion,
     corrupt ? 1 : 0,
   ];
-  if (defer) e.ctx.pendingPoints.set(id, row);
+  if (defer) e.ctx.pendingPoints.add(point, row);
   else e.st.insertPoint.run(...row);
-  const created = { recoveryPointId: id, dataVersion: main.dataVersion };
+  const created = { recoveryPointId: id, dataVersion };
   let first = 0;
   if (!rule && deleted.length > 0) {
     // The usual tick: the new point's event and the deletion right after it share one row.
     const { id: deletedId, reason } = deleted[0]!;
+    const gone = refOf(points, deletedId);
     e.ctx.emitCreatedDeleted(pair.tenant, pair.id, created, { recoveryPointId: deletedId, reason }, () =>
-      deleteRow(e, deletedId),
+      deleteRow(e, deletedId, gone),
     );
-    uncache(points, deletedId);
+    uncache(points, gone);
     first = 1;
   } else {
     e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.created', created);
@@ -113,9 +109,10 @@ export function takeRecoveryPoint(
   }
   for (let i = first; i < deleted.length; i++) {
     const { id: deletedId, reason } = deleted[i]!;
-    deleteRow(e, deletedId);
+    const gone = refOf(points, deletedId);
+    deleteRow(e, deletedId, gone);
     e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.deleted', { recoveryPointId: deletedId, reason });
-    uncache(points, deletedId);
+    uncache(points, gone);
   }
   if (retagAll) {
     for (const ref of e.ctx.pointsOf(pair.id)) {
@@ -124,7 +121,7 @@ export function takeRecoveryPoint(
       const text = JSON.stringify(kept);
       if (text !== ref.tags) {
         ref.tags = text;
-        const pending = e.ctx.pendingPoints.get(ref.id);
+        const pending = ref.pending;
         if (pending) pending[5] = text;
         else e.st.tagPoint.run(text, ref.id);
       }
@@ -133,24 +130,36 @@ export function takeRecoveryPoint(
   return id;
 }
 
-/** Drops a deleted point from the pair's cached list, in place (this runs for every pair every tick). */
-function uncache(points: PointRef[], id: string): void {
-  for (let i = 0; i < points.length; i++) {
-    if (points[i]!.id === id) {
-      points.splice(i, 1);
-      return;
-    }
+/**
+ * A point of the pair's cached list by id (this runs for every pair every tick). From the newest:
+ * the point a tick deletes is nearly always the one before the new one, and reading every older
+ * point on the way cost a pair's whole list per tick. Ids are unique.
+ */
+function refOf(points: PointRef[], id: string): PointRef | undefined {
+  for (let i = points.length - 1; i >= 0; i--) {
+    if (points[i]!.id === id) return points[i];
   }
+  return undefined;
+}
+
+/** Drops a deleted point from the pair's cached list, in place. */
+function uncache(points: PointRef[], ref: PointRef | undefined): void {
+  if (ref === undefined) return;
+  const index = points.lastIndexOf(ref);
+  if (index >= 0) points.splice(index, 1);
 }
 
 /** A point's data version, whether its row is written or still deferred (undefined: no such point). */
 export function dataVersionOf(e: Engine, id: string): number | undefined {
-  return e.ctx.pendingPoints.get(id)?.[7] ?? e.st.pointById.get(id)?.data_version;
+  return e.ctx.pendingPoints.find(id)?.[7] ?? e.st.pointById.get(id)?.data_version;
 }
 
-/** Deletes a point's row, or forgets it if it was never written. */
-function deleteRow(e: Engine, id: string): void {
-  if (!e.ctx.pendingPoints.delete(id)) e.st.deletePoint.run(id);
+/**
+ * Deletes a point's row, or forgets it if it was never written. A waiting row hangs on its point
+ * (`ref`, from the pair's cached list), which every pending point is in; none: the row is stored.
+ */
+function deleteRow(e: Engine, id: string, ref: PointRef | undefined): void {
+  if (ref === undefined || !e.ctx.pendingPoints.drop(ref)) e.st.deletePoint.run(id);
 }
 
 /** Retention hands out shared tag arrays: their JSON text is computed once per array. */
@@ -202,10 +211,10 @@ export function ageOut(e: Engine, nowMs: number, pinnedOf: (pairId: string) => R
       pins.set(row.pair_id, pinned);
     }
     if (pinned.has(row.id)) continue;
-    deleteRow(e, row.id);
-    e.ctx.emit(row.tenant, row.pair_id, 'recoveryPoint.deleted', { recoveryPointId: row.id, reason: 'age' });
     const cached = e.ctx.points.get(row.pair_id);
     const index = cached ? cached.findIndex((p) => p.id === row.id) : -1;
+    deleteRow(e, row.id, cached?.[index]);
+    e.ctx.emit(row.tenant, row.pair_id, 'recoveryPoint.deleted', { recoveryPointId: row.id, reason: 'age' });
     if (cached && index >= 0) cached.splice(index, 1);
   }
 }
@@ -223,7 +232,9 @@ function oldestPointBound(e: Engine): number {
   const cached = OLDEST.get(ctx);
   if (cached?.reloads === ctx.reloads) return cached.ms;
   let ms = Math.min(ctx.clock.nowMs(), e.st.oldestPointMs.get() ?? Number.POSITIVE_INFINITY);
-  for (const pending of ctx.pendingPoints.values()) ms = Math.min(ms, pending[3]);
+  ctx.pendingPoints.forEach((pending) => {
+    ms = Math.min(ms, pending[3]);
+  });
   OLDEST.set(ctx, { reloads: ctx.reloads, ms });
   return ms;
 }
@@ -234,12 +245,14 @@ export function deleteAllPoints(
   reason: DeleteReason,
 ): number {
   const points = e.ctx.pointsOf(pair.id);
+  const count = points.length;
   for (const point of points) {
-    deleteRow(e, point.id);
+    deleteRow(e, point.id, point);
     e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.deleted', { recoveryPointId: point.id, reason });
   }
-  e.ctx.points.set(pair.id, []);
-  return points.length;
+  // Emptied in place: the list stays the one `ctx.pointsOf` hands out (it remembers the last).
+  points.length = 0;
+  return count;
 }
 
 export function listPoints(e: Engine, pairId: string): StoredRecoveryPoint[] {

@@ -34,6 +34,8 @@ interface TickRow extends PairRegions {
   data_version: number;
   data_bytes: number;
   shadow_power: string | null;
+  /** The pair as a point needs it, made on the row's first tick while no environment pins points. */
+  forPoint?: PairForPoint;
 }
 
 /** @internal */
@@ -107,11 +109,13 @@ function replicatingPairs(
   if (cached && cached.rowChanges === changesBefore && ctx.rowChanges === changesBefore + written.size) {
     const rows = cached.value as TickRow[];
     if (written.size > 0) {
-      for (const row of rows) {
-        const server = written.get(row.main_id);
-        if (server === undefined) continue;
-        row.data_version = server.dataVersion;
-        row.data_bytes = server.dataBytes;
+      // From the servers written (a few) to their rows, not a lookup per replicating pair.
+      const mains = byMain(rows);
+      for (const server of written.values()) {
+        for (const row of mains.get(server.id) ?? NO_ROWS) {
+          row.data_version = server.dataVersion;
+          row.data_bytes = server.dataBytes;
+        }
       }
     }
     cached.rowChanges = ctx.rowChanges;
@@ -133,6 +137,34 @@ function byPair(rows: TickRow[]): Map<string, TickRow> {
     BY_PAIR.set(rows, map);
   }
   return map;
+}
+
+/** The rows by their main's id, made once per read of the replicating pairs. */
+const BY_MAIN = new WeakMap<TickRow[], Map<string, TickRow[]>>();
+const NO_ROWS: readonly TickRow[] = [];
+function byMain(rows: TickRow[]): Map<string, TickRow[]> {
+  let map = BY_MAIN.get(rows);
+  if (!map) {
+    map = new Map();
+    for (const row of rows) {
+      const list = map.get(row.main_id);
+      if (list) list.push(row);
+      else map.set(row.main_id, [row]);
+    }
+    BY_MAIN.set(rows, map);
+  }
+  return map;
+}
+
+/**
+ * The pair of a row with no points in use, as a point needs it. The row is kept while no pair or
+ * server row changes, so this is made once for all the ticks it serves, not per pair per tick.
+ */
+function unpinnedPair(row: TickRow): PairForPoint {
+  if (row.forPoint === undefined) {
+    row.forPoint = { id: row.id, tenant: row.tenant, intervalHours: row.interval_hours };
+  }
+  return row.forPoint;
 }
 
 /** One 15-minute boundary: workload, then recovery points, then recoveries. */
@@ -174,7 +206,7 @@ export function tick(e: Engine, rs: ReplicationStatements): void {
     }
     const pair: PairForPoint =
       row.machine === null
-        ? { id: row.id, tenant: row.tenant, intervalHours: row.interval_hours }
+        ? unpinnedPair(row)
         : {
             id: row.id,
             tenant: row.tenant,
@@ -184,7 +216,7 @@ export function tick(e: Engine, rs: ReplicationStatements): void {
               machine: JSON.parse(row.machine),
             }),
           };
-    takeRecoveryPoint(e, pair, { dataVersion: row.data_version, dataBytes: row.data_bytes }, true);
+    takeRecoveryPoint(e, pair, row.data_version, row.data_bytes, true);
   }
   const inError = unlessRowsChanged(e, caches.inError, () =>
     e.st.pairsWithStatus.all('REPLICATION_ERROR').map((row) => row.id),

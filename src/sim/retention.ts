@@ -464,11 +464,24 @@ export const applyRetention: RetentionFn = (input) => {
  * case only the interval rule deletes, and the new point's tags follow from the points of its
  * own day and week (`newPointTags`). test/sim/retention-fast.test.ts checks it against `applyRetention`.
  */
-export function applyRetentionFast(
-  input: RetentionInput,
-): { deleted: RetentionResult['deleted']; newPointTags: readonly string[] } | null {
-  const { points, newPointId, nowMs, intervalHours, timeZone } = input;
+export function applyRetentionFast(input: RetentionInput): FastRetention | null {
   if (input.pinned !== undefined && input.pinned.size > 0) return null;
+  return retentionFast(input.points, input.newPointId, input.nowMs, input.intervalHours, input.timeZone);
+}
+
+type FastRetention = { deleted: RetentionResult['deleted']; newPointTags: readonly string[] };
+
+/**
+ * `applyRetentionFast` for a pair with no pinned points, its input as arguments: the tick calls it
+ * for every pair, and an input object made per call only to be taken apart here was garbage.
+ */
+export function retentionFast(
+  points: RetentionInput['points'],
+  newPointId: string,
+  nowMs: number,
+  intervalHours: number,
+  timeZone: string,
+): FastRetention | null {
   const count = points.length;
   const newest = points[count - 1];
   if (!newest || newest.id !== newPointId || newest.createdAtMs !== nowMs) return null;

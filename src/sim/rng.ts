@@ -25,6 +25,9 @@ const UINT32_RANGE = 0x1_0000_0000;
 
 // 32 symbols, so each draws exactly 5 bits; drops l, o, 0 and 1, which read alike.
 const ID_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+const ID_CODES = Array.from(ID_ALPHABET, (symbol) => symbol.charCodeAt(0));
+/** The symbol of bits `shift`..`shift + 4` of `bits`. */
+const symbol = (bits: number, shift: number): number => ID_CODES[(bits >>> shift) & 31] as number;
 
 /** splitmix32: spreads a small seed (1, 2, 3...) over all of sfc32's state bits. */
 function splitmix32(seed: number): () => number {
@@ -109,15 +112,23 @@ export function createRng(seed: number, state?: RngState): Rng {
       return items[int(items.length)] as T;
     },
     id(prefix: string): string {
-      // 6 symbols from the first 30 bits of one draw, 4 from a second: 50 bits in all.
-      let chars = '';
-      let bits = nextUint32();
-      for (let i = 0; i < 10; i++) {
-        if (i === 6) bits = nextUint32();
-        chars += ID_ALPHABET[bits & 31];
-        bits >>>= 5;
-      }
-      return `${prefix}-${chars}`;
+      // 6 symbols from the first 30 bits of one draw, 4 from a second: 50 bits in all, low bits
+      // first. One string made at once: appending a symbol at a time made ten strings per id, and
+      // every pair makes an id on every tick.
+      const x = nextUint32();
+      const y = nextUint32();
+      return `${prefix}-${String.fromCharCode(
+        symbol(x, 0),
+        symbol(x, 5),
+        symbol(x, 10),
+        symbol(x, 15),
+        symbol(x, 20),
+        symbol(x, 25),
+        symbol(y, 0),
+        symbol(y, 5),
+        symbol(y, 10),
+        symbol(y, 15),
+      )}`;
     },
     state: () => [a >>> 0, b >>> 0, c >>> 0, d >>> 0],
   };
