@@ -352,23 +352,30 @@ function billedPairs(e: Engine, tenant: string): string[] {
 const statementsOf = (e: Engine) => preparedOnce(e.store.db);
 
 /**
- * The bytes of a server's file versions in (from, to]: `SUM(length(CAST(content AS BLOB)))` over
+ * The bytes of a server's file versions in (after, upTo]: `SUM(length(CAST(content AS BLOB)))` over
  * `server_id = ? AND version > ? AND version <= ?`. Files are keyed (server, path, version)
  * and no index leads with (server, version) since migration 11, so the versions are looked up
  * path by path: each path found by one seek past the one before, then its versions in range by
  * another, never a scan of every version the server kept (CROSS JOIN keeps the paths outside:
- * SQLite otherwise put the files outside and scanned them all). Parameters: the server id three times
- (better-sqlite3 binds no numbered parameters), from, to.
+ * SQLite otherwise put the files outside and scanned them all). Named parameters: the server is
+ * used three times, and the query is billing's rare fallback, not a hot path.
  * @internal
  */
 export const BYTES_WRITTEN_SQL = `WITH RECURSIVE paths(path) AS (
-    SELECT min(path) FROM files WHERE server_id = ?
+    SELECT min(path) FROM files WHERE server_id = @server
     UNION ALL
-    SELECT (SELECT min(path) FROM files WHERE server_id = ? AND path > paths.path) FROM paths
+    SELECT (SELECT min(path) FROM files WHERE server_id = @server AND path > paths.path) FROM paths
     WHERE paths.path IS NOT NULL
   )
   SELECT COALESCE(SUM(length(CAST(f.content AS BLOB))), 0) FROM paths
-  CROSS JOIN files f ON f.server_id = ? AND f.path = paths.path AND f.version > ? AND f.version <= ?`;
+  CROSS JOIN files f ON f.server_id = @server AND f.path = paths.path AND f.version > @after AND f.version <= @upTo`;
+
+/** The parameters of `BYTES_WRITTEN_SQL`: the versions in (after, upTo] of the server's files. */
+export interface BytesWrittenRange {
+  server: string;
+  after: number;
+  upTo: number;
+}
 
 const CACHE = new WeakMap<Engine['store'], ReturnType<typeof prepare>>();
 function prepare(db: Engine['store']['db']) {
@@ -404,7 +411,7 @@ function prepare(db: Engine['store']['db']) {
        FROM pairs p JOIN servers m ON m.id = p.main_server_id LEFT JOIN servers s ON s.id = p.shadow_server_id
        WHERE p.id = ?`,
     ),
-    bytesWritten: db.prepare<[string, string, string, number, number], number>(BYTES_WRITTEN_SQL).pluck(),
+    bytesWritten: db.prepare<[BytesWrittenRange], number>(BYTES_WRITTEN_SQL).pluck(),
   };
 }
 function queries(e: Engine): ReturnType<typeof prepare> {
@@ -499,13 +506,7 @@ function transmit(e: Engine, tenant: string, pairId: string, pointId: string): v
   } else {
     const bytes =
       (previous === pointVersion - 1 ? workloadBytesAt(e, pair.main_server_id, pointVersion) : undefined) ??
-      q.bytesWritten.get(
-        pair.main_server_id,
-        pair.main_server_id,
-        pair.main_server_id,
-        previous ?? 0,
-        pointVersion,
-      ) ??
+      q.bytesWritten.get({ server: pair.main_server_id, after: previous ?? 0, upTo: pointVersion }) ??
       0;
     gb = bytes / GIB;
   }

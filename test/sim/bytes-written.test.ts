@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BYTES_WRITTEN_SQL } from '../../src/sim/accounts.js';
+import { BYTES_WRITTEN_SQL, type BytesWrittenRange } from '../../src/sim/accounts.js';
 import { openStore } from '../../src/sim/store.js';
 
 const file = fc.record({
@@ -21,9 +21,7 @@ describe('the bytes written between two versions', () => {
     const insert = store.db.prepare(
       'INSERT OR REPLACE INTO files (server_id, path, version, content, checksum, written_at_ms) VALUES (?, ?, ?, ?, NULL, 0)',
     );
-    const walked = store.db
-      .prepare<[string, string, string, number, number], number>(BYTES_WRITTEN_SQL)
-      .pluck();
+    const walked = store.db.prepare<[BytesWrittenRange], number>(BYTES_WRITTEN_SQL).pluck();
     const plain = store.db
       .prepare<[string, number, number], number>(
         'SELECT COALESCE(SUM(length(CAST(content AS BLOB))), 0) FROM files WHERE server_id = ? AND version > ? AND version <= ?',
@@ -39,7 +37,7 @@ describe('the bytes written between two versions', () => {
           (files, server, from, to) => {
             store.db.exec('DELETE FROM files');
             for (const f of files) insert.run(f.server, f.path, f.version, f.content);
-            expect(walked.get(server, server, server, from, to)).toBe(plain.get(server, from, to));
+            expect(walked.get({ server, after: from, upTo: to })).toBe(plain.get(server, from, to));
           },
         ),
         { numRuns: 300 },
