@@ -9,12 +9,24 @@
  * the same file is refused at once with `DatabaseInUseError` instead of corrupting it.
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { DatabaseInUseError, DatabaseTooNewError } from './database-errors.js';
 import { MIGRATIONS } from './schema.js';
 
 export type Db = Database.Database;
+
+/**
+ * better-sqlite3, loaded with the first database: its JavaScript is CommonJS, which Node's ESM
+ * loader lexes for its exports before running it, ~10 ms of every start of `drsim serve` and
+ * `startDrsim()` that have not opened a world by their first answer (docs/performance.md).
+ */
+let driver: typeof Database | undefined;
+function sqlite(): typeof Database {
+  driver ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  return driver;
+}
 
 export interface Store {
   db: Db;
@@ -39,7 +51,7 @@ export function openStore(file: string, durability: Durability = 'process'): Sto
   if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
   // No busy timeout: with the exclusive lock nobody else ever holds the file, and a second
   // opener should be told at once rather than after a wait.
-  const db = new Database(file, { timeout: 0 });
+  const db = new (sqlite())(file, { timeout: 0 });
   if (file !== ':memory:') {
     try {
       // Before WAL is entered, so WAL keeps its index in memory (no shared -shm file).
