@@ -98,8 +98,13 @@ export function takeRecoveryPoint(
     // The usual tick: the new point's event and the deletion right after it share one row.
     const { id: deletedId, reason } = deleted[0]!;
     const gone = refOf(points, deletedId);
-    e.ctx.emitCreatedDeleted(pair.tenant, pair.id, created, { recoveryPointId: deletedId, reason }, () =>
-      deleteRow(e, deletedId, gone),
+    e.ctx.emitCreatedDeleted(
+      pair.tenant,
+      pair.id,
+      created,
+      { recoveryPointId: deletedId, reason },
+      () => deleteRow(e, deletedId, gone),
+      defer,
     );
     uncache(points, gone);
     first = 1;

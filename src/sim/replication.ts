@@ -218,6 +218,7 @@ export function tick(e: Engine, rs: ReplicationStatements): void {
           };
     takeRecoveryPoint(e, pair, row.data_version, row.data_bytes, true);
   }
+  e.ctx.storeWaitingEvents();
   const inError = unlessRowsChanged(e, caches.inError, () =>
     e.st.pairsWithStatus.all('REPLICATION_ERROR').map((row) => row.id),
   );

@@ -66,7 +66,10 @@ describe('applyRetentionFast', () => {
         fc.array(
           fc.oneof(
             { weight: 30, arbitrary: fc.constant<Step>({ quarters: 1 }) },
-            { weight: 3, arbitrary: fc.integer({ min: 2, max: 200 }).map((quarters): Step => ({ quarters })) },
+            {
+              weight: 3,
+              arbitrary: fc.integer({ min: 2, max: 200 }).map((quarters): Step => ({ quarters })),
+            },
             { weight: 2, arbitrary: fc.integer({ min: 1, max: 12 }).map((interval): Step => ({ interval })) },
             { weight: 1, arbitrary: fc.constant<Step>({ restart: true }) },
           ),
