@@ -11,7 +11,7 @@ import { isSimTime, MAX_SPEED, VirtualClock, type WallClock } from './clock.js';
 import { PendingPoints } from './pending-points.js';
 import type { RegionCatalogue } from './regions.js';
 import { createRng, type Rng, type RngState } from './rng.js';
-import { JOB_EVENT_KINDS, PACKED_EVENTS, type PairRow, packJobEvents } from './rows.js';
+import { JOB_EVENT_KINDS, jsonString, PACKED_EVENTS, type PairRow, packJobEvents } from './rows.js';
 import type { Store } from './store.js';
 import type { ClockMode, FaultRule, ProgressionSettings, SimEventKind } from './types.js';
 
@@ -355,7 +355,7 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
       ctx.nextSeq('event');
       // JSON.stringify of [created, deleted], written out: this runs for every pair on every tick.
       // A data version is an integer, whose JSON is its String; a reason is one of retention's words.
-      const data = `[{"recoveryPointId":${JSON.stringify(created.recoveryPointId)},"dataVersion":${created.dataVersion}},{"recoveryPointId":${JSON.stringify(deleted.recoveryPointId)},"reason":${JSON.stringify(deleted.reason)}}]`;
+      const data = `[{"recoveryPointId":${jsonString(created.recoveryPointId)},"dataVersion":${created.dataVersion}},{"recoveryPointId":${jsonString(deleted.recoveryPointId)},"reason":${jsonString(deleted.reason)}}]`;
       const seq = ctx.nextSeq('event');
       if (wait) {
         const i = waitingCount++;
