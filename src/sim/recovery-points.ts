@@ -147,11 +147,19 @@ function refOf(points: PointRef[], id: string): PointRef | undefined {
   return undefined;
 }
 
-/** Drops a deleted point from the pair's cached list, in place. */
+/**
+ * Drops a deleted point from the pair's cached list, in place. The point is nearly always the
+ * one before the newest: the later points move down one by hand, as `splice` would, without the
+ * array of removed points `splice` makes on every tick of every pair.
+ */
 function uncache(points: PointRef[], ref: PointRef | undefined): void {
   if (ref === undefined) return;
-  const index = points.lastIndexOf(ref);
-  if (index >= 0) points.splice(index, 1);
+  const last = points.length - 1;
+  let index = last;
+  while (index >= 0 && points[index] !== ref) index--;
+  if (index < 0) return;
+  for (let i = index; i < last; i++) points[i] = points[i + 1]!;
+  points.pop();
 }
 
 /** A point's data version, whether its row is written or still deferred (undefined: no such point). */
