@@ -210,6 +210,9 @@ export interface ContextInit {
   speed: number;
 }
 
+/** How many of a tick's point-event rows wait to be stored together (see `storeWaitingEvents`). */
+const WAITING_ROWS = 512;
+
 export function createContext(store: Store, init: ContextInit, wallClock?: WallClock): Ctx {
   const saved = repaired(store, store.getMeta<Runtime & { seed: number }>('runtime'), init.startMs);
   const seed = saved?.seed ?? init.seed;
@@ -258,7 +261,8 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
    * array per row). A tick stores its pairs' rows together after its JavaScript for them, not
    * one insert between each pair's work: interleaved, each insert ran at about twice the CPU of
    * the same inserts in a row (SQLite's pages and code pushed out of the CPU's caches between
-   * them).
+   * them). At most `WAITING_ROWS` wait: with 10,000 pairs a whole tick's rows were ~4 MB of texts
+   * kept alive through the young generation's collections.
    */
   let waitingCount = 0;
   const waitingSeq: number[] = [];
@@ -279,6 +283,8 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
         PACKED_EVENTS,
         waitingData[i],
       );
+      // Stored: the text need not outlive the row's insert (a young collection would copy it).
+      waitingData[i] = '';
     }
   }
   const store1 = (h: HeldEvent): void => {
@@ -364,6 +370,7 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
         waitingTenant[i] = tenant;
         waitingPair[i] = pairId;
         waitingData[i] = data;
+        if (waitingCount === WAITING_ROWS) storeWaitingEvents();
       } else {
         storeWaitingEvents();
         insertEvent.run(seq, clock.nowMs(), tenant, pairId, PACKED_EVENTS, data);
