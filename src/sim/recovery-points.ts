@@ -55,7 +55,7 @@ export function takeRecoveryPoint(
   // The fast case deletes by the interval rule alone on a day already begun: no other point's
   // tags change. Pinned points always take the full rules.
   const fast = pinned ? null : retentionFast(points, id, now, intervalHours, timeZone);
-  let deleted: ReturnType<typeof applyRetention>['deleted'];
+  let deleted: readonly ReturnType<typeof applyRetention>['deleted'][number][];
   let tags: ReturnType<typeof applyRetention>['tags'] = {};
   let retagAll = false;
   if (fast) {
