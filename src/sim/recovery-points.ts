@@ -55,7 +55,7 @@ export function takeRecoveryPoint(
   // The fast case deletes by the interval rule alone on a day already begun: no other point's
   // tags change. Pinned points always take the full rules.
   const fast = pinned ? null : retentionFast(points, id, now, intervalHours, timeZone);
-  let deleted: ReturnType<typeof applyRetention>['deleted'];
+  let deleted: readonly ReturnType<typeof applyRetention>['deleted'][number][];
   let tags: ReturnType<typeof applyRetention>['tags'] = {};
   let retagAll = false;
   if (fast) {
@@ -98,8 +98,13 @@ export function takeRecoveryPoint(
     // The usual tick: the new point's event and the deletion right after it share one row.
     const { id: deletedId, reason } = deleted[0]!;
     const gone = refOf(points, deletedId);
-    e.ctx.emitCreatedDeleted(pair.tenant, pair.id, created, { recoveryPointId: deletedId, reason }, () =>
-      deleteRow(e, deletedId, gone),
+    e.ctx.emitCreatedDeleted(
+      pair.tenant,
+      pair.id,
+      created,
+      { recoveryPointId: deletedId, reason },
+      () => deleteRow(e, deletedId, gone),
+      defer,
     );
     uncache(points, gone);
     first = 1;
@@ -142,11 +147,19 @@ function refOf(points: PointRef[], id: string): PointRef | undefined {
   return undefined;
 }
 
-/** Drops a deleted point from the pair's cached list, in place. */
+/**
+ * Drops a deleted point from the pair's cached list, in place. The point is nearly always the
+ * one before the newest: the later points move down one by hand, as `splice` would, without the
+ * array of removed points `splice` makes on every tick of every pair.
+ */
 function uncache(points: PointRef[], ref: PointRef | undefined): void {
   if (ref === undefined) return;
-  const index = points.lastIndexOf(ref);
-  if (index >= 0) points.splice(index, 1);
+  const last = points.length - 1;
+  let index = last;
+  while (index >= 0 && points[index] !== ref) index--;
+  if (index < 0) return;
+  for (let i = index; i < last; i++) points[i] = points[i + 1]!;
+  points.pop();
 }
 
 /** A point's data version, whether its row is written or still deferred (undefined: no such point). */

@@ -11,7 +11,7 @@ import { type PairRecord, pairById, sendEvent, snapshotOf } from './pairs.js';
 import { pinnedIds } from './pinning.js';
 import { ageOut, fired, type PairForPoint, takeRecoveryPoint } from './recovery-points.js';
 import { serverFromRow } from './rows.js';
-import { type ServerRecord, serverById, writeVersion } from './servers.js';
+import { type NewFileRow, type ServerRecord, serverById, writeVersion } from './servers.js';
 import { preparedOnce } from './store.js';
 
 export const TICK_MS = 15 * 60 * 1000;
@@ -218,6 +218,7 @@ export function tick(e: Engine, rs: ReplicationStatements): void {
           };
     takeRecoveryPoint(e, pair, row.data_version, row.data_bytes, true);
   }
+  e.ctx.storeWaitingEvents();
   const inError = unlessRowsChanged(e, caches.inError, () =>
     e.st.pairsWithStatus.all('REPLICATION_ERROR').map((row) => row.id),
   );
@@ -323,6 +324,7 @@ function runWorkload(e: Engine): Map<string, ServerRecord> {
     ctx.flushPoints();
     return e.st.workloadServers.all('RUNNING').map((row) => serverFromRow(row, ctx.clock.nowMs()));
   });
+  const rows: NewFileRow[] = [];
   for (const server of servers) {
     const rate = server.workloadPerMinute;
     let writes = 0;
@@ -336,8 +338,11 @@ function runWorkload(e: Engine): Map<string, ServerRecord> {
       changes.set(path, `${server.id} v${server.dataVersion + 1} ${e.ctx.rng.id('w')}\n`);
     }
     const sorted = [...changes.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    written.set(server.id, writeVersion(e, server, sorted, 'workload'));
+    written.set(server.id, writeVersion(e, server, sorted, 'workload', rows));
   }
+  // A server's head rows are read (when not remembered) before its own rows: none of the rows
+  // waiting here is one a later server's write reads.
+  for (const row of rows) e.st.insertFile.run(...row);
   const cached = caches.workload.get(ctx);
   if (cached && ctx.rowChanges === before + written.size) cached.rowChanges = ctx.rowChanges;
   return written;

@@ -97,6 +97,20 @@ export interface EventRow {
  * row: `unpackEvents` turns it back into the two events, so every answer is as if they were two rows.
  */
 export const PACKED_EVENTS = 'recoveryPoint.created+deleted';
+
+/**
+ * `JSON.stringify(text)` for a string, without the serializer when no character needs escaping
+ * (an id, a word): a tick writes two ids and a reason per pair into its packed row, and the three
+ * calls were ~0.3 µs of it. A quote, backslash, control character or any surrogate (JSON escapes
+ * the lone ones) goes to `JSON.stringify`.
+ */
+export function jsonString(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text);
+  }
+  return `"${text}"`;
+}
 const PACKED_KINDS = ['recoveryPoint.created', 'recoveryPoint.deleted'] as const;
 
 /**

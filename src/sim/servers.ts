@@ -204,12 +204,21 @@ export function validatePath(path: unknown): string {
   return path as string;
 }
 
-/** Writes changed files (content null deletes) as one new data version. */
+/** A new file row's values in `insertFile`'s order. */
+export type NewFileRow = [string, string, number, string | null, string | null, number];
+
+/**
+ * Writes changed files (content null deletes) as one new data version. With `rows` (the
+ * workload's tick) the file rows are appended there, for the caller to store once every server of
+ * the tick is written: the same rows in the same order, inserted in a row rather than one or two
+ * between each server's JavaScript (which about doubled an insert's CPU).
+ */
 export function writeVersion(
   e: Engine,
   server: ServerRecord,
   changes: [string, string | null][],
   source: 'api' | 'workload' | 'restore',
+  rows?: NewFileRow[],
 ): ServerRecord {
   if (changes.length === 0) return server;
   const version = server.dataVersion + 1;
@@ -227,14 +236,16 @@ export function writeVersion(
     bytes += size - headBytes;
     written += size;
     heads.set(path, size);
-    e.st.insertFile.run(
+    const row: NewFileRow = [
       server.id,
       path,
       version,
       content,
       content === null ? null : checksumOf(content),
       now,
-    );
+    ];
+    if (rows) rows.push(row);
+    else e.st.insertFile.run(...row);
   }
   server.dataVersion = version;
   server.dataBytes = Math.max(0, bytes);

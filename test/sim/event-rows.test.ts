@@ -12,6 +12,7 @@ import type { Simulator } from '../../src/sim/contract.js';
 import { createSimulator } from '../../src/sim/index.js';
 import {
   JOB_EVENT_KINDS,
+  jsonString,
   PACKED_JOB_EVENTS,
   PACKED_JOB_EVENTS_V1,
   packJobEvents,
@@ -202,5 +203,21 @@ describe('an action done at once: its three events stored in one row', () => {
     )!;
     expect(kind).toBe(PACKED_JOB_EVENTS);
     expect(data.length).toBeLessThan(v1.length * 0.4);
+  });
+});
+
+describe("the packed point row's strings", () => {
+  it('jsonString writes what JSON.stringify writes, for any string', () => {
+    const ids = fc.stringMatching(/^[a-z]{2,3}-[a-z2-9]{10}$/);
+    const texts = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.string(), ids);
+    fc.assert(
+      fc.property(texts, (text) => {
+        expect(jsonString(text)).toBe(JSON.stringify(text));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const text of ['', '"', '\\', '\n', '\u007f', '\ud800', '\udc00x', '😀', 'rp-abc\u2028']) {
+      expect(jsonString(text)).toBe(JSON.stringify(text));
+    }
   });
 });

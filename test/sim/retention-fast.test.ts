@@ -54,4 +54,60 @@ describe('applyRetentionFast', () => {
     // The fast path must actually be exercised, or this test proves nothing.
     expect(applied).toBeGreaterThan(1000);
   });
+
+  it('agrees on a list kept in place, as the engine keeps it, with intervals changing between points', () => {
+    // The fast path remembers what it checked of a list between calls (retention.ts, CHECKED):
+    // here the list is one array, deleted points spliced out of it, emptied in place on restarts.
+    let skipped = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom('UTC', 'Asia/Ho_Chi_Minh', 'America/New_York', 'Europe/London'),
+        fc.integer({ min: 0, max: 400 }),
+        fc.array(
+          fc.oneof(
+            { weight: 30, arbitrary: fc.constant<Step>({ quarters: 1 }) },
+            {
+              weight: 3,
+              arbitrary: fc.integer({ min: 2, max: 200 }).map((quarters): Step => ({ quarters })),
+            },
+            { weight: 2, arbitrary: fc.integer({ min: 1, max: 12 }).map((interval): Step => ({ interval })) },
+            { weight: 1, arbitrary: fc.constant<Step>({ restart: true }) },
+          ),
+          { minLength: 50, maxLength: 1500 },
+        ),
+        (timeZone, startDays, steps) => {
+          const points: { id: string; createdAtMs: number }[] = [];
+          // Some runs start just before the zones' 2026 spring and autumn clock changes.
+          let now = START + startDays * 24 * 3_600_000;
+          let intervalHours = 1;
+          steps.forEach((step, index) => {
+            if ('restart' in step) {
+              points.length = 0;
+              return;
+            }
+            if ('interval' in step) {
+              intervalHours = step.interval;
+              return;
+            }
+            now += step.quarters * QUARTER;
+            const id = `p${index}`;
+            points.push({ id, createdAtMs: now });
+            const input = { points: [...points], newPointId: id, nowMs: now, intervalHours, timeZone };
+            const full = applyRetention(input);
+            const fast = applyRetentionFast({ ...input, points });
+            if (fast) {
+              expect(fast.deleted).toEqual(full.deleted);
+              expect(fast.newPointTags).toEqual(full.tags[id]);
+            } else skipped++;
+            const gone = new Set(full.deleted.map((d) => d.id));
+            for (let i = points.length - 1; i >= 0; i--) if (gone.has(points[i]!.id)) points.splice(i, 1);
+          });
+        },
+      ),
+      { numRuns: 80 },
+    );
+    expect(skipped).toBeGreaterThan(0);
+  });
 });
+
+type Step = { quarters: number } | { interval: number } | { restart: true };
