@@ -16,5 +16,7 @@ export interface AppEnv {
     plainAnswers: boolean;
     /** The request body's text, once a validator has read it (the journal keeps it). */
     bodyText: string;
+    /** The query string as `c.req.queries()` parses it, once (src/server/request-query.ts). */
+    queries: Record<string, string[]>;
   };
 }

@@ -9,6 +9,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.js';
 import { methodMatches, pathMatcher } from './path-pattern.js';
 import { type PlainAnswer, plainAnswerOf, SUMMARY_TEXT_LIMIT } from './plain-answer.js';
+import { requestQuery } from './request-query.js';
 
 export interface JournalEntry {
   seq: number;
@@ -286,9 +287,10 @@ function captureAnswers(c: Context): { by(res: Response): string | undefined } {
 /**
  * `c.req.query()`: what hono finds after the URL's `?`, and nothing (its empty, prototype-less
  * object) without one, as most API requests are; asked so, hono would still walk the URL for it.
+ * With one, the query the route's checks already parsed (src/server/request-query.ts).
  */
-function queryOf(c: Context): Record<string, string> {
-  return c.req.url.indexOf('?', 8) === -1 ? Object.create(null) : c.req.query();
+function queryOf(c: Context<AppEnv>): Record<string, string> {
+  return c.req.url.indexOf('?', 8) === -1 ? Object.create(null) : requestQuery(c);
 }
 
 /** The body text hono cached when a validator read it; nothing when nobody did. */

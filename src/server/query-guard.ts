@@ -6,6 +6,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.js';
 import { HttpProblem } from './problem.js';
+import { requestQueries } from './request-query.js';
 import { API_ROUTES } from './routes/lazy.js';
 
 interface KnownQuery {
@@ -33,7 +34,7 @@ export function refuseUnknownQuery(): MiddlewareHandler<AppEnv> {
       matched.set(key, matching);
     }
     if (matching.length > 0) {
-      const unknown = Object.keys(c.req.queries()).filter(
+      const unknown = Object.keys(requestQueries(c)).filter(
         (name) => !matching.some((route) => route.names.has(name)),
       );
       if (unknown.length > 0) {

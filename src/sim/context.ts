@@ -110,16 +110,16 @@ export interface Ctx {
     | null;
   /**
    * Runs `fn` in one transaction. `clockOnly`, asked once `fn` has run, says that all it did was
-   * move the clock forward with nothing due (then `contentVersion` stays); a nested call's is not
-   * asked: the outermost call's transaction is what commits.
+   * move the clock forward with nothing due or set its mode or speed (then `contentVersion`
+   * stays); a nested call's is not asked: the outermost call's transaction is what commits.
    */
   mutate<T>(fn: () => T, clockOnly?: () => boolean): T;
   /** Counts committed changes: equal versions mean nothing changed (readers cache on it). */
   version: number;
   /**
-   * Counts committed changes other than the clock moving forward with nothing due: while it
-   * stays, what a read shows is the same apart from what it derives from the clock's time (a
-   * pair's `rpoSeconds`). A realtime clock commits a move every few hundred ms; a list page is
+   * Counts committed changes other than the clock moving forward with nothing due or changing
+   * its mode or speed (`setClock`): while it stays, what a read shows is the same apart from the
+   * clock's own and what it derives from the clock's time (a pair's `rpoSeconds`). A realtime clock commits a move every few hundred ms; a list page is
    * re-rendered, not rebuilt, for it (src/server/read-cache.ts).
    */
   contentVersion: number;

@@ -181,9 +181,9 @@ export interface Simulator {
   /** Changes with every committed change (not persisted): equal values mean the state is the same. */
   stateVersion(): number;
   /**
-   * Like `stateVersion`, but the same after the clock moved forward with nothing due: while it
-   * stays, every read answers the same apart from what it derives from the clock's time (a
-   * pair's `replication.rpoSeconds`).
+   * Like `stateVersion`, but the same after the clock moved forward with nothing due or changed
+   * its mode or speed: while it stays, every read answers the same apart from the clock's own
+   * and what it derives from the clock's time (a pair's `replication.rpoSeconds`).
    */
   contentVersion(): number;
   resetTenant(tenant: string): void;

@@ -125,11 +125,16 @@ export function createSimulator(options: CreateSimulatorOptions = {}): Simulator
       check(Number.isInteger(maxWork) && maxWork > 0, 'maxWork', 'a positive integer');
       return advanceTo(e, rs, target, maxWork);
     },
+    // A mode or speed is the clock's alone: no read shows it but the clock's own (contentVersion
+    // stays, and list pages are re-rendered for it instead of built again, read-cache.ts).
     setClock: (settings) =>
-      mutate(() => {
-        ctx.clock.configure(settings);
-        return sim.clock();
-      }),
+      mutate(
+        () => {
+          ctx.clock.configure(settings);
+          return sim.clock();
+        },
+        () => true,
+      ),
     syncRealtime: () => whole(advanceTo(e, rs, ctx.clock.realtimeTarget())),
 
     progression: () => ({ default: 'clock', ...ctx.settings.progression }),

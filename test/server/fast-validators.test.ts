@@ -1,7 +1,7 @@
 /**
- * Path parameters and headers are checked without @hono/zod-openapi's async validators
- * (src/server/routes/fast-validators.ts). For any path parameter and `Idempotency-Key` a client
- * sends, the answer — the problem of an invalid one, or what the handler read from a valid one —
+ * Query strings, path parameters and headers are checked without @hono/zod-openapi's async
+ * validators (src/server/routes/fast-validators.ts). For any query string, path parameter and
+ * `Idempotency-Key` a client sends, the answer — the problem of an invalid one, or what the handler read from a valid one —
  * must be the one @hono/zod-openapi's own validators give with the same schemas and hook; and
  * for any JSON body, valid or not, under any media type a client may name (or none), on a route
  * whose body is required and one whose body may be left out.
@@ -13,7 +13,8 @@ import type { AppEnv } from '../../src/server/app-env.js';
 import { handleError, validationHook } from '../../src/server/problem.js';
 import { checkParamsAndHeadersInPlace } from '../../src/server/routes/fast-validators.js';
 import { IdempotencyHeadersSchema } from '../../src/server/schemas/actions.js';
-import { idParam } from '../../src/server/schemas/common.js';
+import { idParam, PageQuerySchema } from '../../src/server/schemas/common.js';
+import { EventQuerySchema, ListPairsQuerySchema } from '../../src/server/schemas/dr-pairs.js';
 
 function app(fast: boolean) {
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -44,6 +45,20 @@ function app(fast: boolean) {
     responses: { 200: { description: 'ok' } },
   });
   api.openapi(optional, (c) => c.json({ body: c.req.valid('json') ?? null }, 200));
+  const list = createRoute({
+    method: 'get',
+    path: '/things',
+    request: { query: PageQuerySchema.extend(ListPairsQuerySchema.shape) },
+    responses: { 200: { description: 'ok' } },
+  });
+  api.openapi(list, (c) => c.json({ query: c.req.valid('query') }, 200));
+  const events = createRoute({
+    method: 'get',
+    path: '/things/{id}/events',
+    request: { params: z.object({ id: idParam('id', 'x-1') }), query: EventQuerySchema },
+    responses: { 200: { description: 'ok' } },
+  });
+  api.openapi(events, (c) => c.json({ params: c.req.valid('param'), query: c.req.valid('query') }, 200));
   api.onError((err, c) => handleError(err, c));
   return api;
 }
@@ -114,6 +129,53 @@ describe('path parameters and headers checked in place', () => {
           const ask = async (api: OpenAPIHono<AppEnv>) => {
             const headers: Record<string, string> = type === null ? {} : { 'content-type': type };
             const res = await api.request(path, { method: 'POST', headers, body });
+            return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
+          };
+          expect(await ask(fast)).toEqual(await ask(original));
+        },
+      ),
+    );
+  });
+
+  it('judge a query string as @hono/zod-openapi’s validators do', async () => {
+    const fast = app(true);
+    const original = app(false);
+    const name = fc.constantFrom(
+      'limit',
+      'cursor',
+      'status',
+      'kinds',
+      'afterSeq',
+      'other',
+      '__proto__',
+      'a%20b',
+    );
+    const value = fc.oneof(
+      fc.constantFrom(
+        '',
+        '1',
+        '100',
+        '0',
+        '501',
+        '2.5',
+        '-1',
+        'x',
+        'MTAw',
+        'REPLICATING',
+        'ATTACHED',
+        'c'.repeat(513),
+      ),
+      fc.string({ maxLength: 20 }).map(encodeURIComponent),
+      fc.constantFrom('%ZZ', '%E2%9C%93', 'a+b'),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('/things', '/things/t-1/events', '/things/%ZZ/events'),
+        fc.array(fc.tuple(name, fc.option(value)), { maxLength: 4 }),
+        async (path, pairs) => {
+          const query = pairs.map(([n, v]) => (v === null ? n : `${n}=${v}`)).join('&');
+          const ask = async (api: OpenAPIHono<AppEnv>) => {
+            const res = await api.request(query ? `${path}?${query}` : path);
             return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
           };
           expect(await ask(fast)).toEqual(await ask(original));

@@ -1,16 +1,20 @@
 /**
- * Path parameters and headers checked without an await. @hono/zod-openapi checks them with
- * `safeParseAsync` inside two async functions (hono's validator and zod-validator's), and reads
- * the headers as all of them: @hono/node-server then builds a full `Headers` of the request
- * (validated, sorted) only for the one `Idempotency-Key` the schema declares. For a job read
- * those were ~5 % of its CPU, for an action a few µs (docs/performance.md).
+ * Query strings, path parameters and headers checked without an await. @hono/zod-openapi checks
+ * them with `safeParseAsync` inside two async functions (hono's validator and zod-validator's),
+ * and reads the headers as all of them: @hono/node-server then builds a full `Headers` of the
+ * request (validated, sorted) only for the one `Idempotency-Key` the schema declares. For a job
+ * read those were ~5 % of its CPU, for an action a few µs; for a list page of 10,000 pairs the
+ * query's two async frames, their promises and microtask turns were ~10 % of the JavaScript a
+ * cached page costs (docs/performance.md).
  *
- * Here the same schema parses the same value: `c.req.param()` for parameters, and for headers
- * the declared ones, by their lower-case names (what the full set, whose keys are matched to the
- * schema's without regard to case, holds for them; the schema strips the others). A failure is
- * answered by the same hook with the same result, so the answer is the same problem; the
- * validated data is what `c.req.valid()` returned before. Only routes without a query schema
- * (whose validator runs first) and with the app's own hook are served so.
+ * Here the same schema parses the same value: the query as hono's validator reads it (each
+ * name's one value, or all of them when repeated), `c.req.param()` for parameters, and for
+ * headers the declared ones, by their lower-case names (what the full set, whose keys are matched
+ * to the schema's without regard to case, holds for them; the schema strips the others). A
+ * failure is answered by the same hook with the same result, so the answer is the same problem;
+ * the validated data is what `c.req.valid()` returned before. They run in @hono/zod-openapi's
+ * order (the route's middleware, then query, parameters, headers, body). Only routes with the
+ * app's own hook are served so.
  *
  * A JSON body likewise, when the request says `Content-Type: application/json` (with or without
  * `charset=utf-8`), as nearly every client does: @hono/zod-openapi's media-type gate, hono's
@@ -27,14 +31,15 @@ import type { ZodType } from 'zod';
 import type { AppEnv } from '../app-env.js';
 import { type Layer, runLayers } from '../layers.js';
 import { validationHook } from '../problem.js';
+import { requestQueries } from '../request-query.js';
 
-type Target = 'param' | 'header' | 'json';
+type Target = 'query' | 'param' | 'header' | 'json';
 
 /** The validator of TARGET against SCHEMA, as zod-validator's with the app's hook would answer. */
-function checkWith(target: Target, schema: ZodType): MiddlewareHandler<AppEnv> {
+function checkWith(target: 'query' | 'param' | 'header', schema: ZodType): MiddlewareHandler<AppEnv> {
   const names = target === 'header' ? declaredHeaders(schema) : undefined;
   return ((c: Context<AppEnv>, next: () => Promise<void>) => {
-    const value = names ? headersOf(c, names) : c.req.param();
+    const value = names ? headersOf(c, names) : target === 'query' ? queryOf(c) : c.req.param();
     return parseAndSettle(c, target, schema, value, next);
   }) as unknown as MiddlewareHandler<AppEnv>;
 }
@@ -137,6 +142,15 @@ function declaredHeaders(schema: ZodType): string[] | undefined {
   return Object.keys(def.shape);
 }
 
+/** The query as hono's validator reads it: a name's value, or its values when it is repeated. */
+function queryOf(c: Context<AppEnv>): Record<string, string | string[]> {
+  return Object.fromEntries(
+    Object.entries(requestQueries(c)).map(([name, values]) =>
+      values.length === 1 ? [name, values[0]] : [name, values],
+    ),
+  );
+}
+
 function headersOf(c: Context, names: string[]): Record<string, string> {
   const value: Record<string, string> = {};
   for (const name of names) {
@@ -147,9 +161,9 @@ function headersOf(c: Context, names: string[]): Record<string, string> {
 }
 
 /**
- * Makes APP's `openapi()` check the path parameters and headers of the routes it can (above) with
- * `checkWith`, in the place @hono/zod-openapi's validators had: after the route's middleware,
- * before the body's. The route is declared for the document as it was given.
+ * Makes APP's `openapi()` check the query, path parameters and headers of the routes it can
+ * (above) with `checkWith`, in the place @hono/zod-openapi's validators had: after the route's
+ * middleware, before the body's. The route is declared for the document as it was given.
  */
 export function checkParamsAndHeadersInPlace(app: OpenAPIHono<AppEnv>): void {
   const openapi = app.openapi;
@@ -160,8 +174,7 @@ export function checkParamsAndHeadersInPlace(app: OpenAPIHono<AppEnv>): void {
     if (
       hook !== undefined ||
       !request ||
-      request.query ||
-      (!request.params && !headers) ||
+      (!request.query && !request.params && !headers) ||
       (headers && !headerNames)
     ) {
       return openapi(config as never, handler, hook as never);
@@ -171,12 +184,14 @@ export function checkParamsAndHeadersInPlace(app: OpenAPIHono<AppEnv>): void {
     const bodySchema = jsonBodySchema(request.body);
     const checks = [
       ...(middleware === undefined ? [] : Array.isArray(middleware) ? middleware : [middleware]),
+      ...(request.query ? [checkWith('query', request.query as ZodType)] : []),
       ...(request.params ? [checkWith('param', request.params as ZodType)] : []),
       ...(headers ? [checkWith('header', headers)] : []),
       ...(bodySchema ? [checkJsonBody(bodySchema, originalBodyLayers(request.body))] : []),
     ];
     const rest = {
       ...request,
+      query: undefined,
       params: undefined,
       headers: undefined,
       ...(bodySchema && { body: undefined }),
