@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -39,6 +40,11 @@ export default defineConfig({
     setupFiles: ['test/setup.ts'],
     // Tests that run the `drsim` command need dist/ built from the current sources.
     globalSetup: ['test/build-once.ts'],
+    // One worker per core. Vitest's default leaves one core to its main process (cores - 1), which
+    // on CI's 2 cores meant one worker: the files ran one after another and the second core sat
+    // idle whenever the worker did not wait on a child (Chromium, tsc, npm). The main process
+    // only collects results here: the transform it also does is a few seconds of a whole run.
+    maxWorkers: availableParallelism(),
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -57,6 +57,10 @@ for (const size of SIZES) {
     await key('Enter');
     await create.waitFor({ state: 'hidden' });
     await expect.poll(() => focusedText(page)).toBe('Create a Server');
+    // The console closes the dialog, then reads the page again. An Attach dialog opened before
+    // that update lands keeps the old list (an open dialog is never re-rendered), so on a busy
+    // machine the next step could find no server: wait until the page holds the new one.
+    await page.locator('#dlg-attach input[name="mainServerIds"]').first().waitFor({ state: 'attached' });
 
     // Attach it; an empty subnet is said on its field before anything is sent.
     await press('Attach a Server');

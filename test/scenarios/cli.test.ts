@@ -38,7 +38,7 @@ describe('drsim run', () => {
       cli(['run', passing, invalid]),
     ]);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/^✓ .*passing\.scenario\.yaml — test \(seed 5, \d+m?s\)$/m);
+    expect(ok.stdout).toMatch(/^✓ .*passing\.scenario\.yaml — test \(seed 5, (\d+ms|\d+\.\d+s)\)$/m);
     expect(ok.stdout).toMatch(/^1 passed \(1 runs, .*, in-process\)$/m);
 
     expect(bad.code).toBe(1);
