@@ -54,13 +54,22 @@ for (const size of SIZES) {
     await key('Enter');
     await page.keyboard.type('var/www/index.html = <h1>hello</h1>');
     await tabTo(page, create.getByRole('button', { name: 'Create' }));
+    // An open dialog is never re-rendered, so the page must hold the new server by the time the
+    // Create dialog closes: an Attach dialog opened right then would otherwise list none.
+    await page.evaluate(() => {
+      document.getElementById('dlg-create-server')?.addEventListener(
+        'close',
+        () => {
+          const boxes = document.querySelectorAll('#dlg-attach input[name="mainServerIds"]');
+          (globalThis as unknown as { attachChoicesAtClose: number }).attachChoicesAtClose = boxes.length;
+        },
+        { once: true },
+      );
+    });
     await key('Enter');
     await create.waitFor({ state: 'hidden' });
     await expect.poll(() => focusedText(page)).toBe('Create a Server');
-    // The console closes the dialog, then reads the page again. An Attach dialog opened before
-    // that update lands keeps the old list (an open dialog is never re-rendered), so on a busy
-    // machine the next step could find no server: wait until the page holds the new one.
-    await page.locator('#dlg-attach input[name="mainServerIds"]').first().waitFor({ state: 'attached' });
+    expect(await page.evaluate('globalThis.attachChoicesAtClose')).toBe(1);
 
     // Attach it; an empty subnet is said on its field before anything is sent.
     await press('Attach a Server');

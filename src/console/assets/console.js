@@ -376,9 +376,15 @@ async function submitForm(form) {
     const dialog = form.closest('dialog');
     if (res.ok) {
       announce(doneMessage(form.dataset.done, res.data));
-      if (dialog) dialog.close();
-      if (form.hasAttribute('data-reset')) form.reset();
+      // The page is read again before the dialog closes: an open dialog is never re-rendered, so
+      // one opened in between (Attach right after Create) would keep the list from before.
+      if (dialog) dialog.dataset.done = 'true';
       await refresh();
+      if (dialog) {
+        dialog.close();
+        delete dialog.dataset.done;
+      }
+      if (form.hasAttribute('data-reset')) form.reset();
       return;
     }
     // The page may be behind (a 409 means the pair moved on): read it again, then explain.
@@ -400,7 +406,8 @@ function followPair(dialog) {
   const action = dialog.dataset.action;
   const slot = $('[data-follow]', dialog);
   const pair = $('#pair-status');
-  if (!action || !slot || !pair) return;
+  // A dialog whose action was just done closes once the page is read again: nothing to follow.
+  if (!action || !slot || !pair || dialog.dataset.done) return;
   const allowed = (pair.dataset.allowed || '').split(' ').filter(Boolean);
   const submit = $('[type="submit"]', dialog);
   if (allowed.includes(action)) {
