@@ -393,6 +393,19 @@ function chooseWeeklyPoints(): void {
  * // → { deleted: [{ id: p0345.id, reason: 'interval' }], tags: { [p0400.id]: ['interval', 'daily', 'weekly'] } }
  */
 export const applyRetention: RetentionFn = (input) => {
+  const { deleted, tags } = retentionRules(input);
+  return { deleted, tags: Object.fromEntries(tags) };
+};
+
+/** `applyRetention`'s answer with the tags by id in a Map, in the points' order. */
+type RetentionRules = Omit<RetentionResult, 'tags'> & { tags: Map<string, Tag[]> };
+
+/**
+ * `applyRetention` for the engine: the tags in a Map. An object keyed by ids never seen before,
+ * 30–60 of them a call, took a new hidden class per key added; that was two thirds of a call
+ * (docs/performance.md, "A year of one pair, seventh round").
+ */
+export function retentionRules(input: RetentionInput): RetentionRules {
   const { points, newPointId, nowMs, intervalHours, timeZone } = input;
   const pinned = input.pinned !== undefined && input.pinned.size > 0 ? input.pinned : null;
   if (!(intervalHours > 0 && Number.isFinite(intervalHours))) {
@@ -480,7 +493,7 @@ export const applyRetention: RetentionFn = (input) => {
   // Tags of the survivors.
   chooseDailyPoints(points, lastDay);
   chooseWeeklyPoints();
-  const result: RetentionResult = { deleted: [], tags: {} };
+  const result: RetentionRules = { deleted: [], tags: new Map() };
   for (let i = 0; i < count; i++) {
     const id = points[i]!.id;
     const reason = reasonOf[i];
@@ -495,10 +508,10 @@ export const applyRetention: RetentionFn = (input) => {
       tagSet += 2;
       if (weeklyByWeek[weekOfDay(day) - firstWeek] === i) tagSet += 4;
     }
-    result.tags[id] = TAG_SETS[tagSet]!;
+    result.tags.set(id, TAG_SETS[tagSet]!);
   }
   return result;
-};
+}
 
 /**
  * The same answer as `applyRetention` with `onlyNewTags`, computed incrementally for the common
