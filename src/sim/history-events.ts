@@ -82,7 +82,9 @@ export function pruneEventRows(database: Db, pass: EventPass): Carried | null {
   const created = (seq: number, data: unknown, ownRow: boolean) => {
     const id = (data as { recoveryPointId?: unknown }).recoveryPointId;
     if (typeof id !== 'string') return;
-    forget(id);
+    // An id made again: its earlier creation is no longer carried (the entry keeps its place).
+    const earlier = createdSeq.get(id);
+    if (earlier !== undefined) ownRows.delete(earlier);
     createdSeq.set(id, seq);
     if (ownRow) ownRows.add(seq);
   };
