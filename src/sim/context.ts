@@ -91,8 +91,9 @@ export interface Ctx {
    * `deleted`), stored as one row (rows.ts, PACKED_EVENTS); `between` runs after the first
    * event's `onEmit` and before the second's, where the point's row is deleted. With `wait` (a
    * replication tick), the row waits for `storeWaitingEvents`, which runs before any other event
-   * is stored, with `flushPoints`, and at the end of the tick's pairs: rows are stored in seq
-   * order as before.
+   * is stored, with `flushPoints` (before any job step, failure, pruning pass and commit) and
+   * once `WAITING_ROWS` wait: rows are stored in seq order as before, those of several ticks
+   * together when ticks follow one another with nothing else between them.
    */
   emitCreatedDeleted(
     tenant: string,
@@ -257,12 +258,13 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
   let lastPointsOf: string | null = null;
   let lastPoints: PointRef[] = [];
   /**
-   * The packed point-event rows of the running tick not stored yet, a column each (reused: no
-   * array per row). A tick stores its pairs' rows together after its JavaScript for them, not
-   * one insert between each pair's work: interleaved, each insert ran at about twice the CPU of
-   * the same inserts in a row (SQLite's pages and code pushed out of the CPU's caches between
-   * them). At most `WAITING_ROWS` wait: with 10,000 pairs a whole tick's rows were ~4 MB of texts
-   * kept alive through the young generation's collections.
+   * The packed point-event rows of the running ticks not stored yet, a column each (reused: no
+   * array per row). They are stored together after the JavaScript that made them, not one insert
+   * between each pair's work: interleaved, each insert ran at about twice the CPU of the same
+   * inserts in a row (SQLite's pages and code pushed out of the CPU's caches between them). Nor
+   * at each tick's end: a pair alone made one row a tick, every one of them interleaved. At most
+   * `WAITING_ROWS` wait: with 10,000 pairs a whole tick's rows were ~4 MB of texts kept alive
+   * through the young generation's collections.
    */
   let waitingCount = 0;
   const waitingSeq: number[] = [];

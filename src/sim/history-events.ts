@@ -29,15 +29,24 @@ export interface EventPass {
   cursor: number;
   /** Creations of points not deleted yet, by point id, as the pass that ended at `cursor` left them. */
   carried?: Map<string, number> | undefined;
+  /**
+   * Which of the carried creations' seqs are rows of their own (not the first event of a packed
+   * row), as the same pass left them; passed with `carried` or not at all.
+   */
+  ownRows?: Set<number> | undefined;
   /** Points whose history a checker may still need (read only when a point's events could go). */
   named: () => ReadonlySet<string>;
 }
 
+/** What a pass carries to the next one (see `EventPass`). */
+export interface Carried {
+  cursor: number;
+  carried: Map<string, number>;
+  ownRows: Set<number>;
+}
+
 /** The new cursor and the creations to carry to the next pass; null when no event was judged. */
-export function pruneEventRows(
-  database: Db,
-  pass: EventPass,
-): { cursor: number; carried: Map<string, number> } | null {
+export function pruneEventRows(database: Db, pass: EventPass): Carried | null {
   const db = preparedOnce(database);
   const { cursor, cutoffMs } = pass;
   const end = db
@@ -56,28 +65,43 @@ export function pruneEventRows(
     .all(CREATED, DELETED, PACKED_EVENTS, cursor, end ?? Number.MAX_SAFE_INTEGER);
   if (rows.length === 0) return null;
   const createdSeq = pass.carried ?? new Map<string, number>();
+  // Always a subset of `createdSeq`'s seqs: a creation leaves both at once.
+  const ownRows = (pass.carried && pass.ownRows) || new Set<number>();
+  const forget = (id: string) => {
+    const seq = createdSeq.get(id);
+    if (seq === undefined) return;
+    ownRows.delete(seq);
+    createdSeq.delete(id);
+  };
   const gone = new Set<number>();
   const deletedPoints: { seq: number; pairId: string | null; pointId: string }[] = [];
+  /** Carried creations at or before the cursor stored as rows of their own, to delete whole. */
+  const wholeEarlier: number[] = [];
   /** Parsed data of the packed rows read, by seq. */
   const packed = new Map<number, [unknown, unknown]>();
-  const created = (seq: number, data: unknown) => {
+  const created = (seq: number, data: unknown, ownRow: boolean) => {
     const id = (data as { recoveryPointId?: unknown }).recoveryPointId;
-    if (typeof id === 'string') createdSeq.set(id, seq);
+    if (typeof id !== 'string') return;
+    // An id made again: its earlier creation is no longer carried (the entry keeps its place).
+    const earlier = createdSeq.get(id);
+    if (earlier !== undefined) ownRows.delete(earlier);
+    createdSeq.set(id, seq);
+    if (ownRow) ownRows.add(seq);
   };
   const deleted = (seq: number, pairId: string | null, data: unknown) => {
     const { recoveryPointId: id, reason } = data as { recoveryPointId?: unknown; reason?: unknown };
     if (typeof id !== 'string') return;
     if (RETENTION_REASONS.has(String(reason))) deletedPoints.push({ seq, pairId, pointId: id });
-    else createdSeq.delete(id);
+    else forget(id);
   };
   for (const [seq, kind, pairId, data] of rows) {
     if (UNREAD_KINDS.has(kind)) gone.add(seq);
     else if (kind === PACKED_EVENTS) {
       const both = JSON.parse(data!) as [unknown, unknown];
       packed.set(seq, both);
-      if (seq - 1 > cursor) created(seq - 1, both[0]);
+      if (seq - 1 > cursor) created(seq - 1, both[0], false);
       deleted(seq, pairId, both[1]);
-    } else if (kind === CREATED) created(seq, JSON.parse(data!));
+    } else if (kind === CREATED) created(seq, JSON.parse(data!), true);
     else if (kind === DELETED) deleted(seq, pairId, JSON.parse(data!));
   }
   if (deletedPoints.length > 0) {
@@ -90,22 +114,36 @@ export function pruneEventRows(
     );
     for (const { seq, pairId, pointId } of deletedPoints) {
       const carriedSeq = createdSeq.get(pointId);
-      createdSeq.delete(pointId);
+      const ownRow = carriedSeq !== undefined && ownRows.has(carriedSeq);
+      forget(pointId);
       if (named.has(pointId)) continue;
+      // A creation stored as its own row at or before the cursor is deleted without reading it.
+      if (ownRow && carriedSeq <= cursor) {
+        wholeEarlier.push(carriedSeq);
+        gone.add(seq);
+        continue;
+      }
       const createdAt = carriedSeq ?? findCreated.get(pairId, seq, pointId, PACKED_EVENTS, pointId)?.seq;
       if (createdAt === undefined) continue;
       gone.add(createdAt);
       gone.add(seq);
     }
   }
-  if (gone.size > 0) remove(database, rows, packed, gone, cursor);
-  return { cursor: rows[rows.length - 1]![0], carried: createdSeq };
+  if (gone.size > 0 || wholeEarlier.length > 0)
+    remove(database, rows, packed, gone, cursor, wholeEarlier, (seq) => {
+      // A packed row now stored as its creation alone: its own row, if that creation is carried.
+      const id = (packed.get(seq + 1)![0] as { recoveryPointId?: unknown }).recoveryPointId;
+      if (typeof id === 'string' && createdSeq.get(id) === seq) ownRows.add(seq);
+    });
+  return { cursor: rows[rows.length - 1]![0], carried: createdSeq, ownRows };
 }
 
 /**
- * Deletes the events in `gone`. A packed row goes when both its events go; when one goes, the row
- * becomes the other event's own row. Rows read by the pass (`rows`, packed data in `packed`) are
- * judged from what was read; events at or before the cursor (creations found by search) are looked up.
+ * Deletes the events in `gone` and the rows `whole` (creations known to be rows of their own). A
+ * packed row goes when both its events go; when one goes, the row becomes the other event's own
+ * row (`ownCreation` is told the seq when that is a creation). Rows read by the pass (`rows`,
+ * packed data in `packed`) are judged from what was read; other events at or before the cursor
+ * (creations found by search, or carried without their row's shape) are looked up.
  */
 function remove(
   database: Db,
@@ -113,12 +151,13 @@ function remove(
   packed: ReadonlyMap<number, [unknown, unknown]>,
   gone: ReadonlySet<number>,
   cursor: number,
+  whole: number[],
+  ownCreation: (seq: number) => void,
 ): void {
   const db = preparedOnce(database);
   const rewrite = db.prepare<[number, string, string, number]>(
     'UPDATE events SET seq = ?, kind = ?, data = ? WHERE seq = ?',
   );
-  const whole: number[] = [];
   for (const [seq, kind] of rows) {
     if (kind !== PACKED_EVENTS) {
       if (gone.has(seq)) whole.push(seq);
@@ -127,8 +166,10 @@ function remove(
     const first = gone.has(seq - 1);
     const second = gone.has(seq);
     if (first && second) whole.push(seq);
-    else if (second) rewrite.run(seq - 1, CREATED, JSON.stringify(packed.get(seq)![0]), seq);
-    else if (first) rewrite.run(seq, DELETED, JSON.stringify(packed.get(seq)![1]), seq);
+    else if (second) {
+      rewrite.run(seq - 1, CREATED, JSON.stringify(packed.get(seq)![0]), seq);
+      ownCreation(seq - 1);
+    } else if (first) rewrite.run(seq, DELETED, JSON.stringify(packed.get(seq)![1]), seq);
   }
   const earlier = [...gone].filter((seq) => seq <= cursor).sort((a, b) => a - b);
   if (earlier.length > 0) {

@@ -17,7 +17,7 @@
  * time only). A cursor (`counters.historyPrunedSeq`) makes each pass scan only new events.
  */
 import type { Engine } from './engine.js';
-import { pruneEventRows } from './history-events.js';
+import { type Carried, pruneEventRows } from './history-events.js';
 import { PACKED_EVENTS } from './rows.js';
 import { preparedOnce } from './store.js';
 
@@ -54,20 +54,21 @@ function pruneEvents(e: Engine, cutoffMs: number): void {
   // is then found without a search of the pair's events.
   const carried = CREATED.get(ctx);
   CREATED.delete(ctx);
+  const valid = carried && carried.reloads === ctx.reloads && carried.cursor === cursor;
   const pass = pruneEventRows(e.store.db, {
     cutoffMs,
     cursor,
-    carried:
-      carried && carried.reloads === ctx.reloads && carried.cursor === cursor ? carried.seqs : undefined,
+    carried: valid ? carried.carried : undefined,
+    ownRows: valid ? carried.ownRows : undefined,
     named: () => namedPoints(e),
   });
   if (!pass) return;
   ctx.counters[CURSOR] = pass.cursor;
-  CREATED.set(ctx, { reloads: ctx.reloads, cursor: pass.cursor, seqs: pass.carried });
+  CREATED.set(ctx, { reloads: ctx.reloads, ...pass });
 }
 
 /** What `pruneEvents` carries to its next pass (by context). */
-const CREATED = new WeakMap<Engine['ctx'], { reloads: number; cursor: number; seqs: Map<string, number> }>();
+const CREATED = new WeakMap<Engine['ctx'], Carried & { reloads: number }>();
 
 /** Points whose history a checker may still need: named by a job, a fault rule or a statechart. */
 function namedPoints(e: Engine): Set<string> {

@@ -9,7 +9,7 @@ import type { StoredRecoveryPoint } from './contract.js';
 import type { Engine } from './engine.js';
 import { DrError } from './errors.js';
 import { matchFault } from './faults.js';
-import { applyRetention, dayStartMs, RETENTION_MAX_AGE_MS, retentionFast } from './retention.js';
+import { dayStartMs, RETENTION_MAX_AGE_MS, retentionFast, retentionRules } from './retention.js';
 import { pointFromRow } from './rows.js';
 
 export type DeleteReason =
@@ -55,8 +55,8 @@ export function takeRecoveryPoint(
   // The fast case deletes by the interval rule alone on a day already begun: no other point's
   // tags change. Pinned points always take the full rules.
   const fast = pinned ? null : retentionFast(points, id, now, intervalHours, timeZone);
-  let deleted: readonly ReturnType<typeof applyRetention>['deleted'][number][];
-  let tags: ReturnType<typeof applyRetention>['tags'] = {};
+  let deleted: readonly ReturnType<typeof retentionRules>['deleted'][number][];
+  let tags: ReturnType<typeof retentionRules>['tags'] | null = null;
   let retagAll = false;
   if (fast) {
     deleted = fast.deleted;
@@ -64,11 +64,11 @@ export function takeRecoveryPoint(
   } else {
     const input = { points, newPointId: id, nowMs: now, intervalHours, timeZone, pinned: pair.pinned };
     const newDay = dayStartMs(now, input.timeZone) === now;
-    const full = applyRetention({ ...input, onlyNewTags: !newDay });
+    const full = retentionRules({ ...input, onlyNewTags: !newDay });
     deleted = full.deleted;
     retagAll = newDay || deleted.some((d) => d.reason !== 'interval');
-    tags = retagAll && !newDay ? applyRetention(input).tags : full.tags;
-    point.tags = tagsText(tags[id]);
+    tags = retagAll && !newDay ? retentionRules(input).tags : full.tags;
+    point.tags = tagsText(tags.get(id));
   }
   const rule =
     e.ctx.faults.length > 0
@@ -119,11 +119,11 @@ export function takeRecoveryPoint(
     e.ctx.emit(pair.tenant, pair.id, 'recoveryPoint.deleted', { recoveryPointId: deletedId, reason });
     uncache(points, gone);
   }
-  if (retagAll) {
+  if (retagAll && tags !== null) {
     for (const ref of e.ctx.pointsOf(pair.id)) {
-      const kept = tags[ref.id];
+      const kept = tags.get(ref.id);
       if (ref === point || !kept) continue;
-      const text = JSON.stringify(kept);
+      const text = tagsText(kept);
       if (text !== ref.tags) {
         ref.tags = text;
         const pending = ref.pending;

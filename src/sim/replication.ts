@@ -218,7 +218,8 @@ export function tick(e: Engine, rs: ReplicationStatements): void {
           };
     takeRecoveryPoint(e, pair, row.data_version, row.data_bytes, true);
   }
-  e.ctx.storeWaitingEvents();
+  // The tick's point-event rows may wait past its end, for the next ticks' (see
+  // `emitCreatedDeleted`): whatever stores or reads anything else stores them first.
   const inError = unlessRowsChanged(e, caches.inError, () =>
     e.st.pairsWithStatus.all('REPLICATION_ERROR').map((row) => row.id),
   );

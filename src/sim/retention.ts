@@ -165,40 +165,83 @@ class ZoneOffsets {
     return offset;
   }
 
+  /**
+   * The offset at `ms` from the zone's wall clock there. `format` and reading its text costs about a
+   * third of `formatToParts`, which makes an object per field: a year of one pair formats each of
+   * its 8,760 simulated hours once, and this was ~10 % of that year's run (docs/performance.md).
+   * The text comes from the same pattern as the parts; any other shape falls back to the parts.
+   */
   #exact(ms: number): number {
-    let year = 0;
-    let month = 0;
-    let day = 0;
-    let hour = 0;
-    let minute = 0;
-    let second = 0;
-    for (const part of (this.#format as Intl.DateTimeFormat).formatToParts(ms)) {
-      switch (part.type) {
-        case 'year':
-          year = Number(part.value);
-          break;
-        case 'month':
-          month = Number(part.value);
-          break;
-        case 'day':
-          day = Number(part.value);
-          break;
-        case 'hour':
-          hour = Number(part.value);
-          break;
-        case 'minute':
-          minute = Number(part.value);
-          break;
-        case 'second':
-          second = Number(part.value);
-          break;
-      }
-    }
-    const wall = new Date(0);
-    wall.setUTCFullYear(year, month - 1, day);
-    wall.setUTCHours(hour, minute, second, 0);
-    return wall.getTime() - Math.floor(ms / 1000) * 1000;
+    const format = this.#format as Intl.DateTimeFormat;
+    const wall = wallFromText(format.format(ms)) ?? wallFromParts(format.formatToParts(ms));
+    return wall - Math.floor(ms / 1000) * 1000;
   }
+}
+
+/** UTC milliseconds of a wall-clock reading (`Date.UTC` would move years 0–99 to 1900–1999). */
+function wallMs(year: number, month: number, day: number, hour: number, minute: number, second: number) {
+  const wall = new Date(0);
+  wall.setUTCFullYear(year, month - 1, day);
+  wall.setUTCHours(hour, minute, second, 0);
+  return wall.getTime();
+}
+
+/** The fields in the order of the en-US numeric pattern `M/D/Y, HH:MM:SS`, and what follows each. */
+const TEXT_SEPARATORS = ['/', '/', ', ', ':', ':', ''];
+const fields = [0, 0, 0, 0, 0, 0];
+
+/**
+ * The reading of a formatter's `M/D/Y, HH:MM:SS` text (digits 0–9 only); null for any other text.
+ * @internal
+ */
+export function wallFromText(text: string): number | null {
+  let at = 0;
+  for (let f = 0; f < 6; f++) {
+    let value = 0;
+    const start = at;
+    for (let c = text.charCodeAt(at); c >= 48 && c <= 57; c = text.charCodeAt(++at))
+      value = value * 10 + c - 48;
+    if (at === start || at - start > 6) return null;
+    fields[f] = value;
+    const separator = TEXT_SEPARATORS[f]!;
+    if (!text.startsWith(separator, at)) return null;
+    at += separator.length;
+  }
+  if (at !== text.length) return null;
+  return wallMs(fields[2]!, fields[0]!, fields[1]!, fields[3]!, fields[4]!, fields[5]!);
+}
+
+/** @internal */
+export function wallFromParts(parts: Intl.DateTimeFormatPart[]): number {
+  let year = 0;
+  let month = 0;
+  let day = 0;
+  let hour = 0;
+  let minute = 0;
+  let second = 0;
+  for (const part of parts) {
+    switch (part.type) {
+      case 'year':
+        year = Number(part.value);
+        break;
+      case 'month':
+        month = Number(part.value);
+        break;
+      case 'day':
+        day = Number(part.value);
+        break;
+      case 'hour':
+        hour = Number(part.value);
+        break;
+      case 'minute':
+        minute = Number(part.value);
+        break;
+      case 'second':
+        second = Number(part.value);
+        break;
+    }
+  }
+  return wallMs(year, month, day, hour, minute, second);
 }
 
 const zones = new Map<string, ZoneOffsets>();
@@ -350,6 +393,19 @@ function chooseWeeklyPoints(): void {
  * // → { deleted: [{ id: p0345.id, reason: 'interval' }], tags: { [p0400.id]: ['interval', 'daily', 'weekly'] } }
  */
 export const applyRetention: RetentionFn = (input) => {
+  const { deleted, tags } = retentionRules(input);
+  return { deleted, tags: Object.fromEntries(tags) };
+};
+
+/** `applyRetention`'s answer with the tags by id in a Map, in the points' order. */
+type RetentionRules = Omit<RetentionResult, 'tags'> & { tags: Map<string, Tag[]> };
+
+/**
+ * `applyRetention` for the engine: the tags in a Map. An object keyed by ids never seen before,
+ * 30–60 of them a call, took a new hidden class per key added; that was two thirds of a call
+ * (docs/performance.md, "A year of one pair, seventh round").
+ */
+export function retentionRules(input: RetentionInput): RetentionRules {
   const { points, newPointId, nowMs, intervalHours, timeZone } = input;
   const pinned = input.pinned !== undefined && input.pinned.size > 0 ? input.pinned : null;
   if (!(intervalHours > 0 && Number.isFinite(intervalHours))) {
@@ -437,7 +493,7 @@ export const applyRetention: RetentionFn = (input) => {
   // Tags of the survivors.
   chooseDailyPoints(points, lastDay);
   chooseWeeklyPoints();
-  const result: RetentionResult = { deleted: [], tags: {} };
+  const result: RetentionRules = { deleted: [], tags: new Map() };
   for (let i = 0; i < count; i++) {
     const id = points[i]!.id;
     const reason = reasonOf[i];
@@ -452,10 +508,10 @@ export const applyRetention: RetentionFn = (input) => {
       tagSet += 2;
       if (weeklyByWeek[weekOfDay(day) - firstWeek] === i) tagSet += 4;
     }
-    result.tags[id] = TAG_SETS[tagSet]!;
+    result.tags.set(id, TAG_SETS[tagSet]!);
   }
   return result;
-};
+}
 
 /**
  * The same answer as `applyRetention` with `onlyNewTags`, computed incrementally for the common

@@ -123,7 +123,11 @@ describe('history retention of events', () => {
         const fast = storeWith(rows);
         const reference = storeWith(rows);
         let cutoffMs = 1000 * HOUR_MS;
-        let fastState: { cursor: number; carried?: Map<string, number> | undefined } = { cursor: 0 };
+        let fastState: {
+          cursor: number;
+          carried?: Map<string, number> | undefined;
+          ownRows?: Set<number> | undefined;
+        } = { cursor: 0 };
         let referenceState: typeof fastState = { cursor: 0 };
         for (const { stepMs, named, reloaded } of plan) {
           cutoffMs += stepMs;
@@ -131,6 +135,7 @@ describe('history retention of events', () => {
             cutoffMs,
             cursor: state.cursor,
             carried: reloaded ? undefined : state.carried,
+            ownRows: reloaded ? undefined : state.ownRows,
             named: () => new Set(named),
           });
           const fastPass = pruneEventRows(fast.db, pass(fastState));

@@ -13,6 +13,8 @@ import {
   RETENTION_MAX_POINTS,
   timeZoneOffsetMs,
   validateTimeZone,
+  wallFromParts,
+  wallFromText,
 } from '../../src/sim/retention.js';
 
 const MINUTE = 60_000;
@@ -597,6 +599,46 @@ describe('time zones', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+
+  it('reads a formatter’s text as its parts, from 1970 to 9999, and no other text', () => {
+    const zones = ['UTC', 'Asia/Ho_Chi_Minh', 'America/St_Johns', 'Pacific/Kiritimati', 'Pacific/Pago_Pago'];
+    const formats = zones.map(
+      (timeZone) =>
+        new Intl.DateTimeFormat('en-US', {
+          timeZone,
+          hourCycle: 'h23',
+          year: 'numeric',
+          month: 'numeric',
+          day: 'numeric',
+          hour: 'numeric',
+          minute: 'numeric',
+          second: 'numeric',
+        }),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...formats),
+        fc.oneof(
+          fc.integer({ min: 0, max: at('9999-12-31T23:59:59.999Z') }),
+          fc.constantFrom(0, at('9999-12-31T23:59:59.999Z')),
+        ),
+        (format, ms) => {
+          expect(wallFromText(format.format(ms))).toBe(wallFromParts(format.formatToParts(ms)));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    for (const text of [
+      '',
+      '1/2/2026',
+      '1/2/2026, 13:05',
+      '1/2/2026, 13:05:07 PM',
+      '1/2/2026 13:05:07',
+      '١/٢/٢٠٢٦, ١٣:٠٥:٠٧',
+    ]) {
+      expect(wallFromText(text)).toBeNull();
+    }
   });
 
   it('refuses an unknown time zone with VALIDATION_FAILED', () => {
