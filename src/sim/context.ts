@@ -148,6 +148,12 @@ export interface Ctx {
   reloads: number;
   /** Recovery points of a pair from the cache (loading it when needed). */
   pointsOf(pairId: string): PointRef[];
+  /**
+   * What the next `pointsOf(pairId)` answers at once: `list`, the pair's list as an earlier
+   * `pointsOf` returned it since the last `reloadCaches` (a list is changed in place, never
+   * replaced), kept by the caller.
+   */
+  rememberPoints(pairId: string, list: PointRef[]): void;
   reloadCaches(): void;
 }
 
@@ -438,6 +444,10 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
       lastPointsOf = pairId;
       lastPoints = list;
       return list;
+    },
+    rememberPoints(pairId, list) {
+      lastPointsOf = pairId;
+      lastPoints = list;
     },
     reloadCaches() {
       lastPointsOf = null;

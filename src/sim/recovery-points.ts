@@ -28,6 +28,12 @@ export interface PairForPoint {
   intervalHours: number | null;
   /** Points in use, which retention keeps (see pinning.ts). */
   pinned?: ReadonlySet<string>;
+  /**
+   * The pair's list of points (`ctx.pointsOf`), when the caller keeps it: the tick's pair rows
+   * hold it while no pair or server row changes (a list is only changed in place), so each
+   * pair-tick is not a lookup among every pair's lists (2.5 % of a 10,000-pair day).
+   */
+  points?: PointRef[];
 }
 
 /**
@@ -44,7 +50,9 @@ export function takeRecoveryPoint(
 ): string {
   const now = e.ctx.clock.nowMs();
   const id = e.ctx.rng.id('rp');
-  const points = e.ctx.pointsOf(pair.id);
+  const points = pair.points ?? e.ctx.pointsOf(pair.id);
+  // Billing asks for the list of the point just taken: it gets this one without a lookup.
+  if (pair.points !== undefined) e.ctx.rememberPoints(pair.id, points);
   // Every field a waiting row needs, from the start: one shape for the points a tick makes.
   const point: PointRef = {
     id,

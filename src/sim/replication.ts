@@ -157,12 +157,18 @@ function byMain(rows: TickRow[]): Map<string, TickRow[]> {
 }
 
 /**
- * The pair of a row with no points in use, as a point needs it. The row is kept while no pair or
- * server row changes, so this is made once for all the ticks it serves, not per pair per tick.
+ * The pair of a row with no points in use, as a point needs it, with its list of points. The row
+ * is kept while no pair or server row changes (and a reload of the lists changes one), so this is
+ * made once for all the ticks it serves, not per pair per tick.
  */
-function unpinnedPair(row: TickRow): PairForPoint {
+function unpinnedPair(e: Engine, row: TickRow): PairForPoint {
   if (row.forPoint === undefined) {
-    row.forPoint = { id: row.id, tenant: row.tenant, intervalHours: row.interval_hours };
+    row.forPoint = {
+      id: row.id,
+      tenant: row.tenant,
+      intervalHours: row.interval_hours,
+      points: e.ctx.pointsOf(row.id),
+    };
   }
   return row.forPoint;
 }
@@ -206,7 +212,7 @@ export function tick(e: Engine, rs: ReplicationStatements): void {
     }
     const pair: PairForPoint =
       row.machine === null
-        ? unpinnedPair(row)
+        ? unpinnedPair(e, row)
         : {
             id: row.id,
             tenant: row.tenant,
