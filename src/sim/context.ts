@@ -38,12 +38,22 @@ export interface PointRef {
   tags: string;
   /** The main's data version the point captured (billing compares it with the point before's). */
   dataVersion: number;
-  /** The point's insert arguments while its row waits to be written (`pendingPoints`). */
-  pending?: PendingPoint | undefined;
+  /**
+   * The point's pair while its row waits to be written (`pendingPoints`); the row is made from the
+   * point when it is written, not on every tick: most points are deleted by the next tick.
+   */
+  pending?: PointOwner | undefined;
+  /** The main's data bytes the point captured (its row's size), set on points a tick makes. */
+  sizeBytes?: number;
+  /** 1 when a fault rule marked the point corrupt, set on points a tick makes. */
+  corrupt?: number;
 }
 
-/** The insert arguments of a recovery point: id, pair, tenant, time, status, tags, size, data version, corrupt. */
-export type PendingPoint = [string, string, string, number, string, string, number, number, number];
+/** The pair a point belongs to, as its row needs it. */
+export interface PointOwner {
+  id: string;
+  tenant: string;
+}
 
 /** A server row's workload-written columns, as the update takes them: data version, data bytes, updated at, id. */
 export type PendingServer = [number, number, number, string];
@@ -139,6 +149,12 @@ export interface Ctx {
   reloads: number;
   /** Recovery points of a pair from the cache (loading it when needed). */
   pointsOf(pairId: string): PointRef[];
+  /**
+   * What the next `pointsOf(pairId)` answers at once: `list`, the pair's list as an earlier
+   * `pointsOf` returned it since the last `reloadCaches` (a list is changed in place, never
+   * replaced), kept by the caller.
+   */
+  rememberPoints(pairId: string, list: PointRef[]): void;
   reloadCaches(): void;
 }
 
@@ -337,7 +353,19 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
         ctx.pendingServers.clear();
       }
       if (ctx.pendingPoints.size === 0) return;
-      ctx.pendingPoints.flush((args) => insertPoint.run(...args));
+      ctx.pendingPoints.flush((ref, owner) =>
+        insertPoint.run(
+          ref.id,
+          owner.id,
+          owner.tenant,
+          ref.createdAtMs,
+          'AVAILABLE',
+          ref.tags,
+          ref.sizeBytes,
+          ref.dataVersion,
+          ref.corrupt,
+        ),
+      );
     },
     version: 0,
     contentVersion: 0,
@@ -418,6 +446,10 @@ export function createContext(store: Store, init: ContextInit, wallClock?: WallC
       lastPointsOf = pairId;
       lastPoints = list;
       return list;
+    },
+    rememberPoints(pairId, list) {
+      lastPointsOf = pairId;
+      lastPoints = list;
     },
     reloadCaches() {
       lastPointsOf = null;

@@ -1,11 +1,14 @@
 /**
  * Recovery points the ticks of the running advance made and have not written yet (see
- * `Ctx.pendingPoints`). Each waiting row hangs on its point (`PointRef.pending`), so the tick that
- * deletes the point before its own (nearly every tick of every pair) forgets the row through the
- * point it holds: a Map by id cost a hash-table insert and delete per pair per tick, about half of
- * taking a point. Rows are written in the order their points were made, as before.
+ * `Ctx.pendingPoints`). Each waiting row hangs on its point (`PointRef.pending`, the pair it
+ * belongs to), so the tick that deletes the point before its own (nearly every tick of every pair)
+ * forgets the row through the point it holds: a Map by id cost a hash-table insert and delete per
+ * pair per tick, about half of taking a point. Rows are written in the order their points were
+ * made, as before, each made from its point when it is written (an array of the row's nine
+ * values per pair and tick lived until the next tick, long enough to be copied by a young
+ * collection).
  */
-import type { PendingPoint, PointRef } from './context.js';
+import type { PointOwner, PointRef } from './context.js';
 
 export class PendingPoints {
   /** Points with a row waiting, in the order they were made, and some whose row was dropped. */
@@ -17,8 +20,9 @@ export class PendingPoints {
     return this.#size;
   }
 
-  add(ref: PointRef, row: PendingPoint): void {
-    ref.pending = row;
+  /** The point's row waits; its `sizeBytes` and `corrupt` are set. */
+  add(ref: PointRef, owner: PointOwner): void {
+    ref.pending = owner;
     this.#refs.push(ref);
     this.#size++;
   }
@@ -35,30 +39,30 @@ export class PendingPoints {
     return true;
   }
 
-  /** The waiting row of the point with this id (a scan: only for what no tick does). */
-  find(id: string): PendingPoint | undefined {
+  /** The waiting point with this id (a scan: only for what no tick does). */
+  find(id: string): PointRef | undefined {
     for (let i = this.#refs.length - 1; i >= 0; i--) {
       const ref = this.#refs[i] as PointRef;
-      if (ref.id === id && ref.pending !== undefined) return ref.pending;
+      if (ref.id === id && ref.pending !== undefined) return ref;
     }
     return undefined;
   }
 
-  /** Each waiting row, in the order the points were made. */
-  forEach(fn: (row: PendingPoint) => void): void {
-    for (const ref of this.#refs) if (ref.pending !== undefined) fn(ref.pending);
+  /** Each waiting point, in the order the points were made. */
+  forEach(fn: (ref: PointRef) => void): void {
+    for (const ref of this.#refs) if (ref.pending !== undefined) fn(ref);
   }
 
-  /** Hands every waiting row to `write` in order, and then none waits. */
-  flush(write: (row: PendingPoint) => void): void {
+  /** Hands every waiting point and its pair to `write` in order, and then none waits. */
+  flush(write: (ref: PointRef, owner: PointOwner) => void): void {
     const refs = this.#refs;
     this.#refs = [];
     this.#size = 0;
     for (const ref of refs) {
-      const row = ref.pending;
-      if (row === undefined) continue;
+      const owner = ref.pending;
+      if (owner === undefined) continue;
       ref.pending = undefined;
-      write(row);
+      write(ref, owner);
     }
   }
 

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { PendingPoint, PointRef } from '../../src/sim/context.js';
+import type { PointOwner, PointRef } from '../../src/sim/context.js';
 import { PendingPoints } from '../../src/sim/pending-points.js';
 
 const op = fc.oneof(
@@ -20,7 +20,8 @@ describe('points not written yet', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 3000 }), (ops) => {
         const pending = new PendingPoints();
-        const model = new Map<string, PendingPoint>();
+        const model = new Map<string, PointRef>();
+        const owner: PointOwner = { id: 'pair', tenant: 'tenant' };
         const refs: PointRef[] = [];
         const written: string[] = [];
         const expected: string[] = [];
@@ -33,11 +34,12 @@ describe('points not written yet', () => {
               tags: '[]',
               dataVersion: 0,
               pending: undefined,
+              sizeBytes: 0,
+              corrupt: 0,
             };
-            const row: PendingPoint = [id, 'pair', 'tenant', refs.length, 'AVAILABLE', '[]', 0, 0, 0];
             refs.push(ref);
-            pending.add(ref, row);
-            model.set(id, row);
+            pending.add(ref, owner);
+            model.set(id, ref);
           } else if (o.kind === 'drop' && refs.length > 0) {
             const ref = refs[Math.max(0, refs.length - 1 - o.back)] as PointRef;
             expect(pending.drop(ref)).toBe(model.delete(ref.id));
@@ -45,15 +47,18 @@ describe('points not written yet', () => {
             const id = (refs[Math.max(0, refs.length - 1 - o.back)] as PointRef).id;
             expect(pending.find(id)).toBe(model.get(id));
           } else if (o.kind === 'flush') {
-            pending.flush((row) => written.push(row[0]));
-            for (const row of model.values()) expected.push(row[0]);
+            pending.flush((ref, of) => {
+              expect(of).toBe(owner);
+              written.push(ref.id);
+            });
+            for (const ref of model.values()) expected.push(ref.id);
             model.clear();
           }
           expect(pending.size).toBe(model.size);
         }
         const order: string[] = [];
-        pending.forEach((row) => {
-          order.push(row[0]);
+        pending.forEach((ref) => {
+          order.push(ref.id);
         });
         expect(order).toEqual([...model.keys()]);
         expect(written).toEqual(expected);
