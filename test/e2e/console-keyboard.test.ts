@@ -56,16 +56,9 @@ for (const size of SIZES) {
     await tabTo(page, create.getByRole('button', { name: 'Create' }));
     // An open dialog is never re-rendered, so the page must hold the new server by the time the
     // Create dialog closes: an Attach dialog opened right then would otherwise list none.
-    await page.evaluate(() => {
-      document.getElementById('dlg-create-server')?.addEventListener(
-        'close',
-        () => {
-          const boxes = document.querySelectorAll('#dlg-attach input[name="mainServerIds"]');
-          (globalThis as unknown as { attachChoicesAtClose: number }).attachChoicesAtClose = boxes.length;
-        },
-        { once: true },
-      );
-    });
+    await page.evaluate(`document.getElementById('dlg-create-server').addEventListener('close', () => {
+      globalThis.attachChoicesAtClose = document.querySelectorAll('#dlg-attach input[name="mainServerIds"]').length;
+    }, { once: true })`);
     await key('Enter');
     await create.waitFor({ state: 'hidden' });
     await expect.poll(() => focusedText(page)).toBe('Create a Server');
