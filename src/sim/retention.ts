@@ -63,6 +63,19 @@ type RetentionResult = ReturnType<RetentionFn>;
 /** How far back `uniformOffsetMs` grows a run: the age rule keeps 30 days of points. */
 const MAX_RUN_HOURS = 32 * 24;
 
+/** A zone's formatter whose text `wallFromText` reads (M/D/YYYY, HH:MM:SS). */
+export const zoneFormat = (timeZone: string): Intl.DateTimeFormat =>
+  new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+
 class ZoneOffsets {
   readonly #format: Intl.DateTimeFormat | null;
   readonly #byHour = new Map<number, number>();
@@ -76,19 +89,7 @@ class ZoneOffsets {
   #runOffset = 0;
 
   constructor(timeZone: string) {
-    this.#format =
-      timeZone === 'UTC'
-        ? null
-        : new Intl.DateTimeFormat('en-US', {
-            timeZone,
-            hourCycle: 'h23',
-            year: 'numeric',
-            month: 'numeric',
-            day: 'numeric',
-            hour: 'numeric',
-            minute: 'numeric',
-            second: 'numeric',
-          });
+    this.#format = timeZone === 'UTC' ? null : zoneFormat(timeZone);
   }
 
   offsetMs(ms: number): number {
