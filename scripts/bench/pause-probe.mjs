@@ -11,7 +11,8 @@ let n = 0;
 let t0 = 0;
 new PerformanceObserver((list) => {
   if (!gcs) return;
-  for (const e of list.getEntries()) gcs.push([KINDS[e.detail?.kind] ?? String(e.detail?.kind), e.duration, e.startTime - t0]);
+  for (const e of list.getEntries())
+    gcs.push([KINDS[e.detail?.kind] ?? String(e.detail?.kind), e.duration, e.startTime - t0]);
 }).observe({ entryTypes: ['gc'] });
 process.on('SIGUSR2', () => {
   if (!gcs) {

@@ -171,7 +171,8 @@ async function measure(t: Target, paths: string[], out: string, n: number) {
   for (const [, ms] of pauses) hist[BUCKETS.findIndex((b) => ms < b)]! += 1;
   const byKind: Record<string, { n: number; ms: number; max: number }> = {};
   for (const [kind, ms] of pauses) {
-    const k = (byKind[kind] ??= { n: 0, ms: 0, max: 0 });
+    const k = byKind[kind] ?? { n: 0, ms: 0, max: 0 };
+    byKind[kind] = k;
     k.n += 1;
     k.ms += ms;
     k.max = Math.max(k.max, ms);
