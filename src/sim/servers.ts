@@ -248,7 +248,9 @@ export function writeVersion(
     else e.st.insertFile.run(...row);
   }
   server.dataVersion = version;
-  server.dataBytes = Math.max(0, bytes);
+  // An imported state may hold any size up to 2^53 - 1 (the state's own bound): held there, a
+  // write past it would make a state that no import takes back.
+  server.dataBytes = Math.min(Math.max(0, bytes), Number.MAX_SAFE_INTEGER);
   if (source === 'workload') {
     // A tick's write: the row waits for the chunk's flush (ctx.pendingServers), so a server the
     // workload writes on every tick is stored once a chunk, not 96 times a day.

@@ -148,6 +148,24 @@ describe('importState', () => {
     expect(accepted).toBeGreaterThan(0);
   });
 
+  it('takes a server holding the largest size a state allows, and a workload writing to it keeps it importable', () => {
+    // fast-check's counterexample (seed 190304718): the workload's writes took the size past
+    // 2^53 - 1, and the state exported after them was refused on import.
+    const sim = newSim({ seed: 9 });
+    const largest = base.servers.findIndex((s) => s.workloadPerMinute > 0);
+    expect(largest).toBeGreaterThanOrEqual(0);
+    sim.importState(
+      mutate({ path: ['servers', largest, 'dataBytes'], value: Number.MAX_SAFE_INTEGER }) as SimState,
+    );
+    sim.advance('1d');
+    const after = sim.exportState();
+    expect(after.servers[largest]?.dataBytes).toBe(Number.MAX_SAFE_INTEGER);
+    expect(after.files.filter((f) => f.serverId === base.servers[largest]?.id).length).toBeGreaterThan(
+      base.files.filter((f) => f.serverId === base.servers[largest]?.id).length,
+    );
+    sim.importState(after);
+  });
+
   it.each([
     ['format and version alone', { format: 'drsim-state', version: 1 }, 400, 'VALIDATION_FAILED', /servers/],
     [
