@@ -27,3 +27,12 @@ export function requestQuery(c: Context<AppEnv>): Record<string, string> {
   for (const name in queries) query[name] = (queries[name] as string[])[0] as string;
   return query;
 }
+
+/** The same query as hono's validator reads it: a name's value, or its values when repeated. */
+export function validatorQuery(c: Context<AppEnv>): Record<string, string | string[]> {
+  return Object.fromEntries(
+    Object.entries(requestQueries(c)).map(([name, values]) =>
+      values.length === 1 ? [name, values[0] as string] : [name, values],
+    ),
+  );
+}

@@ -379,10 +379,13 @@ async function submitForm(form) {
       // The page is read again before the dialog closes: an open dialog is never re-rendered, so
       // one opened in between (Attach right after Create) would keep the list from before.
       if (dialog) dialog.dataset.done = 'true';
-      await refresh();
-      if (dialog) {
-        dialog.close();
-        delete dialog.dataset.done;
+      try {
+        await refresh();
+      } finally {
+        if (dialog) {
+          dialog.close();
+          delete dialog.dataset.done;
+        }
       }
       if (form.hasAttribute('data-reset')) form.reset();
       return;

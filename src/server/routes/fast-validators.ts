@@ -31,7 +31,7 @@ import type { ZodType } from 'zod';
 import type { AppEnv } from '../app-env.js';
 import { type Layer, runLayers } from '../layers.js';
 import { validationHook } from '../problem.js';
-import { requestQueries } from '../request-query.js';
+import { validatorQuery } from '../request-query.js';
 
 type Target = 'query' | 'param' | 'header' | 'json';
 
@@ -39,7 +39,7 @@ type Target = 'query' | 'param' | 'header' | 'json';
 function checkWith(target: 'query' | 'param' | 'header', schema: ZodType): MiddlewareHandler<AppEnv> {
   const names = target === 'header' ? declaredHeaders(schema) : undefined;
   return ((c: Context<AppEnv>, next: () => Promise<void>) => {
-    const value = names ? headersOf(c, names) : target === 'query' ? queryOf(c) : c.req.param();
+    const value = names ? headersOf(c, names) : target === 'query' ? validatorQuery(c) : c.req.param();
     return parseAndSettle(c, target, schema, value, next);
   }) as unknown as MiddlewareHandler<AppEnv>;
 }
@@ -140,15 +140,6 @@ function declaredHeaders(schema: ZodType): string[] | undefined {
   )._zod?.def;
   if (def?.type !== 'object' || def.catchall !== undefined || !def.shape) return undefined;
   return Object.keys(def.shape);
-}
-
-/** The query as hono's validator reads it: a name's value, or its values when it is repeated. */
-function queryOf(c: Context<AppEnv>): Record<string, string | string[]> {
-  return Object.fromEntries(
-    Object.entries(requestQueries(c)).map(([name, values]) =>
-      values.length === 1 ? [name, values[0]] : [name, values],
-    ),
-  );
 }
 
 function headersOf(c: Context, names: string[]): Record<string, string> {
