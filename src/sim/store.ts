@@ -51,7 +51,8 @@ export function openStore(file: string, durability: Durability = 'process'): Sto
   if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
   // No busy timeout: with the exclusive lock nobody else ever holds the file, and a second
   // opener should be told at once rather than after a wait.
-  const db = new (sqlite())(file, { timeout: 0 });
+  const db =
+    file === ':memory:' ? new (sqlite())(emptyDatabase().image) : new (sqlite())(file, { timeout: 0 });
   if (file !== ':memory:') {
     try {
       // Before WAL is entered, so WAL keeps its index in memory (no shared -shm file).
@@ -106,12 +107,50 @@ export function openStore(file: string, durability: Durability = 'process'): Sto
 function migrate(db: Db, file: string): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) throw new DatabaseTooNewError(file, current, MIGRATIONS.length);
-  MIGRATIONS.slice(current).forEach((sql, index) => {
+  if (current > 0) {
+    runMigrations(db, current);
+    return;
+  }
+  // A new file: the schema the migrations end with, in one transaction.
+  db.transaction(() => {
+    db.exec(emptyDatabase().schema);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  })();
+}
+
+function runMigrations(db: Db, from: number): void {
+  MIGRATIONS.slice(from).forEach((sql, index) => {
     db.transaction(() => {
       db.exec(sql);
-      db.pragma(`user_version = ${current + index + 1}`);
+      db.pragma(`user_version = ${from + index + 1}`);
     })();
   });
+}
+
+/**
+ * The empty database every migration has run on, made once per process: a new database in
+ * memory opens as a copy of its image (`sqlite3_deserialize`) and a new file is given its schema
+ * in one statement list, instead of running the migrations one transaction each. That was ~2 ms
+ * of every new simulator, and the scenario runner makes one per run (docs/performance.md,
+ * "Scenario runs").
+ */
+let empty: { image: Buffer; schema: string } | undefined;
+function emptyDatabase(): { image: Buffer; schema: string } {
+  if (!empty) {
+    const db = new (sqlite())(':memory:');
+    try {
+      runMigrations(db, 0);
+      // In creation order, so that each index follows its table; automatic indexes have no text.
+      const texts = db
+        .prepare<[], string>('SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid')
+        .pluck()
+        .all();
+      empty = { image: db.serialize(), schema: texts.join(';\n') };
+    } finally {
+      db.close();
+    }
+  }
+  return empty;
 }
 
 /**

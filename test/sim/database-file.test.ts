@@ -16,6 +16,7 @@ import {
   unpackJobEvents,
 } from '../../src/sim/rows.js';
 import { MIGRATIONS } from '../../src/sim/schema.js';
+import { openStore } from '../../src/sim/store.js';
 import { jobEventsTextV1, stepsTextV1 } from './support/rows-v1.js';
 import { attachMain, createMain, expectChecksPass, START, stateJson, TENANT, TEST } from './support/world.js';
 
@@ -72,6 +73,51 @@ describe('schema versions', () => {
     const raw = new Database(file, { readonly: true });
     expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     raw.close();
+  });
+});
+
+describe('a new database', () => {
+  const schemaOf = (db: Database.Database) => ({
+    version: db.pragma('user_version', { simple: true }),
+    objects: db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name').all(),
+  });
+  const migratedOneByOne = () => {
+    const raw = new Database(':memory:');
+    MIGRATIONS.forEach((sql, index) => {
+      raw.exec(sql);
+      raw.pragma(`user_version = ${index + 1}`);
+    });
+    const schema = schemaOf(raw);
+    raw.close();
+    return schema;
+  };
+
+  it('has the schema the migrations end with, run one at a time, in memory and in a file', () => {
+    const expected = migratedOneByOne();
+    for (const file of [':memory:', dbFile()]) {
+      const store = openStore(file);
+      try {
+        expect(schemaOf(store.db), file).toEqual(expected);
+      } finally {
+        store.close();
+      }
+    }
+  });
+
+  it('in memory, starts empty whatever another in-memory database holds', () => {
+    const first = createSimulator();
+    const second = createSimulator();
+    try {
+      createMain(first, 'web-01');
+      expect(second.listServers(TENANT).items).toHaveLength(0);
+      const third = createSimulator();
+      expect(third.listServers(TENANT).items).toHaveLength(0);
+      third.close();
+      expect(first.listServers(TENANT).items).toHaveLength(1);
+    } finally {
+      first.close();
+      second.close();
+    }
   });
 });
 
