@@ -403,7 +403,14 @@ function referenceProblems(state: SimState): string[] {
     if (s.pairId !== null) owned(`server ${s.id}`, s.pairId, s.tenant, pairs.get(s.pairId), 'pair');
   }
   for (const f of state.files) {
-    if (!servers.has(f.serverId)) problems.push(`a file names server ${f.serverId}, which does not exist`);
+    const server = servers.get(f.serverId);
+    if (!server) problems.push(`a file names server ${f.serverId}, which does not exist`);
+    // The server's next write is its data version + 1: a file already there would collide.
+    else if (f.version > server.dataVersion) {
+      problems.push(
+        `server ${f.serverId} holds ${f.path} at version ${f.version}, after its data version ${server.dataVersion}`,
+      );
+    }
   }
   for (const p of state.pairs) {
     owned(`pair ${p.id}`, p.mainServerId, p.tenant, servers.get(p.mainServerId), 'server');

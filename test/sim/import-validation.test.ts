@@ -211,6 +211,15 @@ describe('importState', () => {
       /statechart/,
     ],
     [
+      // fast-check's counterexample (seed 1680986668): accepted, the workload's next write then
+      // collided with a file already stored at that version and every advance failed.
+      'a server whose data version is behind its files',
+      { ...base, servers: base.servers.map((s, i) => (i === 0 ? { ...s, dataVersion: 0 } : s)) },
+      422,
+      'STATE_INCONSISTENT',
+      /at version \d+, after its data version 0/,
+    ],
+    [
       'a dangling reference',
       { ...base, recoveryPoints: base.recoveryPoints.map((r) => ({ ...r, pairId: 'drp-nowhere' })) },
       422,
