@@ -22,7 +22,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { createClient } from '../../src/client/index.js';
-import { cpuMs, freePort, median, ROOT, sleep, waitFor2xx } from './lib.mjs';
+import { cpuMs, drsimServeArgs, freePort, median, ROOT, sleep, waitFor2xx } from './lib.mjs';
 import { BENCH_TOKEN, seedPairs } from './seed-pairs.js';
 
 const args = process.argv.slice(2);
@@ -54,14 +54,7 @@ async function start(root: string, n: number): Promise<Server> {
     process.execPath,
     [
       ...(hook ? ['--import', hook] : []),
-      `${root}/bin/drsim.js`,
-      'serve',
-      '--port',
-      String(port),
-      '--db',
-      ':memory:',
-      '--log-level',
-      'error',
+      ...drsimServeArgs(':memory:', { bin: `${root}/bin/drsim.js`, port }),
     ],
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PROF_OUT: `${out}-${n}` } },
   );

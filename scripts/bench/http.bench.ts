@@ -15,7 +15,18 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createClient } from '../../src/client/index.js';
 import type { Job } from '../../src/sim/types.js';
-import { cpuMs, emit, log, peakRssMb, quick, rssMb, sleep, spawnServer, stopChild } from './lib.mjs';
+import {
+  cpuMs,
+  drsimServeArgs,
+  emit,
+  log,
+  peakRssMb,
+  quick,
+  rssMb,
+  sleep,
+  spawnServer,
+  stopChild,
+} from './lib.mjs';
 import { BENCH_TOKEN, seedPairs } from './seed-pairs.js';
 
 const CONNECTIONS = 50;
@@ -165,10 +176,7 @@ const soakNote = (s: Soak) =>
 const children: ChildProcess[] = [];
 const workDir = mkdtempSync(join(tmpdir(), 'drsim-bench-http-'));
 try {
-  const drsim = await spawnServer(
-    ['bin/drsim.js', 'serve', '--port', '{port}', '--db', ':memory:', '--log-level', 'error'],
-    '/_sim/health',
-  );
+  const drsim = await spawnServer(drsimServeArgs(':memory:'), '/_sim/health');
   children.push(drsim.child);
   const client = createClient({ baseUrl: drsim.url, token: TOKEN });
   log(`seeding ${PAIRS} pairs …`);

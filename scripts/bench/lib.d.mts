@@ -24,6 +24,7 @@ export function spawnNode(
   args: string[],
   options?: { stdout?: 'ignore' | 'pipe' | 'inherit'; env?: Record<string, string> },
 ): ChildProcess;
+export function drsimServeArgs(db: string, options?: { bin?: string; port?: number | string }): string[];
 export function waitFor2xx(url: string, child: ChildProcess, timeoutMs?: number): Promise<void>;
 export function spawnServer(
   args: string[],

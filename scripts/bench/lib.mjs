@@ -69,6 +69,14 @@ export async function waitFor2xx(url, child, timeoutMs = 60_000) {
 }
 
 /**
+ * The arguments of `node` for the built `drsim serve` on DB, quiet but for errors: BIN is the CLI
+ * of another tree for an A/B, PORT a number or `{port}` for `spawnServer` to fill in.
+ */
+export function drsimServeArgs(db, { bin = 'bin/drsim.js', port = '{port}' } = {}) {
+  return [bin, 'serve', '--port', String(port), '--db', db, '--log-level', 'error'];
+}
+
+/**
  * `node ARGS` from the repository root on a free port (`{port}` in ARGS), once HEALTH answers
  * 2xx: the process and its base URL.
  */

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createClient } from '../../src/client/index.js';
-import { emit, log, quick, ROOT, spawnServer, stopChild } from './lib.mjs';
+import { drsimServeArgs, emit, log, quick, ROOT, spawnServer, stopChild } from './lib.mjs';
 import { BENCH_TOKEN, seedPairs } from './seed-pairs.js';
 
 const PEERS = ['json-server', 'mockoon-cli', 'wiremock', 'prism'];
@@ -28,8 +28,7 @@ interface Measured {
 }
 
 async function seededDatabase(file: string): Promise<void> {
-  const args = ['bin/drsim.js', 'serve', '--port', '{port}', '--db', file, '--log-level', 'error'];
-  const { child, url } = await spawnServer(args, '/_sim/health');
+  const { child, url } = await spawnServer(drsimServeArgs(file), '/_sim/health');
   try {
     await seedPairs(createClient({ baseUrl: url, token: BENCH_TOKEN }), 100);
   } finally {
@@ -66,17 +65,7 @@ if (!existsSync(harness)) {
       servers,
       JSON.stringify({
         name: 'drsim',
-        cmd: [
-          process.execPath,
-          'bin/drsim.js',
-          'serve',
-          '--port',
-          '{port}',
-          '--db',
-          db,
-          '--log-level',
-          'error',
-        ],
+        cmd: [process.execPath, ...drsimServeArgs(db)],
         cwd: ROOT,
         getPath: '/v1/dr-pairs?limit=100',
         postPath: '/v1/servers',

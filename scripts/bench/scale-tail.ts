@@ -32,7 +32,7 @@ import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { createWorlds } from '../../src/sim/index.js';
-import { cpuMs, log, ROOT, sleep, spawnServer, stopChild } from './lib.mjs';
+import { cpuMs, drsimServeArgs, log, ROOT, sleep, spawnServer, stopChild } from './lib.mjs';
 import { addPairs } from './sim-world.js';
 
 const args = process.argv.slice(2);
@@ -218,14 +218,7 @@ async function run(root: string, round: number): Promise<void> {
             pathToFileURL(resolve(ROOT, process.env.PROF_HOOK ?? 'scripts/bench/profile-hook.mjs')).href,
           ]
         : []),
-      `${root}/bin/drsim.js`,
-      'serve',
-      '--port',
-      '{port}',
-      '--db',
-      db,
-      '--log-level',
-      'error',
+      ...drsimServeArgs(db, { bin: `${root}/bin/drsim.js` }),
     ],
     '/_sim/health',
     120_000,

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createWorlds } from '../../src/sim/index.js';
 import type { DrPair } from '../../src/sim/types.js';
-import { cpuMs, emit, log, quick, spawnServer, stopChild } from './lib.mjs';
+import { cpuMs, drsimServeArgs, emit, log, quick, spawnServer, stopChild } from './lib.mjs';
 import { addPairs } from './sim-world.js';
 
 const PAIRS = Number(process.env.BENCH_LIST_PAIRS ?? (quick ? 1_000 : 10_000));
@@ -139,11 +139,7 @@ try {
   log(`seeding ${PAIRS.toLocaleString('en')} pairs in one tenant …`);
   const seeded = seed(db);
   log(`  seeded in ${(seeded.ms / 1000).toFixed(1)} s (CPU ${(seeded.cpuMs / 1000).toFixed(1)} s)`);
-  const drsim = await spawnServer(
-    ['bin/drsim.js', 'serve', '--port', '{port}', '--db', db, '--log-level', 'error'],
-    '/_sim/health',
-    120_000,
-  );
+  const drsim = await spawnServer(drsimServeArgs(db), '/_sim/health', 120_000);
   children.push(drsim.child);
   const { paths, pairs } = await pagePaths(drsim.url);
   if (pairs.length !== PAIRS) throw new Error(`the list holds ${pairs.length} pairs, not ${PAIRS}`);

@@ -22,7 +22,7 @@ import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { createClient } from '../../src/client/index.js';
 import type { Job } from '../../src/sim/types.js';
-import { freePort, HOST, rssMb, sleep, stopChild, waitFor2xx } from './lib.mjs';
+import { drsimServeArgs, freePort, HOST, rssMb, sleep, stopChild, waitFor2xx } from './lib.mjs';
 import { BENCH_TOKEN, seedPairs } from './seed-pairs.js';
 
 const arg = (name: string, fallback: string): string => {
@@ -50,17 +50,7 @@ setInterval(() => {
 const port = await freePort();
 const child = spawn(
   process.execPath,
-  [
-    ...(HEAP ? ['--expose-gc', '--import', probe] : []),
-    'bin/drsim.js',
-    'serve',
-    '--port',
-    String(port),
-    '--db',
-    ':memory:',
-    '--log-level',
-    'error',
-  ],
+  [...(HEAP ? ['--expose-gc', '--import', probe] : []), ...drsimServeArgs(':memory:', { port })],
   { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
 );
 const url = `http://${HOST}:${port}`;
